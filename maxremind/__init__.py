@@ -1,0 +1,3 @@
+"""maxremind — MAX Уведомления: reminders and notifications for teams on MAX."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,248 @@
+"""The ``maxremind`` command: parse arguments, then hand over to app/ or storage/.
+
+Every failure a user can cause (bad settings, unusable data folder, a database
+from a newer version, a damaged file) ends in one line on stderr that says what
+is wrong and what to do, and a non-zero exit code.  Nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from maxremind import __version__
+from maxremind.config import SETTINGS, ConfigError, Settings, load_settings
+from maxremind.datadir import DataDirError, prepare_data_dir
+from maxremind.logs import setup_logging
+
+EXIT_CONFIG = 2
+EXIT_FAILURE = 1
+
+
+class CommandError(Exception):
+    """A failure to report as one line; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _settings_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("settings (override config file and environment)")
+    group.add_argument(
+        "--config", metavar="FILE", help="TOML config file (also MAXREMIND_CONFIG)"
+    )
+    for setting in SETTINGS:
+        if setting.secret:
+            continue  # secrets on the command line leak into `ps`; use env or *_FILE
+        group.add_argument(
+            setting.flag,
+            dest=setting.name,
+            metavar=setting.name.upper(),
+            help=f"{setting.help} [{setting.env}]",
+        )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="maxremind",
+        description="MAX Уведомления — reminders and notifications for teams on MAX.",
+        epilog="Try it without a MAX token: maxremind demo",
+    )
+    parser.add_argument("--version", action="version", version=f"maxremind {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parent = _settings_parent()
+
+    sub.add_parser(
+        "run",
+        parents=[parent],
+        help="run the bot, scheduler and web UI (needs MAXREMIND_TOKEN)",
+        description="Start maxremind for a real MAX bot. The token comes from "
+        "MAXREMIND_TOKEN or MAXREMIND_TOKEN_FILE. Without a token, try `maxremind demo`.",
+    )
+    demo = sub.add_parser(
+        "demo",
+        parents=[parent],
+        help="run maxremind with the built-in MAX emulator (no token needed)",
+        description="Start the MAX emulator and maxremind together on SQLite. Prints the "
+        "address of the emulator's phone page and of the web UI.",
+    )
+    demo.add_argument(
+        "--emulator-port", type=int, default=8081, help="port of the emulator (default 8081)"
+    )
+    demo.add_argument(
+        "--temp",
+        action="store_true",
+        help="use a temporary data folder that is deleted on exit",
+    )
+    emulator = sub.add_parser(
+        "emulator",
+        help="run only the MAX Bot API emulator",
+        description="Serve the MAX Bot API emulator and its phone page. Point "
+        "MAXREMIND_API_URL of another maxremind at it.",
+    )
+    emulator.add_argument("--host", default="127.0.0.1", help="listen address")
+    emulator.add_argument("--port", type=int, default=8081, help="listen port (default 8081)")
+    emulator.add_argument(
+        "--token", default="demo-token", help="the bot token the emulator accepts"
+    )
+    emulator.add_argument(
+        "--no-rate-limits", action="store_true", help="do not answer 429 (for benchmarks)"
+    )
+    sub.add_parser(
+        "migrate",
+        parents=[parent],
+        help="apply database migrations and exit",
+        description="Create or upgrade the database schema. `run` does this at start-up too.",
+    )
+    sub.add_parser(
+        "check-config",
+        parents=[parent],
+        help="validate settings and print the effective configuration",
+        description="Load settings from all sources, validate them and print the result "
+        "(secrets shown only as set / not set). Exit code 2 if anything is wrong.",
+    )
+    webhook = sub.add_parser(
+        "webhook",
+        parents=[parent],
+        help="manage the MAX webhook subscription",
+        description="`list` shows subscriptions; `delete` removes the one for "
+        "MAXREMIND_PUBLIC_URL (or all with --all), e.g. to go back to long polling.",
+    )
+    webhook.add_argument("action", choices=["list", "delete"])
+    webhook.add_argument("--all", action="store_true", help="with delete: remove every one")
+    sub.add_parser("version", help="print the version and exit")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {s.name: getattr(args, s.name, None) for s in SETTINGS}
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    overrides = _overrides(args)
+    overrides.update(extra)
+    try:
+        return load_settings(config_file=getattr(args, "config", None), overrides=overrides)
+    except ConfigError as exc:
+        raise CommandError(f"configuration error: {exc}", EXIT_CONFIG) from None
+
+
+def _data_dir(settings: Settings) -> None:
+    try:
+        prepare_data_dir(settings.data_path)
+    except DataDirError as exc:
+        raise CommandError(str(exc), EXIT_CONFIG) from None
+
+
+def cmd_version(args: argparse.Namespace) -> int:
+    print(f"maxremind {__version__}")
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    values = settings.redacted()
+    values["database_url (effective)"] = settings.database_url
+    width = max(len(k) for k in values)
+    for key, value in values.items():
+        print(f"{key:<{width}}  {json.dumps(value, ensure_ascii=False)}")
+    print("configuration is valid")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from maxremind.app import migrate_database
+
+    settings = _settings(args)
+    _data_dir(settings)
+    before, after = asyncio.run(migrate_database(settings))
+    if before == after:
+        print(f"database is up to date (schema version {after})")
+    else:
+        print(f"database migrated from schema version {before} to {after}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from maxremind.app import run_app
+
+    settings = _settings(args)
+    if not settings.token:
+        raise CommandError(
+            "MAXREMIND_TOKEN is not set: set it (or MAXREMIND_TOKEN_FILE) to your bot's token "
+            "from @MasterBot, or try maxremind without a token: `maxremind demo`",
+            EXIT_CONFIG,
+        )
+    _data_dir(settings)
+    setup_logging(settings.log_level, [settings.token, settings.webhook_secret])
+    return asyncio.run(run_app(settings))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from maxremind.demo import run_demo
+
+    settings = _settings(args)
+    setup_logging(settings.log_level)
+    return asyncio.run(run_demo(settings, emulator_port=args.emulator_port, temp=args.temp))
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    from maxremind.emulator.server import run_emulator
+
+    setup_logging("info", [args.token])
+    asyncio.run(
+        run_emulator(
+            host=args.host, port=args.port, token=args.token, rate_limits=not args.no_rate_limits
+        )
+    )
+    return 0
+
+
+def cmd_webhook(args: argparse.Namespace) -> int:
+    from maxremind.app import manage_webhook
+
+    settings = _settings(args)
+    if not settings.token:
+        raise CommandError("MAXREMIND_TOKEN is not set", EXIT_CONFIG)
+    setup_logging(settings.log_level, [settings.token, settings.webhook_secret])
+    for line in asyncio.run(manage_webhook(settings, args.action, remove_all=args.all)):
+        print(line)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "demo": cmd_demo,
+    "emulator": cmd_emulator,
+    "migrate": cmd_migrate,
+    "check-config": cmd_check_config,
+    "webhook": cmd_webhook,
+    "version": cmd_version,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from maxremind.storage import StorageError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CommandError as exc:
+        print(f"maxremind: {exc}", file=sys.stderr)
+        return exc.code
+    except StorageError as exc:
+        print(f"maxremind: database error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,362 @@
+"""Settings: defaults < TOML file < ``MAXREMIND_*`` environment (< ``*_FILE``) < CLI flags.
+
+Every setting has one name in three spellings: ``db_url`` in the TOML file,
+``MAXREMIND_DB_URL`` in the environment and ``--db-url`` on the command line.
+``docs/configuration.md`` documents each of them; a test keeps the two in step.
+
+Parsing is strict: a wrong value stops start-up with a message that names the
+setting and what it accepts.  Secret values never appear in messages or reprs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENV_PREFIX = "MAXREMIND_"
+CONFIG_ENV = "MAXREMIND_CONFIG"
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message says which and what to set."""
+
+
+def _parse_str(raw: str) -> str:
+    return raw.strip()
+
+
+def _parse_int(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ConfigError(f"must be a whole number from {lo} to {hi}") from None
+        if not lo <= value <= hi:
+            raise ConfigError(f"must be a whole number from {lo} to {hi}")
+        return value
+
+    return parse
+
+
+def _parse_float(lo: float, hi: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ConfigError(f"must be a number from {lo:g} to {hi:g}") from None
+        if not lo <= value <= hi:
+            raise ConfigError(f"must be a number from {lo:g} to {hi:g}")
+        return value
+
+    return parse
+
+
+def _parse_choice(*choices: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in choices:
+            raise ConfigError(f"must be one of: {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def _parse_http_url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("must be an http:// or https:// URL, e.g. https://example.org")
+    return value
+
+
+def _parse_db_url(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        return ""
+    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+        return value
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
+    raise ConfigError(
+        "must be sqlite:///<path to file> (sqlite:////abs/path.db for an absolute path) "
+        "or postgresql://user@host:port/dbname"
+    )
+
+
+def _parse_redis_url(raw: str) -> str:
+    value = raw.strip()
+    if value and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("must be empty or a redis://host:port/db URL")
+    return value
+
+
+def _parse_timezone(raw: str) -> str:
+    value = raw.strip()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("must be an IANA time zone name such as Europe/Moscow") from None
+    return value
+
+
+_SECRET_RE = re.compile(r"^[a-zA-Z0-9_-]{5,256}$")
+
+
+def _parse_webhook_secret(raw: str) -> str:
+    value = raw.strip()
+    if value and not _SECRET_RE.match(value):
+        raise ConfigError("must be 5-256 characters of A-Z, a-z, 0-9, '_' and '-'")
+    return value
+
+
+def _parse_token(raw: str) -> str:
+    value = raw.strip()
+    if any(ch.isspace() for ch in value):
+        # Never echo the token back; say only what is wrong with it.
+        raise ConfigError("must not contain spaces or line breaks")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting: its name, default, parser and help text."""
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("token", "", _parse_token, "MAX bot token from @MasterBot.", secret=True),
+    Setting(
+        "api_url",
+        "https://platform-api2.max.ru",
+        _parse_http_url,
+        "Base URL of the MAX Bot API (the emulator's URL in demo mode).",
+    ),
+    Setting("data_dir", "./data", _parse_str, "Folder for the database, backups and state."),
+    Setting(
+        "db_url",
+        "",
+        _parse_db_url,
+        "Database URL; empty means the SQLite file maxremind.db in the data dir. "
+        "postgresql://… selects Postgres.",
+    ),
+    Setting(
+        "redis_url",
+        "",
+        _parse_redis_url,
+        "Redis URL for shared state, cache and rate limits (scale mode); empty = none.",
+    ),
+    Setting("web_host", "127.0.0.1", _parse_str, "Address the web UI and webhook listen on."),
+    Setting("web_port", 8080, _parse_int(0, 65535), "Port of the web UI and webhook."),
+    Setting(
+        "public_url",
+        "",
+        _parse_http_url,
+        "Public base URL of this instance, used in links the bot sends and for the webhook.",
+    ),
+    Setting(
+        "mode",
+        "polling",
+        _parse_choice("polling", "webhook"),
+        "How updates arrive from MAX: polling (default) or webhook.",
+    ),
+    Setting(
+        "webhook_secret",
+        "",
+        _parse_webhook_secret,
+        "Secret MAX sends in X-Max-Bot-Api-Secret (webhook mode).",
+        secret=True,
+    ),
+    Setting(
+        "timezone",
+        "Europe/Moscow",
+        _parse_timezone,
+        "Default time zone for new teams and members.",
+    ),
+    Setting(
+        "log_level",
+        "info",
+        _parse_choice("debug", "info", "warning", "error"),
+        "Log verbosity.",
+    ),
+    Setting(
+        "rate_limit_rps",
+        30.0,
+        _parse_float(0.1, 1000.0),
+        "Requests per second to MAX for the whole bot (MAX allows 30).",
+    ),
+    Setting(
+        "chat_rate_limit_rps",
+        2.0,
+        _parse_float(0.1, 100.0),
+        "Messages per second into one chat or dialog (MAX allows 2).",
+    ),
+)
+
+SETTINGS_BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration of one process."""
+
+    token: str = field(default="", repr=False)
+    api_url: str = "https://platform-api2.max.ru"
+    data_dir: str = "./data"
+    db_url: str = ""
+    redis_url: str = ""
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    public_url: str = ""
+    mode: str = "polling"
+    webhook_secret: str = field(default="", repr=False)
+    timezone: str = "Europe/Moscow"
+    log_level: str = "info"
+    rate_limit_rps: float = 30.0
+    chat_rate_limit_rps: float = 2.0
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
+
+    @property
+    def database_url(self) -> str:
+        """The database URL with the SQLite default filled in."""
+        if self.db_url:
+            return self.db_url
+        return "sqlite:///" + str(self.data_path / "maxremind.db")
+
+    def redacted(self) -> dict[str, Any]:
+        """Values for display: secrets are shown only as set / not set."""
+        out: dict[str, Any] = {}
+        for s in SETTINGS:
+            value = getattr(self, s.name)
+            if s.secret:
+                value = "(set)" if value else "(not set)"
+            out[s.name] = value
+        return out
+
+
+def _check_cross_fields(values: Mapping[str, Any]) -> None:
+    if values["mode"] == "webhook":
+        public_url = values["public_url"]
+        if not public_url:
+            raise ConfigError(
+                "MAXREMIND_PUBLIC_URL must be set in webhook mode "
+                "(the https:// address MAX will post updates to)"
+            )
+        if not str(public_url).startswith("https://"):
+            raise ConfigError("MAXREMIND_PUBLIC_URL must start with https:// in webhook mode")
+        if not values["webhook_secret"]:
+            raise ConfigError(
+                "MAXREMIND_WEBHOOK_SECRET must be set in webhook mode "
+                "(5-256 characters of A-Z, a-z, 0-9, '_' and '-')"
+            )
+
+
+def _apply(values: dict[str, Any], name: str, raw: Any, source: str) -> None:
+    setting = SETTINGS_BY_NAME[name]
+    text = raw if isinstance(raw, str) else str(raw)
+    if isinstance(raw, bool):
+        raise ConfigError(f"{setting.env} ({source}): booleans are not accepted here")
+    try:
+        values[name] = setting.parse(text)
+    except ConfigError as exc:
+        shown = "" if setting.secret else f" (got {text!r})"
+        raise ConfigError(f"{setting.env} from {source}{shown}: {exc}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    # Allow both a flat file and one with a [maxremind] table.
+    section = data.get("maxremind", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [maxremind] must be a table")
+    return section
+
+
+def _read_secret_file(env_name: str, path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{env_name}_FILE: cannot read {path}: {exc}") from None
+
+
+def load_settings(
+    *,
+    config_file: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the effective settings from all sources, strictly validated.
+
+    :param config_file: TOML file given with ``--config``; falls back to ``MAXREMIND_CONFIG``.
+    :param environ: environment to read (default ``os.environ``).
+    :param overrides: values from CLI flags (``None`` values are ignored).
+    :raises ConfigError: a value is invalid, a file is unreadable, or settings contradict.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+
+    path = config_file or env.get(CONFIG_ENV)
+    if path:
+        for key, raw in _read_toml(Path(path)).items():
+            if key not in SETTINGS_BY_NAME:
+                known = ", ".join(sorted(SETTINGS_BY_NAME))
+                raise ConfigError(f"config file {path}: unknown setting {key!r} (known: {known})")
+            _apply(values, key, raw, f"config file {path}")
+
+    for setting in SETTINGS:
+        file_var = setting.env + "_FILE"
+        if setting.env in env:
+            _apply(values, setting.name, env[setting.env], "the environment")
+        elif setting.secret and env.get(file_var):
+            _apply(values, setting.name, _read_secret_file(setting.env, env[file_var]), file_var)
+
+    unknown = sorted(
+        k
+        for k in env
+        if k.startswith(ENV_PREFIX)
+        and k != CONFIG_ENV
+        and not k.startswith("MAXREMIND_TEST_")
+        and k.removeprefix(ENV_PREFIX).removesuffix("_FILE").lower() not in SETTINGS_BY_NAME
+    )
+    if unknown:
+        raise ConfigError(f"unknown environment variable {unknown[0]} (see docs/configuration.md)")
+
+    for name, raw in (overrides or {}).items():
+        if raw is not None:
+            _apply(values, name, raw, "the command line")
+
+    _check_cross_fields(values)
+    known_fields = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in known_fields})

@@ -1,0 +1,366 @@
+"""The domain model: plain data, no I/O.
+
+Times are aware UTC datetimes unless a name says ``local`` (a naive wall-clock
+time in the event's own zone, which is what recurrence works on).  MAX ids
+(users, chats) are the integers MAX gives; our own ids are integers the
+storage assigns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a member may do in a team; each role includes the ones below it."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    ORGANIZER = "organizer"
+    MEMBER = "member"
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+    def at_least(self, other: Role) -> bool:
+        return self.rank >= other.rank
+
+
+_ROLE_RANK = {Role.MEMBER: 0, Role.ORGANIZER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+
+class Language(StrEnum):
+    RU = "ru"
+    EN = "en"
+
+
+class AudienceKind(StrEnum):
+    TEAM = "team"
+    GROUP = "group"
+    TAG = "tag"
+    MEMBER = "member"
+    CHAT = "chat"
+
+
+class EventKind(StrEnum):
+    EVENT = "event"
+    REMINDER = "reminder"  # a personal or quick reminder (/remind)
+    ANNOUNCEMENT = "announcement"  # sent right away (/notify)
+
+
+class EventStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    # Something it depends on went away (a deleted group, say); the engine skips
+    # it and the organizer is told, instead of the engine failing on it.
+    FLAGGED = "flagged"
+
+
+class ReminderTarget(StrEnum):
+    ALL = "all"
+    UNANSWERED = "unanswered"
+    ORGANIZER_SUMMARY = "organizer_summary"
+
+
+class OccurrenceStatus(StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+
+
+class RecipientKind(StrEnum):
+    USER = "user"
+    CHAT = "chat"
+
+
+class DeliveryStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"  # waiting for the recipient's quiet hours to end
+    CLAIMED = "claimed"  # a dispatcher holds a lease and is sending
+    SENT = "sent"
+    FAILED = "failed"  # gave up after transient errors
+    UNREACHABLE = "unreachable"  # permanent: the user stopped the bot, the chat is gone
+    SKIPPED = "skipped"  # deliberately not sent; skip_reason says why
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHoursSpec:
+    """Local ``HH:MM`` bounds; may cross midnight (22:00-08:00)."""
+
+    start: str
+    end: str
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    id: int
+    name: str
+    timezone: str
+    language: Language
+    quiet_hours: QuietHoursSpec | None
+    created_by: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person known to the bot, with their own settings (shared by all their teams)."""
+
+    user_id: int
+    name: str
+    username: str | None
+    language: Language | None
+    timezone: str | None
+    quiet_hours: QuietHoursSpec | None
+    reachable: bool
+    unreachable_reason: str | None
+    current_team_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A user's membership in a team; carries the person's settings for convenience."""
+
+    team_id: int
+    user_id: int
+    role: Role
+    joined_at: datetime
+    name: str
+    username: str | None
+    language: Language | None
+    timezone: str | None
+    quiet_hours: QuietHoursSpec | None
+    reachable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: int
+    team_id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    id: int
+    team_id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """A MAX group chat the bot was added to, optionally linked to a team/group."""
+
+    chat_id: int
+    title: str
+    chat_type: str
+    team_id: int | None
+    group_id: int | None
+    added_by: int | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceEntry:
+    """One part of an audience; ``ref_id`` is None only for the whole team."""
+
+    kind: AudienceKind
+    ref_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSpec:
+    """When to remind: ``offset`` before the occurrence start, or at an absolute time."""
+
+    offset: timedelta | None = None
+    at: datetime | None = None
+    target: ReminderTarget = ReminderTarget.ALL
+
+    def __post_init__(self) -> None:
+        if (self.offset is None) == (self.at is None):
+            raise ValueError("a reminder has either an offset or an absolute time")
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    id: int
+    event_id: int
+    offset: timedelta | None
+    at: datetime | None
+    target: ReminderTarget
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """What a service passes to storage to create an event."""
+
+    team_id: int | None
+    organizer_id: int
+    title: str
+    start_local: datetime  # naive wall time in ``timezone``
+    timezone: str
+    kind: EventKind = EventKind.EVENT
+    description: str = ""
+    place: str = ""
+    duration: timedelta | None = None
+    rrule: str | None = None
+    exdates: tuple[str, ...] = ()  # ISO dates (local) skipped by the rule
+    audience: tuple[AudienceEntry, ...] = ()
+    reminders: tuple[ReminderSpec, ...] = ()
+    confirm_required: bool = False
+    urgent: bool = False
+    quorum: int | None = None
+    escalation: str | None = None  # the ladder's text form, see domain.escalation
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    team_id: int | None
+    organizer_id: int
+    title: str
+    start_local: datetime
+    timezone: str
+    kind: EventKind
+    description: str
+    place: str
+    duration: timedelta | None
+    rrule: str | None
+    exdates: tuple[str, ...]
+    audience: tuple[AudienceEntry, ...]
+    reminders: tuple[Reminder, ...]
+    confirm_required: bool
+    urgent: bool
+    quorum: int | None
+    escalation: str | None
+    status: EventStatus
+    status_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceIn:
+    starts_at: datetime
+    local_start: datetime
+    adjustment: str = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    id: int
+    event_id: int
+    starts_at: datetime
+    local_start: datetime
+    adjustment: str
+    status: OccurrenceStatus
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    occurrence_id: int
+    reminder_id: int | None
+    recipient_kind: RecipientKind
+    recipient_id: int
+    due_at: datetime
+    send_at: datetime
+    status: DeliveryStatus = DeliveryStatus.PLANNED
+    skip_reason: str | None = None
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        return delivery_key(
+            self.occurrence_id, self.reminder_id, self.recipient_kind, self.recipient_id
+        )
+
+
+def delivery_key(
+    occurrence_id: int, reminder_id: int | None, kind: RecipientKind, recipient_id: int
+) -> str:
+    """The unique key of a delivery: occurrence × reminder × recipient."""
+    reminder = "now" if reminder_id is None else str(reminder_id)
+    return f"{occurrence_id}:{reminder}:{kind.value}:{recipient_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    key: str
+    occurrence_id: int
+    reminder_id: int | None
+    recipient_kind: RecipientKind
+    recipient_id: int
+    due_at: datetime
+    send_at: datetime
+    status: DeliveryStatus
+    attempts: int
+    max_message_id: str | None
+    last_error: str | None
+    skip_reason: str | None
+    note: str | None
+    lease_owner: str | None
+    lease_until: datetime | None
+    sent_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    occurrence_id: int
+    user_id: int
+    answer: Answer
+    comment: str
+    answered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    code: str
+    team_id: int
+    group_id: int | None
+    created_by: int
+    created_at: datetime
+    expires_at: datetime | None
+    max_uses: int | None
+    uses: int
+    revoked: bool
+
+    def unusable_reason(self, now: datetime) -> str | None:
+        """Why this invite can no longer be used, or None if it can."""
+        if self.revoked:
+            return "revoked"
+        if self.expires_at is not None and now >= self.expires_at:
+            return "expired"
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return "used_up"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    team_id: int | None
+    actor_id: int | None
+    action: str
+    subject: str
+    details: dict[str, object] = field(default_factory=dict)
+    at: datetime | None = None

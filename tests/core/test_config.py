@@ -1,0 +1,115 @@
+"""Settings: precedence, strict validation, secrets kept out of messages, docs in step."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from maxremind.config import SETTINGS, ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "secret-token-1234567890"
+
+
+def test_defaults() -> None:
+    s = load_settings(environ={})
+    assert s.api_url == "https://platform-api2.max.ru"
+    assert (s.web_host, s.web_port, s.mode, s.timezone) == ("127.0.0.1", 8080, "polling", "Europe/Moscow")
+    assert s.database_url == "sqlite:///" + str(Path("data") / "maxremind.db")
+
+
+def test_precedence_file_env_flags(tmp_path: Path) -> None:
+    cfg = tmp_path / "m.toml"
+    cfg.write_text('web_port = 9000\ntimezone = "Asia/Yekaterinburg"\nlog_level = "debug"\n')
+    env = {"MAXREMIND_CONFIG": str(cfg), "MAXREMIND_WEB_PORT": "9100"}
+    s = load_settings(environ=env, overrides={"log_level": "warning", "mode": None})
+    assert s.web_port == 9100  # env beats file
+    assert s.timezone == "Asia/Yekaterinburg"  # file beats default
+    assert s.log_level == "warning"  # flag beats file
+    assert s.mode == "polling"  # None flag leaves it alone
+
+
+def test_config_file_with_section(tmp_path: Path) -> None:
+    cfg = tmp_path / "m.toml"
+    cfg.write_text('[maxremind]\ndata_dir = "/srv/x"\n')
+    assert load_settings(config_file=str(cfg), environ={}).data_dir == "/srv/x"
+
+
+def test_secret_file(tmp_path: Path) -> None:
+    secret = tmp_path / "token"
+    secret.write_text(TOKEN + "\n")
+    s = load_settings(environ={"MAXREMIND_TOKEN_FILE": str(secret)})
+    assert s.token == TOKEN
+    assert TOKEN not in repr(s) and TOKEN not in str(s.redacted())
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"MAXREMIND_MODE": "push"}, "MAXREMIND_MODE"),
+        ({"MAXREMIND_WEB_PORT": "http"}, "whole number from 0 to 65535"),
+        ({"MAXREMIND_WEB_PORT": "70000"}, "MAXREMIND_WEB_PORT"),
+        ({"MAXREMIND_TIMEZONE": "Mars/Olympus"}, "IANA time zone"),
+        ({"MAXREMIND_API_URL": "ftp://x"}, "http:// or https://"),
+        ({"MAXREMIND_DB_URL": "mysql://x"}, "sqlite:///"),
+        ({"MAXREMIND_REDIS_URL": "http://x"}, "redis://"),
+        ({"MAXREMIND_LOG_LEVEL": "loud"}, "debug, info, warning, error"),
+        ({"MAXREMIND_RATE_LIMIT_RPS": "0"}, "MAXREMIND_RATE_LIMIT_RPS"),
+        ({"MAXREMIND_WEBHOOK_SECRET": "a b"}, "A-Z"),
+        ({"MAXREMIND_MODE": "webhook"}, "MAXREMIND_PUBLIC_URL must be set"),
+        ({"MAXREMIND_MODE": "webhook", "MAXREMIND_PUBLIC_URL": "http://x.org"}, "https://"),
+        (
+            {"MAXREMIND_MODE": "webhook", "MAXREMIND_PUBLIC_URL": "https://x.org"},
+            "MAXREMIND_WEBHOOK_SECRET must be set",
+        ),
+        ({"MAXREMIND_WEB_PROT": "1"}, "unknown environment variable MAXREMIND_WEB_PROT"),
+        ({"MAXREMIND_TOKEN_FILE": "/nonexistent/token"}, "cannot read"),
+    ],
+)
+def test_invalid_values_name_the_setting(env: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(fragment)):
+        load_settings(environ=env)
+
+
+def test_token_never_in_error_messages() -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_settings(environ={"MAXREMIND_TOKEN": "abc def-secret-value"})
+    assert "secret-value" not in str(exc.value)
+    assert "MAXREMIND_TOKEN" in str(exc.value)
+
+
+def test_bad_toml_and_unknown_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("web_port = = 1")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(config_file=str(bad), environ={})
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text("web_prot = 1")
+    with pytest.raises(ConfigError, match="unknown setting 'web_prot'"):
+        load_settings(config_file=str(unknown), environ={})
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(config_file=str(tmp_path / "missing.toml"), environ={})
+
+
+def _documented_rows() -> dict[str, list[str]]:
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    rows: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = cells
+    return rows
+
+
+def test_every_setting_is_documented_and_agrees_with_code() -> None:
+    rows = _documented_rows()
+    assert sorted(rows) == sorted(s.name for s in SETTINGS)
+    for s in SETTINGS:
+        _, env, flag, default, meaning = rows[s.name]
+        expected_env = f"`{s.env}`" + (f", `{s.env}_FILE`" if s.secret else "")
+        assert env == expected_env, s.name
+        assert flag == ("—" if s.secret else f"`{s.flag}`"), s.name
+        assert default == (f"`{s.default}`" if s.default != "" else "(empty)"), s.name
+        assert meaning, s.name
