@@ -1,0 +1,224 @@
+"""Pydantic models shaped like the official MAX Bot API schema (one import point).
+
+The shapes live in ``users``, ``attachments``, ``messages`` and ``updates``; the small
+result and subscription shapes live here. Import from this module.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .attachments import (
+    Attachment,
+    AttachmentRequest,
+    AudioAttachment,
+    AudioAttachmentRequest,
+    Button,
+    CallbackButton,
+    ClipboardButton,
+    ContactAttachment,
+    ContactAttachmentRequest,
+    FileAttachment,
+    FileAttachmentRequest,
+    InlineKeyboardAttachment,
+    InlineKeyboardAttachmentRequest,
+    Keyboard,
+    LinkButton,
+    LocationAttachment,
+    LocationAttachmentRequest,
+    MessageButton,
+    OpenAppButton,
+    PhotoAttachment,
+    PhotoAttachmentRequest,
+    PhotoAttachmentRequestPayload,
+    PhotoToken,
+    RequestContactButton,
+    RequestGeoLocationButton,
+    ShareAttachment,
+    ShareAttachmentRequest,
+    StickerAttachment,
+    StickerAttachmentRequest,
+    UnknownAttachment,
+    UnknownButton,
+    UploadedInfo,
+    VideoAttachment,
+    VideoAttachmentRequest,
+    callback_button,
+    inline_keyboard,
+    link_button,
+)
+from .messages import (
+    CHAT_TYPE_CHANNEL,
+    CHAT_TYPE_CHAT,
+    CHAT_TYPE_DIALOG,
+    MAX_TEXT_LENGTH,
+    Callback,
+    CallbackAnswer,
+    Chat,
+    Image,
+    LinkedMessage,
+    Message,
+    MessageBody,
+    NewMessageBody,
+    NewMessageLink,
+    Recipient,
+    SendMessageResult,
+    TextFormat,
+)
+from .updates import (
+    BotAddedToChatUpdate,
+    BotRemovedFromChatUpdate,
+    BotStartedUpdate,
+    BotStoppedUpdate,
+    ChatTitleChangedUpdate,
+    DialogClearedUpdate,
+    DialogMutedUpdate,
+    DialogRemovedUpdate,
+    DialogUnmutedUpdate,
+    MessageCallbackUpdate,
+    MessageChatCreatedUpdate,
+    MessageCreatedUpdate,
+    MessageEditedUpdate,
+    MessageRemovedUpdate,
+    UnknownUpdate,
+    Update,
+    UpdateBase,
+    UpdateList,
+    UserAddedToChatUpdate,
+    UserRemovedFromChatUpdate,
+    parse_update,
+)
+from .users import (
+    BotCommand,
+    BotInfo,
+    ChatMember,
+    ChatMembersList,
+    RequestModel,
+    ResponseModel,
+    User,
+    UserWithPhoto,
+)
+
+UploadType = Literal["image", "video", "audio", "file"]
+
+
+class SimpleQueryResult(ResponseModel):
+    success: bool
+    message: str | None = None
+
+
+class Subscription(ResponseModel):
+    url: str
+    time: int | None = None
+    update_types: list[str] | None = None
+
+
+class GetSubscriptionsResult(ResponseModel):
+    subscriptions: list[Subscription] = Field(default_factory=list)
+
+
+class SubscriptionRequestBody(RequestModel):
+    url: str = Field(min_length=1)
+    update_types: list[str] | None = None
+    # MAX echoes it in the X-Max-Bot-Api-Secret header of every webhook call.
+    secret: str | None = Field(default=None, pattern=r"^[a-zA-Z0-9_-]{5,256}$")
+
+
+class UploadEndpoint(ResponseModel):
+    url: str
+    # Only video/audio uploads get their token here; image/file get it from the upload.
+    token: str | None = None
+
+
+__all__ = [
+    "CHAT_TYPE_CHANNEL",
+    "CHAT_TYPE_CHAT",
+    "CHAT_TYPE_DIALOG",
+    "MAX_TEXT_LENGTH",
+    "Attachment",
+    "AttachmentRequest",
+    "AudioAttachment",
+    "AudioAttachmentRequest",
+    "BotAddedToChatUpdate",
+    "BotCommand",
+    "BotInfo",
+    "BotRemovedFromChatUpdate",
+    "BotStartedUpdate",
+    "BotStoppedUpdate",
+    "Button",
+    "Callback",
+    "CallbackAnswer",
+    "CallbackButton",
+    "Chat",
+    "ChatMember",
+    "ChatMembersList",
+    "ChatTitleChangedUpdate",
+    "ClipboardButton",
+    "ContactAttachment",
+    "ContactAttachmentRequest",
+    "DialogClearedUpdate",
+    "DialogMutedUpdate",
+    "DialogRemovedUpdate",
+    "DialogUnmutedUpdate",
+    "FileAttachment",
+    "FileAttachmentRequest",
+    "GetSubscriptionsResult",
+    "Image",
+    "InlineKeyboardAttachment",
+    "InlineKeyboardAttachmentRequest",
+    "Keyboard",
+    "LinkButton",
+    "LinkedMessage",
+    "LocationAttachment",
+    "LocationAttachmentRequest",
+    "Message",
+    "MessageBody",
+    "MessageButton",
+    "MessageCallbackUpdate",
+    "MessageChatCreatedUpdate",
+    "MessageCreatedUpdate",
+    "MessageEditedUpdate",
+    "MessageRemovedUpdate",
+    "NewMessageBody",
+    "NewMessageLink",
+    "OpenAppButton",
+    "PhotoAttachment",
+    "PhotoAttachmentRequest",
+    "PhotoAttachmentRequestPayload",
+    "PhotoToken",
+    "Recipient",
+    "RequestContactButton",
+    "RequestGeoLocationButton",
+    "RequestModel",
+    "ResponseModel",
+    "SendMessageResult",
+    "ShareAttachment",
+    "ShareAttachmentRequest",
+    "SimpleQueryResult",
+    "StickerAttachment",
+    "StickerAttachmentRequest",
+    "Subscription",
+    "SubscriptionRequestBody",
+    "TextFormat",
+    "UnknownAttachment",
+    "UnknownButton",
+    "UnknownUpdate",
+    "Update",
+    "UpdateBase",
+    "UpdateList",
+    "UploadEndpoint",
+    "UploadType",
+    "UploadedInfo",
+    "User",
+    "UserAddedToChatUpdate",
+    "UserRemovedFromChatUpdate",
+    "UserWithPhoto",
+    "VideoAttachment",
+    "VideoAttachmentRequest",
+    "callback_button",
+    "inline_keyboard",
+    "link_button",
+    "parse_update",
+]

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from maxremind.maxapi.models import (
+    BotInfo,
+    BotStartedUpdate,
+    CallbackButton,
+    Chat,
+    ChatMembersList,
+    InlineKeyboardAttachment,
+    LinkButton,
+    MessageCallbackUpdate,
+    MessageChatCreatedUpdate,
+    MessageCreatedUpdate,
+    NewMessageBody,
+    UnknownAttachment,
+    UnknownButton,
+    UnknownUpdate,
+    parse_update,
+)
+
+from . import samples
+
+
+@pytest.mark.parametrize("raw", samples.ALL_UPDATES, ids=lambda r: r["update_type"])
+def test_every_known_update_type_parses_into_its_own_class(raw):
+    update = parse_update(raw)
+    assert update.update_type == raw["update_type"]
+    assert not isinstance(update, UnknownUpdate)
+
+
+def test_message_created_keeps_unknown_fields_at_every_level():
+    raw = samples.message_created(brand_new_flag=True)
+    raw["message"]["body"]["reactions"] = [{"emoji": "👍"}]
+    update = parse_update(raw)
+    assert isinstance(update, MessageCreatedUpdate)
+    assert update.model_extra == {"brand_new_flag": True}
+    assert update.message.body.model_extra == {"reactions": [{"emoji": "👍"}]}
+    assert update.message.body.text == "/start"
+    assert update.message.recipient.chat_type == "dialog"
+    assert update.message.body.markup is not None
+    assert update.message.body.markup[0].from_ == 0
+    assert update.ids() == {"message_id": "mid.0000000000abcdef", "chat_id": 555, "user_id": 101}
+
+
+def test_unknown_update_type_parses_as_unknown_update_with_its_fields():
+    update = parse_update({"update_type": "story_posted", "timestamp": 1, "story": {"id": 9}})
+    assert isinstance(update, UnknownUpdate)
+    assert update.update_type == "story_posted"
+    assert update.model_extra == {"story": {"id": 9}}
+
+
+def test_malformed_known_update_raises():
+    with pytest.raises(ValidationError):
+        parse_update({"update_type": "message_created", "timestamp": 1})
+
+
+def test_callback_update_keyboard_with_unknown_button_and_field():
+    update = parse_update(samples.message_callback())
+    assert isinstance(update, MessageCallbackUpdate)
+    assert update.callback.payload == "rsvp:42:yes"
+    assert update.ids()["callback_id"] == "f9LHodD0cOI5yHbXf9zN1gIRAAAAAAA"
+    assert update.message is not None
+    attachments = update.message.body.attachments
+    assert attachments is not None
+    keyboard = attachments[0]
+    assert isinstance(keyboard, InlineKeyboardAttachment)
+    rows = keyboard.payload.buttons
+    assert isinstance(rows[0][0], CallbackButton)
+    assert isinstance(rows[1][0], LinkButton)
+    assert isinstance(rows[2][0], UnknownButton)
+    # Received extras on known buttons are dropped so the keyboard can be re-sent as is.
+    assert rows[0][0].to_request() == {
+        "type": "callback",
+        "text": "Приду",
+        "payload": "rsvp:42:yes",
+    }
+
+
+def test_unknown_attachment_type_does_not_break_the_message():
+    raw = samples.message_created()
+    raw["message"]["body"]["attachments"] = [{"type": "poll", "payload": {"question": "?"}}]
+    update = parse_update(raw)
+    assert isinstance(update, MessageCreatedUpdate)
+    assert update.message.body.attachments is not None
+    assert isinstance(update.message.body.attachments[0], UnknownAttachment)
+
+
+def test_bot_started_carries_deep_link_payload():
+    update = parse_update(samples.bot_started())
+    assert isinstance(update, BotStartedUpdate)
+    assert update.payload == "team-invite-abc"
+    assert update.user.display_name == "Анна Петрова"
+
+
+@pytest.mark.parametrize("chat_type", ["chat", "dialog", "channel", "something_new"])
+def test_chat_type_is_free_text(chat_type):
+    chat = Chat.model_validate(samples.chat(chat_type, unexpected={"x": 1}))
+    assert chat.type == chat_type
+
+
+def test_message_chat_created_embeds_a_chat():
+    update = parse_update(samples.ALL_UPDATES[-1])
+    assert isinstance(update, MessageChatCreatedUpdate)
+    assert update.chat.title == "Команда"
+
+
+def test_bot_info_and_members_parse():
+    bot = BotInfo.model_validate(
+        {**samples.user(9, "Напоминалка", is_bot=True), "commands": [{"name": "start"}]}
+    )
+    assert bot.is_bot
+    assert bot.commands is not None
+    assert bot.commands[0].name == "start"
+    members = ChatMembersList.model_validate(
+        {
+            "members": [
+                {
+                    **samples.user(),
+                    "is_admin": True,
+                    "is_owner": False,
+                    "join_time": 1,
+                    "last_access_time": 2,
+                    "permissions": ["write", "a_permission_from_the_future"],
+                }
+            ],
+            "marker": 77,
+        }
+    )
+    assert members.marker == 77
+    assert members.members[0].permissions == ["write", "a_permission_from_the_future"]
+
+
+def test_text_limit_is_4000_characters():
+    NewMessageBody(text="я" * 4000)
+    with pytest.raises(ValidationError):
+        NewMessageBody(text="я" * 4001)
+
+
+def test_callback_payload_limit_is_1024():
+    CallbackButton(text="ok", payload="x" * 1024)
+    with pytest.raises(ValidationError):
+        CallbackButton(text="ok", payload="x" * 1025)
+
+
+def test_button_text_must_not_be_empty():
+    with pytest.raises(ValidationError):
+        CallbackButton(text="", payload="p")
+
+
+def test_request_models_reject_unknown_fields():
+    with pytest.raises(ValidationError):
+        NewMessageBody.model_validate({"text": "hi", "colour": "red"})

@@ -1,0 +1,111 @@
+"""Every request body we build must validate against the official OpenAPI schema."""
+
+from __future__ import annotations
+
+import pytest
+
+from maxremind.maxapi.models import (
+    CallbackAnswer,
+    FileAttachmentRequest,
+    MessageButton,
+    NewMessageBody,
+    NewMessageLink,
+    OpenAppButton,
+    PhotoAttachmentRequest,
+    PhotoAttachmentRequestPayload,
+    PhotoToken,
+    RequestContactButton,
+    SubscriptionRequestBody,
+    UploadedInfo,
+    callback_button,
+    inline_keyboard,
+    link_button,
+)
+
+from .schema_check import assert_valid, schema_errors
+
+KEYBOARD = inline_keyboard(
+    [callback_button("Приду", "rsvp:42:yes"), callback_button("Не приду", "rsvp:42:no")],
+    [link_button("Открыть", "https://example.com/e/42")],
+    [OpenAppButton(text="Приложение", web_app="maxremind_bot", payload="event-42")],
+    [RequestContactButton(text="Поделиться контактом"), MessageButton(text="Готово")],
+)
+
+MESSAGE_BODIES = {
+    "text only": NewMessageBody(text="Привет"),
+    "no text, keyboard": NewMessageBody(attachments=[KEYBOARD]),
+    "everything": NewMessageBody(
+        text="**Завтра** в 10:00",
+        attachments=[KEYBOARD],
+        link=NewMessageLink(type="reply", mid="mid.123"),
+        notify=False,
+        format="markdown",
+    ),
+    "html": NewMessageBody(text="<b>Срочно</b>", format="html"),
+    "file": NewMessageBody(
+        text="Расписание", attachments=[FileAttachmentRequest(payload=UploadedInfo(token="t"))]
+    ),
+    "photo by url": NewMessageBody(
+        attachments=[
+            PhotoAttachmentRequest(payload=PhotoAttachmentRequestPayload(url="https://x/y.png"))
+        ]
+    ),
+    "photo tokens": NewMessageBody(
+        attachments=[
+            PhotoAttachmentRequest(
+                payload=PhotoAttachmentRequestPayload(photos={"a1": PhotoToken(token="tok")})
+            )
+        ]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MESSAGE_BODIES))
+def test_new_message_body_matches_official_schema(name):
+    assert_valid("NewMessageBody", MESSAGE_BODIES[name].to_request())
+
+
+def test_required_nullable_fields_are_sent_as_null_and_others_omitted():
+    assert NewMessageBody(text="hi").to_request() == {
+        "text": "hi",
+        "attachments": None,
+        "link": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        CallbackAnswer(notification="Записал!"),
+        CallbackAnswer(message=NewMessageBody(text="Вы придёте", attachments=[KEYBOARD])),
+        CallbackAnswer(message=NewMessageBody(text="x"), notification="y"),
+    ],
+)
+def test_callback_answer_matches_official_schema(answer):
+    assert_valid("CallbackAnswer", answer.to_request())
+
+
+def test_subscription_body_matches_official_schema():
+    body = SubscriptionRequestBody(
+        url="https://bot.example.com/max/webhook",
+        secret="s3cr3t_Value-1",
+        update_types=["message_created", "message_callback", "bot_started"],
+    )
+    assert_valid("SubscriptionRequestBody", body.to_request())
+    assert_valid("SubscriptionRequestBody", SubscriptionRequestBody(url="https://a/b").to_request())
+
+
+def test_schema_check_is_strict_enough_to_catch_mistakes():
+    # Guards the guard: the converted schema rejects what MAX would reject.
+    assert schema_errors("NewMessageBody", {"text": "hi"})  # required nullable keys missing
+    bad_button = {"type": "callback", "text": "a", "payload": "p", "colour": "red"}
+    body = {
+        "text": "hi",
+        "attachments": [{"type": "inline_keyboard", "payload": {"buttons": [[bad_button]]}}],
+        "link": None,
+    }
+    assert schema_errors("NewMessageBody", body)
+    assert schema_errors("NewMessageBody", {"text": "x" * 4001, "attachments": None, "link": None})
+    assert schema_errors(
+        "NewMessageBody", {"text": "x", "attachments": None, "link": None, "format": "rtf"}
+    )
