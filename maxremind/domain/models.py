@@ -364,3 +364,15 @@ class AuditEntry:
     subject: str
     details: dict[str, object] = field(default_factory=dict)
     at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """An update from MAX as stored before it is handled (``payload`` is its JSON)."""
+
+    id: int
+    dedupe_key: str
+    update_type: str
+    payload: str
+    received_at: datetime
+    attempts: int
