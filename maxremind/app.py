@@ -1,9 +1,47 @@
-"""Composition root: builds storage, client, bot, engine and web on one AsyncExitStack."""
+"""Composition root: builds storage, client, bot, intake and web on one AsyncExitStack.
+
+Nothing else constructs long-lived objects.  ``serve`` runs until its ``stop``
+event is set (SIGTERM/SIGINT in ``run_app``; the demo and tests set it too).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+from maxremind.bot.inbox import Inbox, StorageMarker
+from maxremind.bot.router import Router
 from maxremind.config import Settings
+from maxremind.http.app import WebContext, create_web_app
+from maxremind.http.server import serve_app
+from maxremind.http.webhook import WEBHOOK_PATH
+from maxremind.maxapi.client import MaxClient
+from maxremind.maxapi.errors import MaxApiError, Unauthorized
+from maxremind.maxapi.limiter import RateLimiter
+from maxremind.maxapi.models import BotInfo
+from maxremind.maxapi.polling import run_polling
 from maxremind.storage import open_storage
+
+log = logging.getLogger(__name__)
+
+START_RETRY_CAP = 60.0
+
+
+class StartupError(Exception):
+    """Start-up cannot continue; the message is meant for the operator."""
+
+
+@dataclass(frozen=True)
+class Running:
+    """What a started instance tells its caller (the demo prints it)."""
+
+    web_url: str
+    bot: BotInfo
 
 
 async def migrate_database(settings: Settings) -> tuple[int, int]:
@@ -16,3 +54,126 @@ async def migrate_database(settings: Settings) -> tuple[int, int]:
         return before, await storage.schema_version()
     finally:
         await storage.close()
+
+
+def build_client(settings: Settings) -> MaxClient:
+    limiter = RateLimiter(
+        global_rps=settings.rate_limit_rps, per_chat_rps=settings.chat_rate_limit_rps
+    )
+    return MaxClient(settings.token, base_url=settings.api_url, limiter=limiter)
+
+
+async def _check_token(client: MaxClient, stop: asyncio.Event) -> BotInfo | None:
+    """Who we are; waits out MAX outages, but a refused token ends start-up."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            return await client.get_me()
+        except Unauthorized:
+            raise StartupError(
+                "MAX refused the bot token (401): check MAXREMIND_TOKEN / MAXREMIND_TOKEN_FILE"
+            ) from None
+        except MaxApiError as exc:
+            log.warning("MAX is not reachable yet (%s); retrying in %.0fs", exc, delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        delay = min(delay * 2, START_RETRY_CAP)
+    return None
+
+
+async def _prepare_intake(client: MaxClient, settings: Settings) -> None:
+    if settings.mode == "webhook":
+        url = settings.public_url + WEBHOOK_PATH
+        await client.subscribe(url=url, secret=settings.webhook_secret, update_types=None)
+        log.info("webhook subscription registered for %s", url)
+        return
+    subscriptions = await client.list_subscriptions()
+    if subscriptions:
+        log.warning(
+            "MAX has a webhook subscription (%s), so long polling receives nothing; "
+            "run `maxremind webhook delete` or switch to MAXREMIND_MODE=webhook",
+            ", ".join(s.url for s in subscriptions),
+        )
+
+
+async def serve(
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    on_ready: Callable[[Running], None] | None = None,
+) -> None:
+    """Run the whole product until ``stop`` is set.
+
+    :raises StartupError: the token is refused or the web port cannot be bound.
+    """
+    async with AsyncExitStack() as stack:
+        storage = await stack.enter_async_context(open_storage(settings.database_url))
+        client = await stack.enter_async_context(build_client(settings))
+        bot = await _check_token(client, stop)
+        if bot is None:
+            return
+        log.info("connected to MAX as %s (@%s)", bot.name, bot.username)
+        router = Router(storage, client)
+        inbox = Inbox(storage, router.feed_update)
+        ctx = WebContext(
+            storage=storage,
+            inbox=inbox,
+            bot_name=bot.name or "",
+            bot_username=bot.username or "",
+            mode=settings.mode,
+            webhook_secret=settings.webhook_secret,
+            max_check=client.get_me,
+        )
+        try:
+            web_url = await stack.enter_async_context(
+                serve_app(create_web_app(ctx), settings.web_host, settings.web_port)
+            )
+        except OSError as exc:
+            raise StartupError(
+                f"cannot listen on {settings.web_host}:{settings.web_port} ({exc.strerror}); "
+                "set MAXREMIND_WEB_PORT to a free port"
+            ) from None
+        await _prepare_intake(client, settings)
+
+        tasks = [asyncio.create_task(inbox.run(stop), name="inbox")]
+        if settings.mode == "polling":
+            tasks.append(
+                asyncio.create_task(
+                    run_polling(client, StorageMarker(storage), inbox.receive, stop=stop),
+                    name="polling",
+                )
+            )
+        log.info("maxremind is ready; web UI at %s", web_url)
+        if on_ready is not None:
+            on_ready(Running(web_url=web_url, bot=bot))
+        try:
+            await stop.wait()
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        log.info("maxremind stopped cleanly")
+
+
+async def run_app(settings: Settings) -> int:
+    """``maxremind run``: serve until SIGTERM or SIGINT; returns the exit code."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(settings, stop=stop)
+    return 0
+
+
+async def manage_webhook(settings: Settings, action: str, *, remove_all: bool) -> list[str]:
+    """``maxremind webhook list|delete``; returns lines to print."""
+    async with build_client(settings) as client:
+        subscriptions = await client.list_subscriptions()
+        if action == "list":
+            return [s.url for s in subscriptions] or ["no webhook subscriptions"]
+        ours = settings.public_url + WEBHOOK_PATH if settings.public_url else None
+        doomed = [s.url for s in subscriptions if remove_all or s.url == ours]
+        if not doomed:
+            return ["nothing to delete (use --all to remove every subscription)"]
+        for url in doomed:
+            await client.unsubscribe(url)
+        return [f"deleted {url}" for url in doomed]

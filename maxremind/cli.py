@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -34,9 +35,7 @@ class CommandError(Exception):
 def _settings_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("settings (override config file and environment)")
-    group.add_argument(
-        "--config", metavar="FILE", help="TOML config file (also MAXREMIND_CONFIG)"
-    )
+    group.add_argument("--config", metavar="FILE", help="TOML config file (also MAXREMIND_CONFIG)")
     for setting in SETTINGS:
         if setting.secret:
             continue  # secrets on the command line leak into `ps`; use env or *_FILE
@@ -71,15 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[parent],
         help="run maxremind with the built-in MAX emulator (no token needed)",
         description="Start the MAX emulator and maxremind together on SQLite. Prints the "
-        "address of the emulator's phone page and of the web UI.",
+        "address of the emulator's phone page and of the web UI. Data lives in a temporary "
+        "folder deleted on exit, unless --data-dir (or MAXREMIND_DATA_DIR) names one.",
     )
     demo.add_argument(
         "--emulator-port", type=int, default=8081, help="port of the emulator (default 8081)"
-    )
-    demo.add_argument(
-        "--temp",
-        action="store_true",
-        help="use a temporary data folder that is deleted on exit",
     )
     emulator = sub.add_parser(
         "emulator",
@@ -188,20 +183,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from maxremind.demo import run_demo
 
-    settings = _settings(args)
+    settings = _settings(args, token="")
+    # Data goes to a temporary folder unless one is given explicitly.
+    data_dir = args.data_dir or os.environ.get("MAXREMIND_DATA_DIR")
     setup_logging(settings.log_level)
-    return asyncio.run(run_demo(settings, emulator_port=args.emulator_port, temp=args.temp))
+    return asyncio.run(run_demo(settings, emulator_port=args.emulator_port, data_dir=data_dir))
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
+    from maxremind.emulator.limits import Limits
     from maxremind.emulator.server import run_emulator
 
-    setup_logging("info", [args.token])
-    asyncio.run(
-        run_emulator(
-            host=args.host, port=args.port, token=args.token, rate_limits=not args.no_rate_limits
-        )
-    )
+    setup_logging("info")
+    limits = Limits(enabled=not args.no_rate_limits)
+    try:
+        asyncio.run(run_emulator(host=args.host, port=args.port, token=args.token, limits=limits))
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
     return 0
 
 
@@ -229,11 +227,15 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from maxremind.app import StartupError
     from maxremind.storage import StorageError
 
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except StartupError as exc:
+        print(f"maxremind: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except CommandError as exc:
         print(f"maxremind: {exc}", file=sys.stderr)
         return exc.code

@@ -227,7 +227,6 @@ class NewEvent:
     confirm_required: bool = False
     urgent: bool = False
     quorum: int | None = None
-    escalation: str | None = None  # the ladder's text form, see domain.escalation
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +248,6 @@ class Event:
     confirm_required: bool
     urgent: bool
     quorum: int | None
-    escalation: str | None
     status: EventStatus
     status_reason: str | None
     created_at: datetime
@@ -273,38 +271,78 @@ class Occurrence:
     status: OccurrenceStatus
 
 
+class DeliveryKind(StrEnum):
+    REMINDER = "reminder"  # a reminder step sent to members or a chat
+    SUMMARY = "summary"  # who answered what, to the organizer
+    SNOOZE = "snooze"  # a reminder again, later, because the person asked
+    REPORT = "report"  # problems for the organizer (unreachable people, flagged event)
+    CATCHUP = "catchup"  # what could not be sent while the service was down
+
+
+class JobStatus(StrEnum):
+    PLANNED = "planned"
+    EXPANDED = "expanded"  # its deliveries exist
+    SKIPPED = "skipped"
+
+
 @dataclass(frozen=True, slots=True)
-class NewDelivery:
+class NewJob:
+    key: str
     occurrence_id: int
     reminder_id: int | None
+    target: ReminderTarget
+    due_at: datetime
+    expand_at: datetime
+    planned_recipients: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    key: str
+    occurrence_id: int
+    reminder_id: int | None
+    target: ReminderTarget
+    due_at: datetime
+    expand_at: datetime
+    status: JobStatus
+    skip_reason: str | None
+    planned_recipients: tuple[int, ...]
+    expected_finish: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """One message to one recipient; ``key`` makes it unique (see ``delivery_key``)."""
+
+    key: str
     recipient_kind: RecipientKind
     recipient_id: int
     due_at: datetime
     send_at: datetime
+    kind: DeliveryKind = DeliveryKind.REMINDER
+    job_id: int | None = None
+    occurrence_id: int | None = None
+    reminder_id: int | None = None
+    payload: str = "{}"
     status: DeliveryStatus = DeliveryStatus.PLANNED
     skip_reason: str | None = None
     note: str | None = None
 
-    @property
-    def key(self) -> str:
-        return delivery_key(
-            self.occurrence_id, self.reminder_id, self.recipient_kind, self.recipient_id
-        )
 
-
-def delivery_key(
-    occurrence_id: int, reminder_id: int | None, kind: RecipientKind, recipient_id: int
-) -> str:
-    """The unique key of a delivery: occurrence × reminder × recipient."""
-    reminder = "now" if reminder_id is None else str(reminder_id)
-    return f"{occurrence_id}:{reminder}:{kind.value}:{recipient_id}"
+def delivery_key(job_key: str, kind: RecipientKind, recipient_id: int) -> str:
+    """The unique key of a delivery: occurrence × reminder (the job) × recipient."""
+    return f"{job_key}:{kind.value}:{recipient_id}"
 
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
     key: str
-    occurrence_id: int
+    kind: DeliveryKind
+    job_id: int | None
+    payload: str
+    occurrence_id: int | None
     reminder_id: int | None
     recipient_kind: RecipientKind
     recipient_id: int

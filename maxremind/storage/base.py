@@ -33,11 +33,14 @@ from maxremind.domain.models import (
     Event,
     EventStatus,
     Group,
+    InboxItem,
     Invite,
+    Job,
     Language,
     Member,
     NewDelivery,
     NewEvent,
+    NewJob,
     Occurrence,
     OccurrenceIn,
     QuietHoursSpec,
@@ -111,6 +114,33 @@ class Storage(ABC):
     @abstractmethod
     async def set_value(self, key: str, value: str) -> None:
         """Store ``value`` under ``key``, replacing any previous one."""
+
+    # --- inbox (durable intake of updates) --------------------------------------------
+
+    @abstractmethod
+    async def inbox_add(self, items: Sequence[tuple[str, str, str]], *, at: datetime) -> int:
+        """Store updates given as ``(dedupe_key, update_type, payload_json)``.
+
+        Keys already stored are skipped: MAX redelivers webhooks, and a crash between
+        storing a polled batch and saving the marker fetches the batch again.
+        Returns how many were new.
+        """
+
+    @abstractmethod
+    async def inbox_pending(self, limit: int) -> list[InboxItem]:
+        """Updates not yet handled, oldest first."""
+
+    @abstractmethod
+    async def inbox_done(self, item_id: int, *, at: datetime) -> None:
+        """Mark an update handled."""
+
+    @abstractmethod
+    async def inbox_failed(self, item_id: int, *, error: str, give_up: bool, at: datetime) -> None:
+        """Count a failed attempt; with ``give_up`` it is never handed out again."""
+
+    @abstractmethod
+    async def inbox_purge(self, *, before: datetime) -> int:
+        """Forget handled or abandoned updates handled before ``before``; returns how many."""
 
     # --- teams -----------------------------------------------------------------------
 
@@ -386,6 +416,54 @@ class Storage(ABC):
     @abstractmethod
     async def cancel_occurrences(self, event_id: int, *, after: datetime) -> int:
         """Cancel planned occurrences starting at/after ``after``; returns how many."""
+
+    # --- jobs (reminder steps of occurrences) ----------------------------------------
+
+    @abstractmethod
+    async def add_jobs(self, jobs: Sequence[NewJob]) -> int:
+        """Insert jobs, skipping keys that exist (re-planning is safe); returns how many new."""
+
+    @abstractmethod
+    async def due_jobs(self, *, now: datetime, limit: int) -> list[Job]:
+        """Planned jobs with ``expand_at <= now``, earliest ``due_at`` first."""
+
+    @abstractmethod
+    async def list_jobs(self, occurrence_id: int) -> list[Job]:
+        """Jobs of an occurrence, by due time."""
+
+    @abstractmethod
+    async def get_job(self, job_id: int) -> Job:
+        """:raises NotFound:"""
+
+    @abstractmethod
+    async def finish_job(
+        self,
+        job_id: int,
+        *,
+        deliveries: Sequence[NewDelivery],
+        expected_finish: datetime | None,
+    ) -> int:
+        """Mark a planned job expanded and insert its deliveries, atomically.
+
+        Returns how many deliveries were new; a job already expanded is left alone
+        (returns 0), so two workers cannot both expand it.
+        """
+
+    @abstractmethod
+    async def skip_job(self, job_id: int, reason: str) -> bool:
+        """Mark a planned job skipped; False if it was no longer planned."""
+
+    @abstractmethod
+    async def drop_planned_jobs(self, event_id: int, *, keep: Sequence[str] = ()) -> int:
+        """Delete the event's still-planned jobs except ``keep`` keys (before re-planning)."""
+
+    @abstractmethod
+    async def events_needing_plan(self, *, horizon_end: datetime) -> list[int]:
+        """Ids of active events whose planned horizon ends before ``horizon_end``."""
+
+    @abstractmethod
+    async def set_planned_until(self, event_id: int, until: datetime) -> None:
+        """Remember how far ahead an event's occurrences have been planned."""
 
     # --- deliveries (the ledger) -----------------------------------------------------
 

@@ -12,12 +12,16 @@ from maxremind.domain.models import (
     AudienceKind,
     Confirmation,
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Event,
     EventKind,
     EventStatus,
+    Job,
+    JobStatus,
     NewDelivery,
     NewEvent,
+    NewJob,
     Occurrence,
     OccurrenceIn,
     OccurrenceStatus,
@@ -72,6 +76,9 @@ def _delivery(row: Row) -> Delivery:
     return Delivery(
         id=row["id"],
         key=row["key"],
+        kind=DeliveryKind(row["kind"]),
+        job_id=row["job_id"],
+        payload=row["payload"],
         occurrence_id=row["occurrence_id"],
         reminder_id=row["reminder_id"],
         recipient_kind=RecipientKind(row["recipient_kind"]),
@@ -89,6 +96,50 @@ def _delivery(row: Row) -> Delivery:
         sent_at=opt_dt(row["sent_at"]),
         created_at=from_ms(row["created_at"]),
         updated_at=from_ms(row["updated_at"]),
+    )
+
+
+def _job(row: Row) -> Job:
+    return Job(
+        id=row["id"],
+        key=row["key"],
+        occurrence_id=row["occurrence_id"],
+        reminder_id=row["reminder_id"],
+        target=ReminderTarget(row["target"]),
+        due_at=from_ms(row["due_at"]),
+        expand_at=from_ms(row["expand_at"]),
+        status=JobStatus(row["status"]),
+        skip_reason=row["skip_reason"],
+        planned_recipients=tuple(json.loads(row["planned_recipients"])),
+        expected_finish=opt_dt(row["expected_finish"]),
+    )
+
+
+_INSERT_DELIVERY = (
+    "INSERT INTO deliveries (key, kind, job_id, payload, occurrence_id, reminder_id,"
+    " recipient_kind, recipient_id, due_at, send_at, status, skip_reason, note,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (key) DO NOTHING"
+)
+
+
+def _delivery_params(d: NewDelivery, now: int) -> tuple[Any, ...]:
+    return (
+        d.key,
+        d.kind.value,
+        d.job_id,
+        d.payload,
+        d.occurrence_id,
+        d.reminder_id,
+        d.recipient_kind.value,
+        d.recipient_id,
+        to_ms(d.due_at),
+        to_ms(d.send_at),
+        d.status.value,
+        d.skip_reason,
+        d.note,
+        now,
+        now,
     )
 
 
@@ -118,13 +169,12 @@ def _event_params(event: NewEvent) -> tuple[Any, ...]:
         int(event.confirm_required),
         int(event.urgent),
         event.quorum,
-        event.escalation,
     )
 
 
 _EVENT_COLUMNS = (
     "team_id, organizer_id, kind, title, description, place, start_local, timezone,"
-    " duration_s, rrule, exdates, confirm_required, urgent, quorum, escalation"
+    " duration_s, rrule, exdates, confirm_required, urgent, quorum"
 )
 
 
@@ -162,7 +212,6 @@ class EventsSql(SqlBase):
             confirm_required=bool(row["confirm_required"]),
             urgent=bool(row["urgent"]),
             quorum=row["quorum"],
-            escalation=row["escalation"],
             status=EventStatus(row["status"]),
             status_reason=row["status_reason"],
             created_at=from_ms(row["created_at"]),
@@ -191,7 +240,7 @@ class EventsSql(SqlBase):
         async with self._tx() as conn:
             row = await conn.fetchone(
                 f"INSERT INTO events ({_EVENT_COLUMNS}, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (*_event_params(event), now, now),
             )
             assert row is not None
@@ -230,7 +279,8 @@ class EventsSql(SqlBase):
         assignments = ", ".join(f"{c.strip()} = ?" for c in _EVENT_COLUMNS.split(","))
         async with self._tx() as conn:
             changed = await conn.execute(
-                f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?",
+                f"UPDATE events SET {assignments}, planned_until = NULL, updated_at = ?"
+                " WHERE id = ?",
                 (*_event_params(event), _now_ms(), event_id),
             )
             if changed == 0:
@@ -331,6 +381,108 @@ class EventsSql(SqlBase):
                 (event_id, to_ms(after)),
             )
 
+    # --- jobs ------------------------------------------------------------------------
+
+    async def add_jobs(self, jobs: Sequence[NewJob]) -> int:
+        if not jobs:
+            return 0
+        now = _now_ms()
+        async with self._tx() as conn:
+            return await conn.executemany(
+                "INSERT INTO jobs (key, occurrence_id, reminder_id, target, due_at, expand_at,"
+                " planned_recipients, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                [
+                    (
+                        j.key,
+                        j.occurrence_id,
+                        j.reminder_id,
+                        j.target.value,
+                        to_ms(j.due_at),
+                        to_ms(j.expand_at),
+                        json.dumps(list(j.planned_recipients)),
+                        now,
+                        now,
+                    )
+                    for j in jobs
+                ],
+            )
+
+    async def due_jobs(self, *, now: datetime, limit: int) -> list[Job]:
+        rows = await self._all(
+            "SELECT * FROM jobs WHERE status = 'planned' AND expand_at <= ?"
+            " ORDER BY due_at, id LIMIT ?",
+            (to_ms(now), limit),
+        )
+        return [_job(r) for r in rows]
+
+    async def list_jobs(self, occurrence_id: int) -> list[Job]:
+        rows = await self._all(
+            "SELECT * FROM jobs WHERE occurrence_id = ? ORDER BY due_at, id", (occurrence_id,)
+        )
+        return [_job(r) for r in rows]
+
+    async def get_job(self, job_id: int) -> Job:
+        row = await self._one("SELECT * FROM jobs WHERE id = ?", (job_id,))
+        if row is None:
+            raise NotFound(f"job {job_id}")
+        return _job(row)
+
+    async def finish_job(
+        self,
+        job_id: int,
+        *,
+        deliveries: Sequence[NewDelivery],
+        expected_finish: datetime | None,
+    ) -> int:
+        now = _now_ms()
+        async with self._tx() as conn:
+            changed = await conn.execute(
+                "UPDATE jobs SET status = 'expanded', expected_finish = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'planned'",
+                (opt_ms(expected_finish), now, job_id),
+            )
+            if changed == 0:
+                return 0
+            return await conn.executemany(
+                _INSERT_DELIVERY, [_delivery_params(d, now) for d in deliveries]
+            )
+
+    async def skip_job(self, job_id: int, reason: str) -> bool:
+        async with self._tx() as conn:
+            changed = await conn.execute(
+                "UPDATE jobs SET status = 'skipped', skip_reason = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'planned'",
+                (reason, _now_ms(), job_id),
+            )
+        return changed > 0
+
+    async def drop_planned_jobs(self, event_id: int, *, keep: Sequence[str] = ()) -> int:
+        kept = set(keep)
+        async with self._tx() as conn:
+            rows = await conn.fetchall(
+                "SELECT j.id, j.key FROM jobs j JOIN occurrences o ON o.id = j.occurrence_id"
+                " WHERE o.event_id = ? AND j.status = 'planned'",
+                (event_id,),
+            )
+            doomed = [(r["id"],) for r in rows if r["key"] not in kept]
+            await conn.executemany("DELETE FROM jobs WHERE id = ?", doomed)
+        return len(doomed)
+
+    async def events_needing_plan(self, *, horizon_end: datetime) -> list[int]:
+        rows = await self._all(
+            "SELECT id FROM events WHERE status = 'active'"
+            " AND (planned_until IS NULL OR planned_until < ?) ORDER BY id",
+            (to_ms(horizon_end),),
+        )
+        return [r["id"] for r in rows]
+
+    async def set_planned_until(self, event_id: int, until: datetime) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                "UPDATE events SET planned_until = ? WHERE id = ?", (to_ms(until), event_id)
+            )
+
     # --- deliveries ------------------------------------------------------------------
 
     async def add_deliveries(self, deliveries: Sequence[NewDelivery]) -> int:
@@ -339,27 +491,7 @@ class EventsSql(SqlBase):
         now = _now_ms()
         async with self._tx() as conn:
             return await conn.executemany(
-                "INSERT INTO deliveries (key, occurrence_id, reminder_id, recipient_kind,"
-                " recipient_id, due_at, send_at, status, skip_reason, note, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (key) DO NOTHING",
-                [
-                    (
-                        d.key,
-                        d.occurrence_id,
-                        d.reminder_id,
-                        d.recipient_kind.value,
-                        d.recipient_id,
-                        to_ms(d.due_at),
-                        to_ms(d.send_at),
-                        d.status.value,
-                        d.skip_reason,
-                        d.note,
-                        now,
-                        now,
-                    )
-                    for d in deliveries
-                ],
+                _INSERT_DELIVERY, [_delivery_params(d, now) for d in deliveries]
             )
 
     async def get_delivery(self, key: str) -> Delivery:
@@ -462,7 +594,9 @@ class EventsSql(SqlBase):
             "SELECT MIN(t) AS t FROM ("
             " SELECT MIN(send_at) AS t FROM deliveries WHERE status IN ('planned', 'held')"
             " UNION ALL"
-            " SELECT MIN(lease_until) AS t FROM deliveries WHERE status = 'claimed') AS due"
+            " SELECT MIN(lease_until) AS t FROM deliveries WHERE status = 'claimed'"
+            " UNION ALL"
+            " SELECT MIN(expand_at) AS t FROM jobs WHERE status = 'planned') AS due"
         )
         return None if row is None or row["t"] is None else from_ms(row["t"])
 

@@ -11,6 +11,7 @@ from maxremind.domain.models import (
     AuditEntry,
     Chat,
     Group,
+    InboxItem,
     Invite,
     Language,
     Member,
@@ -161,6 +162,54 @@ class PeopleSql(SqlBase):
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
                 " updated_at = excluded.updated_at",
                 (key, value, _now_ms()),
+            )
+
+    # --- inbox -----------------------------------------------------------------------
+
+    async def inbox_add(self, items: Sequence[tuple[str, str, str]], *, at: datetime) -> int:
+        async with self._tx() as conn:
+            return await conn.executemany(
+                "INSERT INTO inbox (dedupe_key, update_type, payload, received_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+                [(key, kind, payload, to_ms(at)) for key, kind, payload in items],
+            )
+
+    async def inbox_pending(self, limit: int) -> list[InboxItem]:
+        rows = await self._all(
+            "SELECT * FROM inbox WHERE state = 'new' ORDER BY id LIMIT ?", (limit,)
+        )
+        return [
+            InboxItem(
+                id=r["id"],
+                dedupe_key=r["dedupe_key"],
+                update_type=r["update_type"],
+                payload=r["payload"],
+                received_at=from_ms(r["received_at"]),
+                attempts=r["attempts"],
+            )
+            for r in rows
+        ]
+
+    async def inbox_done(self, item_id: int, *, at: datetime) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                "UPDATE inbox SET state = 'done', handled_at = ? WHERE id = ?",
+                (to_ms(at), item_id),
+            )
+
+    async def inbox_failed(self, item_id: int, *, error: str, give_up: bool, at: datetime) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                "UPDATE inbox SET attempts = attempts + 1, last_error = ?, state = ?,"
+                " handled_at = ? WHERE id = ?",
+                (error[:1000], "failed" if give_up else "new", to_ms(at), item_id),
+            )
+
+    async def inbox_purge(self, *, before: datetime) -> int:
+        async with self._tx() as conn:
+            return await conn.execute(
+                "DELETE FROM inbox WHERE state IN ('done', 'failed') AND handled_at < ?",
+                (to_ms(before),),
             )
 
     # --- teams -----------------------------------------------------------------------

@@ -28,7 +28,9 @@ def test_python_dash_m_and_version() -> None:
     assert out.stdout.strip() == f"maxremind {__version__}"
 
 
-@pytest.mark.parametrize("command", ["run", "demo", "emulator", "migrate", "check-config", "webhook"])
+@pytest.mark.parametrize(
+    "command", ["run", "demo", "emulator", "migrate", "check-config", "webhook"]
+)
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main([command, "--help"])
@@ -36,14 +38,18 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
     assert len(capsys.readouterr().out) > 200
 
 
-def test_run_without_token_points_at_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_without_token_points_at_demo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["run", "--data-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "MAXREMIND_TOKEN is not set" in err and "maxremind demo" in err
     assert len(err.strip().splitlines()) == 1
 
 
-def test_check_config_hides_token(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_config_hides_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("MAXREMIND_TOKEN", "very-secret-token-value")
     assert main(["check-config", "--web-port", "9001"]) == 0
     out = capsys.readouterr().out
@@ -56,7 +62,9 @@ def test_check_config_reports_bad_value(capsys: pytest.CaptureFixture[str]) -> N
     assert err.startswith("maxremind: configuration error: MAXREMIND_MODE") and "\n" not in err
 
 
-def test_migrate_creates_then_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_migrate_creates_then_is_idempotent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
     assert "from schema version 0 to" in capsys.readouterr().out
     assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
@@ -66,7 +74,9 @@ def test_migrate_creates_then_is_idempotent(tmp_path: Path, capsys: pytest.Captu
     assert versions == list(range(1, len(versions) + 1))
 
 
-def test_newer_schema_is_refused_and_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_newer_schema_is_refused_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
     db_file = tmp_path / "maxremind.db"
     with sqlite3.connect(db_file) as db:
@@ -80,7 +90,9 @@ def test_newer_schema_is_refused_and_kept(tmp_path: Path, capsys: pytest.Capture
         assert db.execute("SELECT value FROM kv WHERE key = 'keep'").fetchone() == ("me",)
 
 
-def test_corrupt_file_is_refused_and_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_corrupt_file_is_refused_and_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db_file = tmp_path / "maxremind.db"
     db_file.write_bytes(b"this is not a database at all" * 100)
     assert main(["migrate", "--data-dir", str(tmp_path)]) == 1

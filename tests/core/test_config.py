@@ -16,7 +16,12 @@ TOKEN = "secret-token-1234567890"
 def test_defaults() -> None:
     s = load_settings(environ={})
     assert s.api_url == "https://platform-api2.max.ru"
-    assert (s.web_host, s.web_port, s.mode, s.timezone) == ("127.0.0.1", 8080, "polling", "Europe/Moscow")
+    assert (s.web_host, s.web_port, s.mode, s.timezone) == (
+        "127.0.0.1",
+        8080,
+        "polling",
+        "Europe/Moscow",
+    )
     assert s.database_url == "sqlite:///" + str(Path("data") / "maxremind.db")
 
 

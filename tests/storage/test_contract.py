@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from maxremind.domain.models import (
     QuietHoursSpec,
     RecipientKind,
     ReminderSpec,
+    delivery_key,
     ReminderTarget,
     Role,
 )
@@ -73,12 +75,18 @@ async def test_key_value_roundtrip_and_overwrite(storage: Storage) -> None:
 
 
 async def test_team_crud(storage: Storage) -> None:
-    team = await storage.create_team("A", timezone="Europe/Moscow", language=Language.RU, created_by=None)
+    team = await storage.create_team(
+        "A", timezone="Europe/Moscow", language=Language.RU, created_by=None
+    )
     assert (await storage.get_team(team.id)).name == "A"
     updated = await storage.update_team(
         team.id, name="B", language=Language.EN, quiet_hours=QuietHoursSpec("22:00", "08:00")
     )
-    assert (updated.name, updated.language, str(updated.quiet_hours)) == ("B", Language.EN, "22:00-08:00")
+    assert (updated.name, updated.language, str(updated.quiet_hours)) == (
+        "B",
+        Language.EN,
+        "22:00-08:00",
+    )
     cleared = await storage.update_team(team.id, quiet_hours=None)
     assert cleared.quiet_hours is None and cleared.name == "B"
     await storage.delete_team(team.id)
@@ -92,8 +100,12 @@ async def test_team_crud(storage: Storage) -> None:
 
 async def test_user_upsert_keeps_settings_and_finds_by_username(storage: Storage) -> None:
     await storage.upsert_user(7, name="Анна", username="Anna_K")
-    await storage.update_user(7, language=Language.EN, timezone="Asia/Yekaterinburg",
-                              quiet_hours=QuietHoursSpec("23:00", "07:00"))
+    await storage.update_user(
+        7,
+        language=Language.EN,
+        timezone="Asia/Yekaterinburg",
+        quiet_hours=QuietHoursSpec("23:00", "07:00"),
+    )
     user = await storage.upsert_user(7, name="Анна К.", username="anna_k")
     assert user.name == "Анна К." and user.language == Language.EN
     assert user.timezone == "Asia/Yekaterinburg" and str(user.quiet_hours) == "23:00-07:00"
@@ -228,7 +240,9 @@ async def test_chat_link_unlink_and_readd(storage: Storage) -> None:
     chat = await storage.get_chat(-100)
     assert not chat.active and chat.team_id is None
     assert await storage.list_chats(team_id) == []
-    other_team = await storage.create_team("X", timezone="UTC", language=Language.EN, created_by=None)
+    other_team = await storage.create_team(
+        "X", timezone="UTC", language=Language.EN, created_by=None
+    )
     other_group = await storage.create_group(other_team.id, "Y")
     with pytest.raises(NotFound):
         await storage.link_chat(-100, team_id, other_group.id)
@@ -245,11 +259,13 @@ async def test_event_crud_with_audience_and_reminders(storage: Storage) -> None:
         _event(
             team_id,
             users[0],
-            audience=(AudienceEntry(AudienceKind.GROUP, group.id), AudienceEntry(AudienceKind.MEMBER, users[2])),
+            audience=(
+                AudienceEntry(AudienceKind.GROUP, group.id),
+                AudienceEntry(AudienceKind.MEMBER, users[2]),
+            ),
             duration=timedelta(hours=1),
             exdates=("2026-12-08",),
             quorum=2,
-            escalation="P1D:all;PT3H:unanswered",
         )
     )
     got = await storage.get_event(event.id)
@@ -259,24 +275,37 @@ async def test_event_crud_with_audience_and_reminders(storage: Storage) -> None:
     assert [r.offset for r in got.reminders] == [timedelta(days=1), timedelta(0)]
     assert got.duration == timedelta(hours=1) and got.exdates == ("2026-12-08",)
     assert got.status == EventStatus.ACTIVE and got.quorum == 2
-    assert [e.id for e in await storage.list_events_with_audience(AudienceKind.GROUP, group.id)] == [event.id]
+    assert [
+        e.id for e in await storage.list_events_with_audience(AudienceKind.GROUP, group.id)
+    ] == [event.id]
 
     at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     updated = await storage.update_event(
         event.id,
-        _event(team_id, users[0], title="Новая", reminders=(ReminderSpec(at=at, target=ReminderTarget.UNANSWERED),)),
+        _event(
+            team_id,
+            users[0],
+            title="Новая",
+            reminders=(ReminderSpec(at=at, target=ReminderTarget.UNANSWERED),),
+        ),
     )
     assert updated.title == "Новая" and len(updated.reminders) == 1
-    assert updated.reminders[0].at == at and updated.reminders[0].target == ReminderTarget.UNANSWERED
+    assert (
+        updated.reminders[0].at == at and updated.reminders[0].target == ReminderTarget.UNANSWERED
+    )
     assert updated.audience == (AudienceEntry(AudienceKind.TEAM),)
     assert await storage.list_events_with_audience(AudienceKind.GROUP, group.id) == []
 
     flagged = await storage.set_event_status(event.id, EventStatus.FLAGGED, "group_deleted")
     assert flagged.status == EventStatus.FLAGGED and flagged.status_reason == "group_deleted"
-    assert [e.id for e in await storage.list_events(team_id=team_id, status=EventStatus.FLAGGED)] == [event.id]
+    assert [
+        e.id for e in await storage.list_events(team_id=team_id, status=EventStatus.FLAGGED)
+    ] == [event.id]
     assert await storage.list_events(organizer_id=users[1]) == []
     await storage.replace_reminders(event.id, [ReminderSpec(offset=timedelta(minutes=15))])
-    assert [r.offset for r in (await storage.get_event(event.id)).reminders] == [timedelta(minutes=15)]
+    assert [r.offset for r in (await storage.get_event(event.id)).reminders] == [
+        timedelta(minutes=15)
+    ]
     await storage.delete_event(event.id)
     with pytest.raises(NotFound):
         await storage.get_event(event.id)
@@ -289,8 +318,13 @@ async def test_event_crud_with_audience_and_reminders(storage: Storage) -> None:
 async def test_personal_reminder_without_team(storage: Storage) -> None:
     user = await storage.upsert_user(77, name="Solo", username=None)
     event = await storage.create_event(
-        _event(None, user.user_id, kind=EventKind.REMINDER, rrule=None,
-               audience=(AudienceEntry(AudienceKind.MEMBER, 77),))
+        _event(
+            None,
+            user.user_id,
+            kind=EventKind.REMINDER,
+            rrule=None,
+            audience=(AudienceEntry(AudienceKind.MEMBER, 77),),
+        )
     )
     assert event.team_id is None and event.kind == EventKind.REMINDER
 
@@ -299,7 +333,9 @@ async def _occurrence(storage: Storage) -> tuple[int, list[int], int, int]:
     team_id, users = await _team_with_people(storage)
     event = await storage.create_event(_event(team_id, users[0]))
     starts = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
-    occ = await storage.upsert_occurrences(event.id, [OccurrenceIn(starts, datetime(2026, 12, 1, 10, 0))])
+    occ = await storage.upsert_occurrences(
+        event.id, [OccurrenceIn(starts, datetime(2026, 12, 1, 10, 0))]
+    )
     return event.id, users, occ[0].id, event.reminders[0].id
 
 
@@ -308,7 +344,11 @@ async def test_occurrences_are_unique_per_start(storage: Storage) -> None:
     starts = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
     nxt = starts + timedelta(days=7)
     again = await storage.upsert_occurrences(
-        event_id, [OccurrenceIn(starts, datetime(2026, 12, 1, 10)), OccurrenceIn(nxt, datetime(2026, 12, 8, 10))]
+        event_id,
+        [
+            OccurrenceIn(starts, datetime(2026, 12, 1, 10)),
+            OccurrenceIn(nxt, datetime(2026, 12, 8, 10)),
+        ],
     )
     assert again[0].id == occ_id and len(again) == 2
     assert len(await storage.list_occurrences(event_id)) == 2
@@ -322,9 +362,19 @@ async def test_occurrences_are_unique_per_start(storage: Storage) -> None:
         await storage.get_occurrence(424242)
 
 
-def _deliveries(occ_id: int, reminder_id: int, users: list[int], send_at: datetime) -> list[NewDelivery]:
+def _deliveries(
+    occ_id: int, rem_id: int | None, users: list[int], send_at: datetime, job: str = "j1"
+) -> list[NewDelivery]:
     return [
-        NewDelivery(occ_id, reminder_id, RecipientKind.USER, uid, due_at=send_at, send_at=send_at)
+        NewDelivery(
+            delivery_key(f"{occ_id}:{job}", RecipientKind.USER, uid),
+            RecipientKind.USER,
+            uid,
+            due_at=send_at,
+            send_at=send_at,
+            occurrence_id=occ_id,
+            reminder_id=rem_id,
+        )
         for uid in users
     ]
 
@@ -335,6 +385,7 @@ async def test_delivery_keys_are_unique(storage: Storage) -> None:
     assert await storage.add_deliveries(batch) == 3
     assert await storage.add_deliveries(batch) == 0
     assert await storage.add_deliveries(batch + _deliveries(occ_id, rem_id, [424242], NOW)) == 1
+    # A delivery can name an occurrence only if it exists.
     ledger = await storage.list_deliveries(occ_id)
     assert len(ledger) == 4 and len({d.key for d in ledger}) == 4
     assert (await storage.get_delivery(batch[0].key)).status == DeliveryStatus.PLANNED
@@ -348,12 +399,14 @@ async def test_claim_lease_send_and_reclaim(storage: Storage) -> None:
     _, users, occ_id, rem_id = await _occurrence(storage)
     batch = _deliveries(occ_id, rem_id, users, NOW)
     await storage.add_deliveries(batch)
-    await storage.add_deliveries(_deliveries(occ_id, None, users, NOW + timedelta(hours=1)))
+    await storage.add_deliveries(_deliveries(occ_id, None, users, NOW + timedelta(hours=1), "j2"))
     assert await storage.next_due_at() == NOW
 
     lease = NOW + timedelta(seconds=30)
     claimed = await storage.claim_deliveries(now=NOW, owner="a", lease_until=lease, limit=2)
-    assert len(claimed) == 2 and all(d.status == DeliveryStatus.CLAIMED and d.attempts == 1 for d in claimed)
+    assert len(claimed) == 2 and all(
+        d.status == DeliveryStatus.CLAIMED and d.attempts == 1 for d in claimed
+    )
     rest = await storage.claim_deliveries(now=NOW, owner="b", lease_until=lease, limit=10)
     assert len(rest) == 1 and {d.key for d in rest}.isdisjoint({d.key for d in claimed})
     assert await storage.claim_deliveries(now=NOW, owner="c", lease_until=lease, limit=10) == []
@@ -363,25 +416,46 @@ async def test_claim_lease_send_and_reclaim(storage: Storage) -> None:
         await storage.record_sent(claimed[0].key, owner="a", max_message_id="mid.1", sent_at=NOW)
     with pytest.raises(LeaseLost):
         await storage.record_sent(rest[0].key, owner="a", max_message_id="x", sent_at=NOW)
-    assert await storage.extend_leases([claimed[1].key], owner="a", lease_until=lease + timedelta(minutes=5)) == 1
+    assert (
+        await storage.extend_leases(
+            [claimed[1].key], owner="a", lease_until=lease + timedelta(minutes=5)
+        )
+        == 1
+    )
 
     # "b" died: once its lease expires another worker takes the row over.
     later = lease + timedelta(seconds=1)
-    taken = await storage.claim_deliveries(now=later, owner="c", lease_until=later + timedelta(seconds=30), limit=10)
+    taken = await storage.claim_deliveries(
+        now=later, owner="c", lease_until=later + timedelta(seconds=30), limit=10
+    )
     assert [d.key for d in taken] == [rest[0].key] and taken[0].attempts == 2
     with pytest.raises(LeaseLost):
         await storage.record_sent(rest[0].key, owner="b", max_message_id="late", sent_at=later)
 
-    await storage.record_failure(claimed[1].key, owner="a", error="503", status=DeliveryStatus.FAILED,
-                                 retry_at=NOW + timedelta(minutes=1))
+    await storage.record_failure(
+        claimed[1].key,
+        owner="a",
+        error="503",
+        status=DeliveryStatus.FAILED,
+        retry_at=NOW + timedelta(minutes=1),
+    )
     retried = await storage.get_delivery(claimed[1].key)
     assert retried.status == DeliveryStatus.PLANNED and retried.last_error == "503"
     assert retried.send_at == NOW + timedelta(minutes=1)
-    await storage.record_failure(taken[0].key, owner="c", error="403 dialog.denied",
-                                 status=DeliveryStatus.UNREACHABLE, retry_at=None)
+    await storage.record_failure(
+        taken[0].key,
+        owner="c",
+        error="403 dialog.denied",
+        status=DeliveryStatus.UNREACHABLE,
+        retry_at=None,
+    )
     assert (await storage.get_delivery(taken[0].key)).status == DeliveryStatus.UNREACHABLE
     sent = await storage.get_delivery(claimed[0].key)
-    assert sent.status == DeliveryStatus.SENT and sent.max_message_id == "mid.1" and sent.sent_at == NOW
+    assert (
+        sent.status == DeliveryStatus.SENT
+        and sent.max_message_id == "mid.1"
+        and sent.sent_at == NOW
+    )
 
     counts = await storage.count_deliveries()
     assert counts[DeliveryStatus.SENT] == 1 and counts[DeliveryStatus.UNREACHABLE] == 1
@@ -392,10 +466,14 @@ async def test_skip_only_pending_deliveries(storage: Storage) -> None:
     _, users, occ_id, rem_id = await _occurrence(storage)
     batch = _deliveries(occ_id, rem_id, users, NOW)
     await storage.add_deliveries(batch)
-    claimed = await storage.claim_deliveries(now=NOW, owner="a", lease_until=NOW + timedelta(seconds=9), limit=1)
+    claimed = await storage.claim_deliveries(
+        now=NOW, owner="a", lease_until=NOW + timedelta(seconds=9), limit=1
+    )
     assert await storage.skip_deliveries([d.key for d in batch], "event_over") == 2
     assert (await storage.get_delivery(claimed[0].key)).status == DeliveryStatus.CLAIMED
-    skipped = await storage.get_delivery(batch[1].key if claimed[0].key == batch[0].key else batch[0].key)
+    skipped = await storage.get_delivery(
+        batch[1].key if claimed[0].key == batch[0].key else batch[0].key
+    )
     assert skipped.status == DeliveryStatus.SKIPPED and skipped.skip_reason == "event_over"
 
 
@@ -413,7 +491,9 @@ async def test_confirmation_can_change(storage: Storage) -> None:
     _, users, occ_id, _ = await _occurrence(storage)
     assert await storage.get_confirmation(occ_id, users[1]) is None
     await storage.set_confirmation(occ_id, users[1], Answer.YES, comment="", at=NOW)
-    changed = await storage.set_confirmation(occ_id, users[1], Answer.NO, comment="болею", at=NOW + timedelta(hours=1))
+    changed = await storage.set_confirmation(
+        occ_id, users[1], Answer.NO, comment="болею", at=NOW + timedelta(hours=1)
+    )
     assert changed.answer == Answer.NO and changed.comment == "болею"
     assert [c.answer for c in await storage.list_confirmations(occ_id)] == [Answer.NO]
     with pytest.raises(NotFound):
@@ -423,11 +503,23 @@ async def test_confirmation_can_change(storage: Storage) -> None:
 async def test_invites_limits(storage: Storage) -> None:
     team_id, users = await _team_with_people(storage)
     group = await storage.create_group(team_id, "G")
-    await storage.create_invite("code1", team_id=team_id, group_id=group.id, created_by=users[0],
-                                expires_at=NOW + timedelta(days=1), max_uses=2)
+    await storage.create_invite(
+        "code1",
+        team_id=team_id,
+        group_id=group.id,
+        created_by=users[0],
+        expires_at=NOW + timedelta(days=1),
+        max_uses=2,
+    )
     with pytest.raises(AlreadyExists):
-        await storage.create_invite("code1", team_id=team_id, group_id=None, created_by=users[0],
-                                    expires_at=None, max_uses=None)
+        await storage.create_invite(
+            "code1",
+            team_id=team_id,
+            group_id=None,
+            created_by=users[0],
+            expires_at=None,
+            max_uses=None,
+        )
     assert (await storage.use_invite("code1", now=NOW)).group_id == group.id
     await storage.use_invite("code1", now=NOW)
     with pytest.raises(InviteUnusable) as exc:
@@ -435,12 +527,14 @@ async def test_invites_limits(storage: Storage) -> None:
     assert exc.value.reason == "used_up"
     assert (await storage.get_invite("code1")).uses == 2
 
-    await storage.create_invite("code2", team_id=team_id, group_id=None, created_by=users[0],
-                                expires_at=NOW, max_uses=None)
+    await storage.create_invite(
+        "code2", team_id=team_id, group_id=None, created_by=users[0], expires_at=NOW, max_uses=None
+    )
     with pytest.raises(InviteUnusable, match="expired"):
         await storage.use_invite("code2", now=NOW)
-    await storage.create_invite("code3", team_id=team_id, group_id=None, created_by=users[0],
-                                expires_at=None, max_uses=None)
+    await storage.create_invite(
+        "code3", team_id=team_id, group_id=None, created_by=users[0], expires_at=None, max_uses=None
+    )
     await storage.revoke_invite("code3")
     with pytest.raises(InviteUnusable, match="revoked"):
         await storage.use_invite("code3", now=NOW)
@@ -453,9 +547,17 @@ async def test_invites_limits(storage: Storage) -> None:
 
 async def test_audit_log_newest_first(storage: Storage) -> None:
     team_id, users = await _team_with_people(storage)
-    await storage.add_audit(team_id=team_id, actor_id=users[0], action="member.role", subject="1001",
-                            details={"role": "admin"}, at=NOW)
-    await storage.add_audit(team_id=team_id, actor_id=users[0], action="group.create", subject="Водители", at=NOW)
+    await storage.add_audit(
+        team_id=team_id,
+        actor_id=users[0],
+        action="member.role",
+        subject="1001",
+        details={"role": "admin"},
+        at=NOW,
+    )
+    await storage.add_audit(
+        team_id=team_id, actor_id=users[0], action="group.create", subject="Водители", at=NOW
+    )
     entries = await storage.list_audit(team_id)
     assert [e.action for e in entries] == ["group.create", "member.role"]
     assert entries[1].details == {"role": "admin"} and entries[1].at == NOW
@@ -471,3 +573,78 @@ async def test_deleting_team_keeps_people_and_unlinks_chats(storage: Storage) ->
     chat = await storage.get_chat(-5)
     assert chat.team_id is None
     assert await storage.list_events(team_id=team_id) == []
+
+
+async def test_inbox_dedupes_updates(storage: Storage) -> None:
+    items = [("k1", "bot_started", '{"a": 1}'), ("k2", "message_created", '{"b": 2}')]
+    assert await storage.inbox_add(items, at=NOW) == 2
+    assert await storage.inbox_add(items[:1], at=NOW) == 0
+    pending = await storage.inbox_pending(10)
+    assert [p.dedupe_key for p in pending] == ["k1", "k2"] and pending[0].payload == '{"a": 1}'
+    await storage.inbox_done(pending[0].id, at=NOW)
+    await storage.inbox_failed(pending[1].id, error="boom", give_up=False, at=NOW)
+    again = await storage.inbox_pending(10)
+    assert [(p.dedupe_key, p.attempts) for p in again] == [("k2", 1)]
+    await storage.inbox_failed(pending[1].id, error="boom", give_up=True, at=NOW)
+    assert await storage.inbox_pending(10) == []
+    assert await storage.inbox_add(items, at=NOW) == 0  # still remembered for de-duplication
+    assert await storage.inbox_purge(before=NOW + timedelta(seconds=1)) == 2
+    assert await storage.inbox_add(items[:1], at=NOW) == 1
+
+
+async def test_jobs_expand_once_with_their_deliveries(storage: Storage) -> None:
+    from maxremind.domain.models import JobStatus, NewJob
+
+    event_id, users, occ_id, rem_id = await _occurrence(storage)
+    job = NewJob(
+        f"{occ_id}:all:P1D",
+        occ_id,
+        rem_id,
+        ReminderTarget.ALL,
+        due_at=NOW,
+        expand_at=NOW - timedelta(minutes=1),
+        planned_recipients=tuple(users),
+    )
+    assert await storage.add_jobs([job]) == 1
+    assert await storage.add_jobs([job]) == 0
+    assert await storage.next_due_at() == NOW - timedelta(minutes=1)
+    due = await storage.due_jobs(now=NOW, limit=10)
+    assert [j.key for j in due] == [job.key] and due[0].planned_recipients == tuple(users)
+    assert await storage.due_jobs(now=NOW - timedelta(minutes=2), limit=10) == []
+    batch = _deliveries(occ_id, rem_id, users, NOW, job="x")
+    batch = [dataclasses.replace(d, job_id=due[0].id) for d in batch]
+    assert await storage.finish_job(due[0].id, deliveries=batch, expected_finish=NOW) == 3
+    assert await storage.finish_job(due[0].id, deliveries=batch, expected_finish=NOW) == 0
+    assert (await storage.get_job(due[0].id)).status == JobStatus.EXPANDED
+    assert not await storage.skip_job(due[0].id, "late")
+    assert await storage.due_jobs(now=NOW, limit=10) == []
+
+    other = NewJob(
+        f"{occ_id}:unanswered:PT1H",
+        occ_id,
+        rem_id,
+        ReminderTarget.UNANSWERED,
+        due_at=NOW,
+        expand_at=NOW,
+    )
+    keep = NewJob(
+        f"{occ_id}:unanswered:PT2H",
+        occ_id,
+        rem_id,
+        ReminderTarget.UNANSWERED,
+        due_at=NOW,
+        expand_at=NOW,
+    )
+    await storage.add_jobs([other, keep])
+    assert await storage.drop_planned_jobs(event_id, keep=[keep.key]) == 1
+    assert [j.key for j in await storage.list_jobs(occ_id)] == [job.key, keep.key]
+    assert await storage.skip_job((await storage.list_jobs(occ_id))[1].id, "quorum")
+
+    assert await storage.events_needing_plan(horizon_end=NOW) == [event_id]
+    await storage.set_planned_until(event_id, NOW)
+    assert await storage.events_needing_plan(horizon_end=NOW) == []
+    event = await storage.get_event(event_id)
+    await storage.update_event(event_id, _event(event.team_id, event.organizer_id))
+    assert await storage.events_needing_plan(horizon_end=NOW) == [event_id]
+    # Rewriting reminders keeps the ledger of what was already sent.
+    assert len(await storage.list_deliveries(occ_id)) == 3

@@ -108,10 +108,10 @@ CREATE TABLE events (
     confirm_required INTEGER NOT NULL DEFAULT 0,
     urgent           INTEGER NOT NULL DEFAULT 0,
     quorum           INTEGER,
-    escalation       TEXT,
     status           TEXT NOT NULL DEFAULT 'active'
                      CHECK (status IN ('active', 'cancelled', 'flagged')),
     status_reason    TEXT,
+    planned_until    INTEGER,  -- occurrences are materialized up to here (NULL: re-plan)
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL
 );
@@ -151,11 +151,38 @@ CREATE TABLE occurrences (
     UNIQUE (event_id, starts_at)
 );
 
+-- A job is one reminder step of one occurrence: due at due_at, expanded into
+-- per-recipient deliveries at expand_at (earlier than due_at for large audiences,
+-- so the last recipient is told within a minute of due_at).
+CREATE TABLE jobs (
+    id                 INTEGER PRIMARY KEY,
+    key                TEXT NOT NULL UNIQUE,
+    occurrence_id      INTEGER NOT NULL REFERENCES occurrences (id) ON DELETE CASCADE,
+    -- Editing an event rewrites its reminders; the history of what was sent stays.
+    reminder_id        INTEGER REFERENCES reminders (id) ON DELETE SET NULL,
+    target             TEXT NOT NULL
+                       CHECK (target IN ('all', 'unanswered', 'organizer_summary')),
+    due_at             INTEGER NOT NULL,
+    expand_at          INTEGER NOT NULL,
+    status             TEXT NOT NULL DEFAULT 'planned'
+                       CHECK (status IN ('planned', 'expanded', 'skipped')),
+    skip_reason        TEXT,
+    planned_recipients TEXT NOT NULL DEFAULT '[]',
+    expected_finish    INTEGER,
+    created_at         INTEGER NOT NULL,
+    updated_at         INTEGER NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (status, expand_at);
+CREATE INDEX jobs_occurrence ON jobs (occurrence_id);
+
 CREATE TABLE deliveries (
     id             INTEGER PRIMARY KEY,
     key            TEXT NOT NULL UNIQUE,
-    occurrence_id  INTEGER NOT NULL REFERENCES occurrences (id) ON DELETE CASCADE,
-    reminder_id    INTEGER REFERENCES reminders (id) ON DELETE CASCADE,
+    job_id         INTEGER REFERENCES jobs (id) ON DELETE CASCADE,
+    kind           TEXT NOT NULL DEFAULT 'reminder',
+    payload        TEXT NOT NULL DEFAULT '{}',
+    occurrence_id  INTEGER REFERENCES occurrences (id) ON DELETE CASCADE,
+    reminder_id    INTEGER REFERENCES reminders (id) ON DELETE SET NULL,
     recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('user', 'chat')),
     recipient_id   INTEGER NOT NULL,
     due_at         INTEGER NOT NULL,

@@ -1,0 +1,90 @@
+"""``maxremind demo``: the MAX emulator and the product together, no token needed."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import secrets
+import shutil
+import signal
+import tempfile
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+from maxremind.app import Running, StartupError, serve
+from maxremind.config import Settings
+from maxremind.datadir import prepare_data_dir
+from maxremind.emulator.app import Emulator
+from maxremind.emulator.server import serve as serve_emulator
+
+log = logging.getLogger(__name__)
+
+
+def demo_settings(settings: Settings, *, api_url: str, token: str, data_dir: Path) -> Settings:
+    """The user's settings, pointed at the emulator and an embedded SQLite database."""
+    return dataclasses.replace(
+        settings,
+        token=token,
+        api_url=api_url,
+        data_dir=str(data_dir),
+        db_url="",
+        redis_url="",
+        mode="polling",
+        webhook_secret="",
+    )
+
+
+def _banner(emulator_url: str, running: Running, data_dir: Path, temporary: bool) -> str:
+    where = "temporary, deleted on exit" if temporary else "kept"
+    return (
+        "\nmaxremind demo is running / демо запущено\n"
+        f"  Phone (MAX emulator) / Телефон:  {emulator_url}/\n"
+        f"  Web UI / Веб-интерфейс:          {running.web_url}/\n"
+        f"  Bot / Бот:                       @{running.bot.username}\n"
+        f"  Data / Данные:                   {data_dir} ({where})\n"
+        "Open the phone page, create a user and press «Start». Ctrl+C stops.\n"
+    )
+
+
+async def run_demo(
+    settings: Settings,
+    *,
+    emulator_port: int,
+    data_dir: str | None,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """Run until Ctrl+C/SIGTERM (or ``stop``); returns the exit code."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    temporary = data_dir is None
+    folder = (
+        Path(tempfile.mkdtemp(prefix="maxremind-demo-"))
+        if data_dir is None
+        else prepare_data_dir(Path(data_dir))
+    )
+    token = secrets.token_urlsafe(24)
+    emulator = Emulator(token)
+    try:
+        async with AsyncExitStack() as stack:
+            try:
+                emulator_url = await stack.enter_async_context(
+                    serve_emulator(emulator, settings.web_host, emulator_port)
+                )
+            except OSError as exc:
+                raise StartupError(
+                    f"cannot start the emulator on port {emulator_port} ({exc.strerror}); "
+                    "choose another with --emulator-port"
+                ) from None
+            product = demo_settings(settings, api_url=emulator_url, token=token, data_dir=folder)
+
+            def ready(running: Running) -> None:
+                print(_banner(emulator_url, running, folder, temporary), flush=True)
+
+            await serve(product, stop=stop, on_ready=ready)
+    finally:
+        if temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
