@@ -21,9 +21,9 @@ from maxremind.domain.models import (
     QuietHoursSpec,
     RecipientKind,
     ReminderSpec,
-    delivery_key,
     ReminderTarget,
     Role,
+    delivery_key,
 )
 from maxremind.storage import AlreadyExists, InviteUnusable, LeaseLost, NotFound, Storage
 
