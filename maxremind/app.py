@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
 import signal
+import socket
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -17,6 +20,9 @@ from dataclasses import dataclass
 from maxremind.bot.inbox import Inbox, StorageMarker
 from maxremind.bot.router import Router
 from maxremind.config import Settings
+from maxremind.engine.dispatcher import Dispatcher, EngineConfig
+from maxremind.engine.planner import Planner
+from maxremind.engine.timer import Engine
 from maxremind.http.app import WebContext, create_web_app
 from maxremind.http.server import serve_app
 from maxremind.http.webhook import WEBHOOK_PATH
@@ -25,7 +31,9 @@ from maxremind.maxapi.errors import MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import RateLimiter
 from maxremind.maxapi.models import BotInfo
 from maxremind.maxapi.polling import run_polling
-from maxremind.storage import open_storage
+from maxremind.services.callbacks import CallbackSigner
+from maxremind.services.confirmations import Confirmations
+from maxremind.storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +69,16 @@ def build_client(settings: Settings) -> MaxClient:
         global_rps=settings.rate_limit_rps, per_chat_rps=settings.chat_rate_limit_rps
     )
     return MaxClient(settings.token, base_url=settings.api_url, limiter=limiter)
+
+
+def build_engine(
+    storage: Storage, client: MaxClient, signer: CallbackSigner, settings: Settings
+) -> Engine:
+    config = EngineConfig(rps=settings.rate_limit_rps, default_timezone=settings.timezone)
+    planner = Planner(storage, rps=settings.rate_limit_rps)
+    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    dispatcher = Dispatcher(storage, client, signer, owner=owner, config=config)
+    return Engine(planner, dispatcher)
 
 
 async def _check_token(client: MaxClient, stop: asyncio.Event) -> BotInfo | None:
@@ -113,7 +131,10 @@ async def serve(
         if bot is None:
             return
         log.info("connected to MAX as %s (@%s)", bot.name, bot.username)
-        router = Router(storage, client)
+        signer = await CallbackSigner.load(storage)
+        engine = build_engine(storage, client, signer, settings)
+        confirmations = Confirmations(storage, client, signer, poke=engine.poke)
+        router = Router(storage, client, confirmations)
         inbox = Inbox(storage, router.feed_update)
         ctx = WebContext(
             storage=storage,
@@ -135,7 +156,10 @@ async def serve(
             ) from None
         await _prepare_intake(client, settings)
 
-        tasks = [asyncio.create_task(inbox.run(stop), name="inbox")]
+        tasks = [
+            asyncio.create_task(inbox.run(stop), name="inbox"),
+            asyncio.create_task(engine.run(stop), name="engine"),
+        ]
         if settings.mode == "polling":
             tasks.append(
                 asyncio.create_task(

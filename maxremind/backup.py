@@ -307,6 +307,18 @@ def _set_aside(db_path: Path) -> Path | None:
     return kept
 
 
+def _copy_owner(like: Path, path: Path) -> None:
+    """Give ``path`` the owner and mode of ``like``: a restore run as root must leave a
+    database the service's own user can still write."""
+    try:
+        st = like.stat()
+    except FileNotFoundError:
+        return
+    with contextlib.suppress(PermissionError):  # only root may chown; others own it already
+        os.chown(path, st.st_uid, st.st_gid)
+    os.chmod(path, st.st_mode & 0o777)
+
+
 def restore_database(src: Path, db_path: Path, data_dir: Path) -> RestoreResult:
     """Replace the database at ``db_path`` with the backup ``src`` (the app must be stopped).
 
@@ -327,6 +339,7 @@ def restore_database(src: Path, db_path: Path, data_dir: Path) -> RestoreResult:
                 version = _verify_restorable(tmp)
             except BackupError as exc:
                 raise BackupError(f"cannot restore {src}: {exc}; nothing was changed") from None
+            _copy_owner(db_path, tmp)
             with tmp.open("rb+") as fh:
                 os.fsync(fh.fileno())
             kept = _set_aside(db_path)

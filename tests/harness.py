@@ -68,3 +68,56 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@asynccontextmanager
+async def emulator_process(*extra: str) -> AsyncIterator[str]:
+    """The emulator in its own process (like real MAX, it does not share our event loop)."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    port = free_port()
+    proc = subprocess.Popen(  # noqa: ASYNC220 - started once, awaited below by polling
+        [
+            sys.executable,
+            "-m",
+            "maxremind",
+            "emulator",
+            "--port",
+            str(port),
+            "--token",
+            TOKEN,
+            *extra,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as http:
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    if (await http.get(url + "/_emulator/stats")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError("the emulator process did not start")
+                await asyncio.sleep(0.05)
+            yield url
+            violations = (await http.get(url + "/_emulator/violations")).json()
+        assert not violations.get("violations"), violations
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -12,8 +12,8 @@ import difflib
 import logging
 from collections.abc import Awaitable, Callable
 
-from maxremind.bot.texts import language_for, t
 from maxremind.domain.models import Language
+from maxremind.i18n import language_for, t
 from maxremind.maxapi.attachments import callback_button, inline_keyboard
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import MaxApiError
@@ -29,6 +29,8 @@ from maxremind.maxapi.models import (
     Update,
 )
 from maxremind.maxapi.models import User as MaxUser
+from maxremind.services.confirmations import ACTIONS as CONFIRMATION_ACTIONS
+from maxremind.services.confirmations import Confirmations
 from maxremind.storage import NotFound, Storage
 
 log = logging.getLogger(__name__)
@@ -47,9 +49,10 @@ def fit_text(text: str) -> str:
 class Router:
     """Dispatches updates to handlers; owns no state besides its collaborators."""
 
-    def __init__(self, storage: Storage, client: MaxClient) -> None:
+    def __init__(self, storage: Storage, client: MaxClient, confirmations: Confirmations) -> None:
         self.storage = storage
         self.client = client
+        self.confirmations = confirmations
         self._commands: dict[str, Handler] = {
             "/start": self._cmd_start,
             "/help": self._cmd_help,
@@ -149,6 +152,9 @@ class Router:
     async def _on_callback(self, update: MessageCallbackUpdate) -> None:
         payload = update.callback.payload or ""
         lang = await self._language(update.callback.user, update.user_locale)
+        if payload.split(":", 1)[0] in CONFIRMATION_ACTIONS:
+            await self.confirmations.handle(update, lang)
+            return
         if payload in ("lang:ru", "lang:en"):
             chosen = Language(payload.removeprefix("lang:"))
             await self.storage.update_user(update.callback.user.user_id, language=chosen)

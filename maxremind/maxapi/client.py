@@ -460,11 +460,15 @@ class MaxClient:
         while True:
             attempt += 1
             try:
-                if not external:
-                    await self.limiter.acquire(chat_key)
-                response = await self._send(
-                    method, path, params, json, files, http_timeout, external
-                )
+                if external:
+                    response = await self._send(
+                        method, path, params, json, files, http_timeout, external
+                    )
+                else:
+                    async with self.limiter.slot(chat_key):
+                        response = await self._send(
+                            method, path, params, json, files, http_timeout, external
+                        )
                 if not response.is_success:
                     raise self._error_from(response)
                 try:

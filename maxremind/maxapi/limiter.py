@@ -2,23 +2,30 @@
 
 MAX allows 30 requests/s per bot and at most 2 messages/s into one chat or dialog, and
 enforces it as a strict sliding window ("refuse if ``limit`` requests were accepted in the
-preceding 1.0 s"). We space requests evenly (GCRA / virtual scheduling with no burst
-allowance): the first request goes at once, each later one at ``interval`` after the
-previous slot. ``interval`` is ``1/rate`` stretched by ``safety_margin`` (3 %): then
-``limit + 1`` consecutive requests span 1.03 s, so up to 30 ms of jitter between the first
-and the last of them cannot squeeze them into one server window, while a long burst still
-takes only ~3 % longer than the limits allow (300 sends to one chat: ~154 s; 300 sends to
-different users: ~10.3 s).
+preceding 1.0 s"). Two mechanisms work together:
 
-One ``RateLimiter`` must be shared by every sender in the process.
+* **Spacing** (GCRA / virtual scheduling, no burst allowance): the first request goes at
+  once, each later one ``interval`` after the previous slot, ``interval`` being ``1/rate``
+  stretched by a small ``safety_margin``.  This keeps the flow even.
+* **A window guard that mirrors the server's.**  We cannot know when MAX accepted a
+  request, but it was after we released it and before we got the answer.  So request
+  ``n`` is released only once request ``n - limit`` has completed and a full window has
+  passed since: then MAX's acceptance times are at least one window apart, whatever the
+  network or event-loop jitter.  On a quiet network the guard never binds and bursts run
+  at the limit; on a slow one it costs the round-trip time, never a 429.
+
+Use ``async with limiter.slot(chat_key):`` around the request so its completion is
+recorded.  One ``RateLimiter`` must be shared by every sender in the process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 
 Clock = Callable[[], float]
@@ -44,11 +51,52 @@ class _Spacer:
             self._next_free = slot
 
 
+class _Permit:
+    """One released request: when it completed (None while it is in flight)."""
+
+    __slots__ = ("done_at", "finished")
+
+    def __init__(self) -> None:
+        self.done_at: float | None = None
+        self.finished = asyncio.Event()
+
+    def complete(self, at: float) -> None:
+        if self.done_at is None:
+            self.done_at = at
+            self.finished.set()
+
+
+class _Window:
+    """The guard: at most ``limit`` requests whose completions lie within ``window``."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.window = window
+        self.recent: deque[_Permit] = deque(maxlen=max(1, limit))
+
+    async def admit(self, clock: Clock, sleep: Sleep) -> _Permit:
+        # Check and register without an await in between, so it is atomic in asyncio.
+        while True:
+            if len(self.recent) < (self.recent.maxlen or 1):
+                break
+            oldest = self.recent[0]
+            if oldest.done_at is None:
+                await oldest.finished.wait()
+                continue
+            wait = oldest.done_at + self.window - clock()
+            if wait <= 0:
+                break
+            await sleep(wait)
+        permit = _Permit()
+        self.recent.append(permit)
+        return permit
+
+
 @dataclass
 class _ChatState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_at: float = -math.inf
     users: int = 0
+    window: _Window | None = None
 
 
 class RateLimiter:
@@ -66,7 +114,8 @@ class RateLimiter:
         global_rps: float = 30.0,
         per_chat_rps: float = 2.0,
         *,
-        safety_margin: float = 0.03,
+        safety_margin: float = 0.005,
+        window: float = 1.0,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -81,31 +130,61 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._global = _Spacer(self.global_interval)
+        self._global_window = _Window(math.floor(global_rps * window), window)
+        self._chat_limit = math.floor(per_chat_rps * window)
+        self._window = window
         self._chats: dict[Hashable, _ChatState] = {}
         self._sweep_above = 1024
 
     async def acquire(self, chat_key: Hashable | None = None) -> None:
-        """Wait for this request's turn; returns when it may be sent."""
+        """Wait for this request's turn, counting it as completed at once.
+
+        Prefer :meth:`slot`, which records the real completion for the window guard.
+        """
+        permits = await self._acquire(chat_key)
+        now = self._clock()
+        for permit in permits:
+            permit.complete(now)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_key: Hashable | None = None) -> AsyncIterator[None]:
+        """Wait for this request's turn; the block is the request, its end its completion."""
+        permits = await self._acquire(chat_key)
+        try:
+            yield
+        finally:
+            now = self._clock()
+            for permit in permits:
+                permit.complete(now)
+
+    async def _acquire(self, chat_key: Hashable | None) -> list[_Permit]:
         if chat_key is None:
-            await self._acquire_global()
-            return
+            return [await self._acquire_global()]
         state = self._chats.get(chat_key)
         if state is None:
             state = self._chats[chat_key] = _ChatState()
+        if state.window is None:
+            state.window = _Window(self._chat_limit, self._window)
         state.users += 1
         try:
             async with state.lock:
                 wait = state.next_at - self._clock()
                 if wait > 0:
                     await self._sleep(wait)
-                await self._acquire_global()
+                chat_permit = await state.window.admit(self._clock, self._sleep)
+                try:
+                    global_permit = await self._acquire_global()
+                except BaseException:
+                    state.window.recent.remove(chat_permit)
+                    raise
                 state.next_at = self._clock() + self.chat_interval
+                return [chat_permit, global_permit]
         finally:
             state.users -= 1
             if len(self._chats) > self._sweep_above:
                 self._sweep()
 
-    async def _acquire_global(self) -> None:
+    async def _acquire_global(self) -> _Permit:
         now = self._clock()
         slot = self._global.reserve(now)
         if slot > now:
@@ -114,11 +193,18 @@ class RateLimiter:
             except BaseException:
                 self._global.give_back(slot)
                 raise
+        return await self._global_window.admit(self._clock, self._sleep)
 
     def _sweep(self) -> None:
         """Forget idle chats whose spacing has already elapsed, so the map stays small."""
         now = self._clock()
-        idle = [k for k, s in self._chats.items() if s.users == 0 and s.next_at <= now]
+        idle = [
+            k
+            for k, s in self._chats.items()
+            if s.users == 0
+            and s.next_at <= now
+            and (s.window is None or all(p.done_at is not None for p in s.window.recent))
+        ]
         for key in idle:
             del self._chats[key]
         self._sweep_above = max(1024, 2 * len(self._chats))

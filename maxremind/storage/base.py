@@ -188,6 +188,10 @@ class Storage(ABC):
         """:raises NotFound: the user never talked to the bot."""
 
     @abstractmethod
+    async def get_users(self, user_ids: Sequence[int]) -> dict[int, User]:
+        """The known users among ``user_ids`` (unknown ids are left out)."""
+
+    @abstractmethod
     async def find_user_by_username(self, username: str) -> User | None:
         """The user with that @username (case-insensitive, '@' optional), or None."""
 
@@ -414,8 +418,13 @@ class Storage(ABC):
         """Occurrences of an event with ``after <= starts_at < before``, by start."""
 
     @abstractmethod
-    async def cancel_occurrences(self, event_id: int, *, after: datetime) -> int:
-        """Cancel planned occurrences starting at/after ``after``; returns how many."""
+    async def cancel_occurrences(
+        self, event_id: int, *, after: datetime, keep: Sequence[int] = ()
+    ) -> int:
+        """Cancel planned occurrences starting at/after ``after`` except ``keep`` ids.
+
+        Their still-planned jobs are dropped too.  Returns how many were cancelled.
+        """
 
     # --- jobs (reminder steps of occurrences) ----------------------------------------
 
@@ -523,6 +532,14 @@ class Storage(ABC):
     @abstractmethod
     async def skip_deliveries(self, keys: Sequence[str], reason: str) -> int:
         """Mark not-yet-sent deliveries skipped with ``reason``; returns how many."""
+
+    @abstractmethod
+    async def find_delivery_by_message(self, max_message_id: str) -> Delivery | None:
+        """The delivery MAX accepted as message ``max_message_id``, or None."""
+
+    @abstractmethod
+    async def list_job_deliveries(self, job_id: int) -> list[Delivery]:
+        """Deliveries of one job, by recipient."""
 
     @abstractmethod
     async def list_deliveries(self, occurrence_id: int) -> list[Delivery]:

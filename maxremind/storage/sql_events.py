@@ -373,13 +373,24 @@ class EventsSql(SqlBase):
         )
         return [_occurrence(r) for r in rows]
 
-    async def cancel_occurrences(self, event_id: int, *, after: datetime) -> int:
+    async def cancel_occurrences(
+        self, event_id: int, *, after: datetime, keep: Sequence[int] = ()
+    ) -> int:
+        kept = set(keep)
         async with self._tx() as conn:
-            return await conn.execute(
-                "UPDATE occurrences SET status = 'cancelled'"
+            rows = await conn.fetchall(
+                "SELECT id FROM occurrences"
                 " WHERE event_id = ? AND starts_at >= ? AND status = 'planned'",
                 (event_id, to_ms(after)),
             )
+            doomed = [(r["id"],) for r in rows if r["id"] not in kept]
+            await conn.executemany(
+                "UPDATE occurrences SET status = 'cancelled' WHERE id = ?", doomed
+            )
+            await conn.executemany(
+                "DELETE FROM jobs WHERE occurrence_id = ? AND status = 'planned'", doomed
+            )
+        return len(doomed)
 
     # --- jobs ------------------------------------------------------------------------
 
@@ -576,6 +587,20 @@ class EventsSql(SqlBase):
                     (reason, _now_ms(), *chunk),
                 )
         return total
+
+    async def find_delivery_by_message(self, max_message_id: str) -> Delivery | None:
+        row = await self._one(
+            "SELECT * FROM deliveries WHERE max_message_id = ? ORDER BY id LIMIT 1",
+            (max_message_id,),
+        )
+        return None if row is None else _delivery(row)
+
+    async def list_job_deliveries(self, job_id: int) -> list[Delivery]:
+        rows = await self._all(
+            "SELECT * FROM deliveries WHERE job_id = ? ORDER BY recipient_kind, recipient_id",
+            (job_id,),
+        )
+        return [_delivery(r) for r in rows]
 
     async def list_deliveries(self, occurrence_id: int) -> list[Delivery]:
         rows = await self._all(

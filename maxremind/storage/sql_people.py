@@ -300,6 +300,16 @@ class PeopleSql(SqlBase):
             raise NotFound(f"user {user_id}")
         return _user(row)
 
+    async def get_users(self, user_ids: Sequence[int]) -> dict[int, User]:
+        found: dict[int, User] = {}
+        ids = list(dict.fromkeys(user_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in await self._all(f"SELECT * FROM users WHERE user_id IN ({marks})", chunk):
+                found[row["user_id"]] = _user(row)
+        return found
+
     async def find_user_by_username(self, username: str) -> User | None:
         row = await self._one(
             "SELECT * FROM users WHERE username_key = ? ORDER BY user_id LIMIT 1",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from maxremind.bot.texts import TEXTS
 from maxremind.domain.models import Language
+from maxremind.i18n import TEXTS
 from maxremind.storage import open_storage
 from tests.harness import product_settings, running_emulator, running_product, wait_for
 

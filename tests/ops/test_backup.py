@@ -247,3 +247,10 @@ def test_cli_backup_into_a_folder_and_restore(db: Path, tmp_path: Path) -> None:
     assert "kept as" in lines[1]
     with pytest.raises(BackupError, match="SQLite only"):
         cli_backup("postgresql://x@y/z", str(tmp_path), force=False)
+
+
+def test_restore_keeps_the_replaced_files_owner_and_mode(db: Path, tmp_path: Path) -> None:
+    backup = backup_database(db, tmp_path / "b.db").path
+    db.chmod(0o640)
+    restore_database(backup, db, db.parent)
+    assert db.stat().st_mode & 0o777 == 0o640

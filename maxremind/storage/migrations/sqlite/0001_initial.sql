@@ -203,6 +203,8 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries (status, send_at);
 CREATE INDEX deliveries_lease ON deliveries (status, lease_until);
 CREATE INDEX deliveries_occurrence ON deliveries (occurrence_id);
+CREATE INDEX deliveries_job ON deliveries (job_id);
+CREATE INDEX deliveries_message ON deliveries (max_message_id);
 
 CREATE TABLE confirmations (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences (id) ON DELETE CASCADE,

@@ -1,0 +1,694 @@
+"""Dispatcher: expand due jobs into deliveries, then claim → send → record.
+
+Delivery guarantee — at-least-once, de-duplicated:
+
+* every delivery has a unique key (occurrence × reminder step × recipient), so
+  re-planning, a second worker or a restart never creates a second one;
+* a delivery is claimed with a lease before it is sent and recorded as sent right
+  after MAX accepts it, so a send MAX accepted is never repeated;
+* the one window for a duplicate: MAX accepted the message but we never learnt it —
+  the answer was lost (timeout, dropped connection) and the client retried, or the
+  process died between MAX's answer and the ``record_sent`` commit (one SQLite
+  write, milliseconds).  The lease then expires and the delivery is sent again.
+  ``docs/delivery.md`` spells this out.
+
+Catch-up after downtime happens here too: a job expanded more than ``late_after``
+after its due time is either still useful (sent now, labelled as delayed) or too
+late to matter (its occurrence is over): then it is skipped and listed in one
+summary to the organizer.  Several missed steps of one event give one message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from maxremind.domain.escalation import EscalationStep, plan_step, summarize
+from maxremind.domain.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Event,
+    EventStatus,
+    Job,
+    Language,
+    NewDelivery,
+    Occurrence,
+    OccurrenceStatus,
+    RecipientKind,
+    ReminderTarget,
+    Team,
+    User,
+    delivery_key,
+)
+from maxremind.domain.quiet_hours import parse_quiet_hours, place_send_time
+from maxremind.engine.audience import resolve_audience
+from maxremind.engine.render import (
+    Reader,
+    catchup_text,
+    flagged_text,
+    reminder_body,
+    summary_text,
+    unreachable_text,
+)
+from maxremind.maxapi.errors import MaxApiError
+from maxremind.maxapi.models import Message, NewMessageBody
+from maxremind.services.callbacks import CallbackSigner
+from maxremind.storage import LeaseLost, NotFound, Storage
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Sender(Protocol):
+    """What the dispatcher needs from the MAX client."""
+
+    async def send_message(
+        self,
+        body: NewMessageBody | str,
+        *,
+        user_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> Message: ...
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    rps: float = 30.0
+    lease: timedelta = timedelta(seconds=60)
+    batch: int = 200
+    concurrency: int = 40
+    late_after: timedelta = timedelta(minutes=2)
+    # A reminder still matters until its occurrence started this long ago.
+    grace: timedelta = timedelta(0)
+    max_attempts: int = 8
+    default_timezone: str = "Europe/Moscow"
+
+
+@dataclass
+class EngineStats:
+    """Counters for metrics and benchmarks."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+    lateness: list[float] = field(default_factory=list)  # seconds past send_at, bounded
+    errors_by_code: dict[str, int] = field(default_factory=dict)
+
+    def count(self, status: DeliveryStatus) -> None:
+        self.by_status[status.value] = self.by_status.get(status.value, 0) + 1
+
+    def late(self, seconds: float) -> None:
+        if len(self.lateness) < 200_000:
+            self.lateness.append(seconds)
+
+
+@dataclass
+class _Context:
+    """Rows a batch needs, loaded once per batch instead of once per delivery."""
+
+    events: dict[int, Event] = field(default_factory=dict)
+    occurrences: dict[int, Occurrence] = field(default_factory=dict)
+    teams: dict[int, Team] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        storage: Storage,
+        sender: Sender,
+        signer: CallbackSigner,
+        *,
+        owner: str,
+        config: EngineConfig | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.storage = storage
+        self.sender = sender
+        self.signer = signer
+        self.owner = owner
+        self.config = config or EngineConfig()
+        self.clock = clock
+        self.stats = EngineStats()
+        self.stopping = False
+        self._rng = random.Random()
+
+    # --- expansion -------------------------------------------------------------------
+
+    async def expand_due(self) -> int:
+        """Turn every due job into deliveries; returns how many jobs were handled."""
+        handled = 0
+        while True:
+            now = self.clock()
+            jobs = await self.storage.due_jobs(now=now, limit=100)
+            if not jobs:
+                return handled
+            await self._expand_batch(jobs, now)
+            handled += len(jobs)
+
+    async def _expand_batch(self, jobs: Sequence[Job], now: datetime) -> None:
+        missed: dict[int, list[tuple[str, datetime]]] = {}
+        latest_late: dict[tuple[int, bool], Job] = {}
+        ctx = _Context()
+        for job in jobs:
+            try:
+                occurrence, event = await self._occurrence_event(ctx, job.occurrence_id)
+            except NotFound:
+                await self.storage.skip_job(job.id, "event deleted")
+                continue
+            if (
+                occurrence.status is OccurrenceStatus.CANCELLED
+                or event.status is EventStatus.CANCELLED
+            ):
+                await self.storage.skip_job(job.id, "event cancelled")
+                continue
+            if event.status is EventStatus.FLAGGED:
+                await self.storage.skip_job(job.id, "event on hold: its audience is gone")
+                continue
+            if now - job.due_at > self.config.late_after:
+                ends = occurrence.starts_at + (event.duration or timedelta(0)) + self.config.grace
+                started = now >= occurrence.starts_at
+                member_step = job.target is not ReminderTarget.ORGANIZER_SUMMARY
+                if now >= ends or (started and member_step):
+                    reason = "missed while the service was down: the event already started"
+                    if await self.storage.skip_job(job.id, reason):
+                        missed.setdefault(event.organizer_id, []).append(
+                            (event.title, occurrence.starts_at)
+                        )
+                    continue
+                # Several missed steps of one event: only the latest is sent.
+                group = (event.id, job.target is ReminderTarget.ORGANIZER_SUMMARY)
+                previous = latest_late.get(group)
+                if previous is not None:
+                    await self.storage.skip_job(
+                        previous.id, "superseded by a later missed reminder"
+                    )
+                latest_late[group] = job
+                continue
+            await self._expand(job, occurrence, event, ctx, now, delayed=False)
+        for job in latest_late.values():
+            occurrence, event = await self._occurrence_event(ctx, job.occurrence_id)
+            await self._expand(job, occurrence, event, ctx, now, delayed=True)
+        for organizer_id, items in missed.items():
+            await self._catchup_summary(organizer_id, items, now)
+
+    async def _occurrence_event(
+        self, ctx: _Context, occurrence_id: int
+    ) -> tuple[Occurrence, Event]:
+        occurrence = ctx.occurrences.get(occurrence_id)
+        if occurrence is None:
+            occurrence = await self.storage.get_occurrence(occurrence_id)
+            ctx.occurrences[occurrence_id] = occurrence
+        event = ctx.events.get(occurrence.event_id)
+        if event is None:
+            event = await self.storage.get_event(occurrence.event_id)
+            ctx.events[event.id] = event
+        return occurrence, event
+
+    async def _expand(
+        self,
+        job: Job,
+        occurrence: Occurrence,
+        event: Event,
+        ctx: _Context,
+        now: datetime,
+        *,
+        delayed: bool,
+    ) -> None:
+        audience = await resolve_audience(self.storage, event)
+        if audience.missing:
+            await self._report_missing_audience(event, audience.size == 0, now)
+            if audience.size == 0:
+                await self.storage.set_event_status(event.id, EventStatus.FLAGGED, "audience_gone")
+                await self.storage.skip_job(job.id, "event on hold: its audience is gone")
+                return
+        answers = {
+            c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
+        }
+        base = {"delayed": delayed}
+        deliveries: list[NewDelivery] = []
+        if job.target is ReminderTarget.ORGANIZER_SUMMARY:
+            deliveries.append(
+                self._new(
+                    job, RecipientKind.USER, event.organizer_id, now, DeliveryKind.SUMMARY, base
+                )
+            )
+        else:
+            plan = plan_step(
+                EscalationStep(timedelta(0), job.target),
+                audience.users,
+                answers,
+                quorum=event.quorum,
+            )
+            if plan.skip_reason is not None:
+                await self.storage.skip_job(job.id, plan.skip_reason.replace("_", " "))
+                return
+            users = await self.storage.get_users(plan.recipients)
+            team = await self._team(ctx, event.team_id)
+            planned = set(job.planned_recipients)
+            for user_id in plan.recipients:
+                deliveries.append(
+                    self._user_delivery(
+                        job,
+                        event,
+                        occurrence,
+                        team,
+                        users.get(user_id),
+                        user_id,
+                        now,
+                        base,
+                        planned,
+                    )
+                )
+            if job.target is ReminderTarget.ALL:
+                for chat_id in audience.chats:
+                    deliveries.append(
+                        self._new(
+                            job, RecipientKind.CHAT, chat_id, now, DeliveryKind.REMINDER, base
+                        )
+                    )
+                # Who was planned but is no longer in the audience is recorded, not forgotten.
+                for gone in sorted(planned - set(audience.users)):
+                    deliveries.append(
+                        self._new(
+                            job,
+                            RecipientKind.USER,
+                            gone,
+                            now,
+                            DeliveryKind.REMINDER,
+                            base,
+                            status=DeliveryStatus.SKIPPED,
+                            skip_reason="left the audience after planning",
+                        )
+                    )
+        finish = now + timedelta(seconds=len(deliveries) / self.config.rps)
+        await self.storage.finish_job(job.id, deliveries=deliveries, expected_finish=finish)
+
+    def _user_delivery(
+        self,
+        job: Job,
+        event: Event,
+        occurrence: Occurrence,
+        team: Team | None,
+        user: User | None,
+        user_id: int,
+        now: datetime,
+        payload: dict[str, Any],
+        planned: set[int],
+    ) -> NewDelivery:
+        note = None if user_id in planned else "joined the audience after planning"
+        if user is None or not user.reachable:
+            return self._new(
+                job,
+                RecipientKind.USER,
+                user_id,
+                now,
+                DeliveryKind.REMINDER,
+                payload,
+                status=DeliveryStatus.UNREACHABLE,
+                skip_reason="has not started the bot" if user is None else "stopped the bot",
+                note=note,
+            )
+        tz = ZoneInfo(user.timezone or (team.timezone if team else event.timezone))
+        quiet_spec = user.quiet_hours or (team.quiet_hours if team else None)
+        quiet = parse_quiet_hours(str(quiet_spec)) if quiet_spec else None
+        placement = place_send_time(
+            max(job.due_at, now),
+            event_start=occurrence.starts_at,
+            quiet=quiet,
+            tz=tz,
+            urgent=event.urgent,
+        )
+        send_at = placement.send_at if placement.held else min(now, placement.send_at)
+        status = DeliveryStatus.HELD if placement.held else DeliveryStatus.PLANNED
+        return self._new(
+            job,
+            RecipientKind.USER,
+            user_id,
+            send_at,
+            DeliveryKind.REMINDER,
+            payload,
+            status=status,
+            note=note,
+            due_at=job.due_at,
+        )
+
+    def _new(
+        self,
+        job: Job,
+        kind: RecipientKind,
+        recipient_id: int,
+        send_at: datetime,
+        delivery_kind: DeliveryKind,
+        payload: dict[str, Any],
+        *,
+        status: DeliveryStatus = DeliveryStatus.PLANNED,
+        skip_reason: str | None = None,
+        note: str | None = None,
+        due_at: datetime | None = None,
+    ) -> NewDelivery:
+        return NewDelivery(
+            key=delivery_key(job.key, kind, recipient_id),
+            recipient_kind=kind,
+            recipient_id=recipient_id,
+            due_at=due_at or job.due_at,
+            send_at=send_at,
+            kind=delivery_kind,
+            job_id=job.id,
+            occurrence_id=job.occurrence_id,
+            reminder_id=job.reminder_id,
+            payload=json.dumps(payload),
+            status=status,
+            skip_reason=skip_reason,
+            note=note,
+        )
+
+    async def _team(self, ctx: _Context, team_id: int | None) -> Team | None:
+        if team_id is None:
+            return None
+        if team_id not in ctx.teams:
+            ctx.teams[team_id] = await self.storage.get_team(team_id)
+        return ctx.teams[team_id]
+
+    async def _report(
+        self,
+        key: str,
+        organizer_id: int,
+        now: datetime,
+        kind: DeliveryKind,
+        payload: dict[str, Any],
+    ) -> None:
+        """A message to an organizer; its key makes sure it is sent once."""
+        report = NewDelivery(
+            key=key,
+            recipient_kind=RecipientKind.USER,
+            recipient_id=organizer_id,
+            due_at=now,
+            send_at=now,
+            kind=kind,
+            payload=json.dumps(payload),
+        )
+        await self.storage.add_deliveries([report])
+
+    async def _report_missing_audience(self, event: Event, everyone: bool, now: datetime) -> None:
+        stamp = int(event.updated_at.timestamp())
+        await self._report(
+            f"report:audience:{event.id}:{stamp}",
+            event.organizer_id,
+            now,
+            DeliveryKind.REPORT,
+            {"type": "audience", "event_id": event.id, "everyone": everyone},
+        )
+
+    async def _catchup_summary(
+        self, organizer_id: int, items: list[tuple[str, datetime]], now: datetime
+    ) -> None:
+        await self._report(
+            f"catchup:{organizer_id}:{int(now.timestamp() * 1000)}",
+            organizer_id,
+            now,
+            DeliveryKind.CATCHUP,
+            {"items": [[title, int(at.timestamp())] for title, at in items]},
+        )
+
+    # --- sending ---------------------------------------------------------------------
+
+    async def send_due(self) -> int:
+        """Claim and send everything due now; returns how many deliveries were attempted."""
+        total = 0
+        while not self.stopping:
+            now = self.clock()
+            claimed = await self.storage.claim_deliveries(
+                now=now,
+                owner=self.owner,
+                lease_until=now + self.config.lease,
+                limit=self.config.batch,
+            )
+            if not claimed:
+                return total
+            await self._send_batch(claimed)
+            total += len(claimed)
+        return total
+
+    async def _send_batch(self, claimed: Sequence[Delivery]) -> None:
+        ctx = _Context()
+        ctx.users.update(
+            await self.storage.get_users(
+                [d.recipient_id for d in claimed if d.recipient_kind is RecipientKind.USER]
+            )
+        )
+        pending = {d.key for d in claimed}
+        heartbeat = asyncio.create_task(self._heartbeat(pending))
+        semaphore = asyncio.Semaphore(self.config.concurrency)
+
+        async def one(delivery: Delivery) -> None:
+            async with semaphore:
+                try:
+                    if self.stopping:
+                        await self._release(delivery)
+                    else:
+                        await self._send_one(delivery, ctx)
+                except LeaseLost:
+                    log.warning("lease on delivery %s passed to another worker", delivery.key)
+                except Exception:
+                    log.exception("delivery %s failed unexpectedly", delivery.key)
+                    await self._fail(delivery, "internal error", permanent=False)
+                finally:
+                    pending.discard(delivery.key)
+
+        try:
+            await asyncio.gather(*(one(d) for d in claimed))
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+
+    async def _heartbeat(self, pending: set[str]) -> None:
+        interval = self.config.lease.total_seconds() / 3
+        while pending:
+            await asyncio.sleep(interval)
+            now = self.clock()
+            await self.storage.extend_leases(
+                sorted(pending), owner=self.owner, lease_until=now + self.config.lease
+            )
+
+    async def _release(self, delivery: Delivery) -> None:
+        await self.storage.record_failure(
+            delivery.key,
+            owner=self.owner,
+            error="released at shutdown",
+            status=DeliveryStatus.PLANNED,
+            retry_at=delivery.send_at,
+        )
+
+    async def _send_one(self, delivery: Delivery, ctx: _Context) -> None:
+        now = self.clock()
+        body = await self._body(delivery, ctx, now)
+        if body is None:  # e.g. a report whose problems resolved themselves meanwhile
+            await self.storage.record_failure(
+                delivery.key,
+                owner=self.owner,
+                error="nothing to send any more",
+                status=DeliveryStatus.SKIPPED,
+                retry_at=None,
+            )
+            return
+        try:
+            if delivery.recipient_kind is RecipientKind.CHAT:
+                message = await self.sender.send_message(body, chat_id=delivery.recipient_id)
+            else:
+                message = await self.sender.send_message(body, user_id=delivery.recipient_id)
+        except MaxApiError as exc:
+            self.stats.errors_by_code[exc.code or str(exc.status)] = (
+                self.stats.errors_by_code.get(exc.code or str(exc.status), 0) + 1
+            )
+            await self._on_error(delivery, exc)
+            return
+        sent_at = self.clock()
+        await self.storage.record_sent(
+            delivery.key, owner=self.owner, max_message_id=message.body.mid, sent_at=sent_at
+        )
+        self.stats.count(DeliveryStatus.SENT)
+        self.stats.late((sent_at - delivery.send_at).total_seconds())
+
+    async def _on_error(self, delivery: Delivery, exc: MaxApiError) -> None:
+        if exc.status in (403, 404):
+            await self.storage.record_failure(
+                delivery.key,
+                owner=self.owner,
+                error=str(exc),
+                status=DeliveryStatus.UNREACHABLE,
+                retry_at=None,
+            )
+            self.stats.count(DeliveryStatus.UNREACHABLE)
+            if delivery.recipient_kind is RecipientKind.USER:
+                with contextlib.suppress(NotFound):
+                    await self.storage.set_user_reachable(
+                        delivery.recipient_id, False, exc.code or "forbidden"
+                    )
+            else:
+                with contextlib.suppress(NotFound):
+                    await self.storage.deactivate_chat(delivery.recipient_id)
+            if delivery.job_id is not None and delivery.kind in (
+                DeliveryKind.REMINDER,
+                DeliveryKind.SNOOZE,
+            ):
+                await self._report_unreachable(delivery)
+            return
+        await self._fail(delivery, str(exc), permanent=exc.permanent)
+
+    async def _fail(self, delivery: Delivery, error: str, *, permanent: bool) -> None:
+        if permanent or delivery.attempts >= self.config.max_attempts:
+            await self.storage.record_failure(
+                delivery.key,
+                owner=self.owner,
+                error=error,
+                status=DeliveryStatus.FAILED,
+                retry_at=None,
+            )
+            self.stats.count(DeliveryStatus.FAILED)
+            log.error(
+                "giving up on delivery %s after %s attempts: %s",
+                delivery.key,
+                delivery.attempts,
+                error,
+            )
+            return
+        backoff = min(600.0, 5.0 * 2 ** (delivery.attempts - 1))
+        retry_at = self.clock() + timedelta(seconds=backoff * (0.5 + self._rng.random() / 2))
+        await self.storage.record_failure(
+            delivery.key,
+            owner=self.owner,
+            error=error,
+            status=DeliveryStatus.FAILED,
+            retry_at=retry_at,
+        )
+
+    async def _report_unreachable(self, delivery: Delivery) -> None:
+        assert delivery.job_id is not None
+        job = await self.storage.get_job(delivery.job_id)
+        occurrence = await self.storage.get_occurrence(job.occurrence_id)
+        event = await self.storage.get_event(occurrence.event_id)
+        # One report per job, sent once the fan-out is expected to be over.
+        when = max(self.clock(), (job.expected_finish or self.clock()) + timedelta(seconds=30))
+        await self.storage.add_deliveries(
+            [
+                NewDelivery(
+                    key=f"{job.key}:report",
+                    recipient_kind=RecipientKind.USER,
+                    recipient_id=event.organizer_id,
+                    due_at=when,
+                    send_at=when,
+                    kind=DeliveryKind.REPORT,
+                    job_id=job.id,
+                    occurrence_id=occurrence.id,
+                    payload=json.dumps({"type": "unreachable", "job_id": job.id}),
+                )
+            ]
+        )
+
+    # --- rendering -------------------------------------------------------------------
+
+    async def _reader(self, delivery: Delivery, event: Event | None, ctx: _Context) -> Reader:
+        team = await self._team(ctx, event.team_id) if event is not None else None
+        fallback_tz = (
+            team.timezone if team else (event.timezone if event else self.config.default_timezone)
+        )
+        team_lang = team.language if team else Language.RU
+        if delivery.recipient_kind is RecipientKind.CHAT:
+            return Reader(
+                team_lang, ZoneInfo(event.timezone if event else fallback_tz), is_chat=True
+            )
+        user = ctx.users.get(delivery.recipient_id)
+        if user is None:
+            with contextlib.suppress(NotFound):
+                user = await self.storage.get_user(delivery.recipient_id)
+        lang = (user.language if user else None) or team_lang
+        tz = (user.timezone if user else None) or fallback_tz
+        return Reader(lang, ZoneInfo(tz))
+
+    async def _body(
+        self, delivery: Delivery, ctx: _Context, now: datetime
+    ) -> NewMessageBody | None:
+        payload: dict[str, Any] = json.loads(delivery.payload or "{}")
+        if delivery.kind is DeliveryKind.CATCHUP:
+            reader = await self._reader(delivery, None, ctx)
+            items = [
+                (title, datetime.fromtimestamp(ts, UTC)) for title, ts in payload.get("items", [])
+            ]
+            return NewMessageBody(text=catchup_text(items, reader, now=now))
+        if payload.get("type") == "audience":
+            event = await self.storage.get_event(int(payload["event_id"]))
+            return NewMessageBody(
+                text=flagged_text(event, await self._reader(delivery, event, ctx))
+            )
+        if delivery.occurrence_id is None:
+            return None
+        occurrence, event = await self._occurrence_event(ctx, delivery.occurrence_id)
+        reader = await self._reader(delivery, event, ctx)
+        if delivery.kind is DeliveryKind.REPORT:
+            failed = [
+                d.recipient_id
+                for d in await self.storage.list_job_deliveries(int(payload["job_id"]))
+                if d.status is DeliveryStatus.UNREACHABLE and d.recipient_kind is RecipientKind.USER
+            ]
+            if not failed:
+                return None
+            people_failed = await self.storage.get_users(failed)
+            return NewMessageBody(
+                text=unreachable_text(
+                    event,
+                    [people_failed[i].name if i in people_failed else str(i) for i in failed],
+                    reader,
+                )
+            )
+        answers = {
+            c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
+        }
+        if delivery.kind is DeliveryKind.SUMMARY:
+            audience = await resolve_audience(self.storage, event)
+            summary = summarize(audience.users, answers, quorum=event.quorum)
+            people = await self.storage.get_users(audience.users)
+            names = {uid: u.name for uid, u in people.items()}
+            return NewMessageBody(
+                text=summary_text(
+                    event, occurrence, summary, names, reader, now=now, quorum=event.quorum
+                )
+            )
+        counts = None
+        if delivery.recipient_kind is RecipientKind.CHAT and event.confirm_required:
+            audience = await resolve_audience(self.storage, event)
+            counts = chat_counts(audience.users, answers)
+        return reminder_body(
+            event,
+            occurrence,
+            reader,
+            self.signer,
+            now=now,
+            delayed=bool(payload.get("delayed")),
+            snoozed=delivery.kind is DeliveryKind.SNOOZE,
+            answer=answers.get(delivery.recipient_id)
+            if delivery.recipient_kind is RecipientKind.USER
+            else None,
+            counts=counts,
+        )
+
+
+def chat_counts(audience: Sequence[int], answers: dict[int, Any]) -> dict[str, int]:
+    from maxremind.domain.models import Answer
+
+    yes = sum(1 for a in answers.values() if a is Answer.YES)
+    no = sum(1 for a in answers.values() if a is Answer.NO)
+    return {"yes": yes, "no": no, "none": max(0, len(set(audience) - set(answers)))}

@@ -1,0 +1,207 @@
+"""Every text the bot shows, in Russian and English.
+
+Russian comes first: it is the default for anyone whose MAX locale is not English.
+A test checks that each key has both languages and the same placeholders.
+"""
+
+from __future__ import annotations
+
+from maxremind.domain.models import Language
+
+TEXTS: dict[str, dict[Language, str]] = {
+    "welcome": {
+        Language.RU: (
+            "Привет! Я «MAX Уведомления» — напоминаю команде о событиях, собираю "
+            "подтверждения и повторяю тем, кто не ответил.\n"
+            "Создайте команду: /team Название — или откройте ссылку-приглашение от "
+            "руководителя.\nВсе команды: /help"
+        ),
+        Language.EN: (
+            "Hi! I am MAX Reminders: I remind your team about events, collect "
+            "confirmations and nudge those who have not answered.\n"
+            "Create a team with /team Name, or open the invite link your lead sent you.\n"
+            "All commands: /help"
+        ),
+    },
+    "help": {
+        Language.RU: (
+            "Что я умею:\n"
+            "/start — о боте\n"
+            "/help — эта справка\n"
+            "/lang — язык (русский / English)\n"
+            "/cancel — прервать текущий диалог\n"
+            "Команды, события и напоминания: /team, /event, /remind, /events — "
+            "появляются по мере настройки команды.\n"
+            "/calendar и /web — календарь и веб-интерфейс."
+        ),
+        Language.EN: (
+            "What I can do:\n"
+            "/start — about the bot\n"
+            "/help — this help\n"
+            "/lang — language (русский / English)\n"
+            "/cancel — leave the current dialog\n"
+            "Teams, events and reminders: /team, /event, /remind, /events — "
+            "available as your team is set up.\n"
+            "/calendar and /web — calendar and web interface."
+        ),
+    },
+    "unknown_command": {
+        Language.RU: (
+            "Не знаю команду {command}. Возможно, вы имели в виду {suggestion}? Все команды: /help"
+        ),
+        Language.EN: "I don't know {command}. Did you mean {suggestion}? All commands: /help",
+    },
+    "unknown_command_no_hint": {
+        Language.RU: "Не знаю команду {command}. Все команды: /help",
+        Language.EN: "I don't know {command}. All commands: /help",
+    },
+    "not_a_command": {
+        Language.RU: "Я понимаю команды — например, /help.",
+        Language.EN: "I understand commands — try /help.",
+    },
+    "cancelled": {
+        Language.RU: "Хорошо, отменил. Нечего продолжать — можно начать заново.",
+        Language.EN: "OK, cancelled. Nothing is in progress now.",
+    },
+    "lang_choose": {
+        Language.RU: "Выберите язык:",
+        Language.EN: "Choose your language:",
+    },
+    "lang_set": {
+        Language.RU: "Готово: теперь я говорю по-русски.",
+        Language.EN: "Done: I will speak English now.",
+    },
+    "stale_button": {
+        Language.RU: "Эта кнопка устарела.",
+        Language.EN: "This button is out of date.",
+    },
+    "chat_added_dm": {
+        Language.RU: "Вы добавили меня в чат «{title}». Когда настроите команду, я спрошу, "
+        "к какой группе привязать этот чат.",
+        Language.EN: "You added me to the chat “{title}”. Once your team is set up I will ask "
+        "which group this chat belongs to.",
+    },
+    "welcome_back": {
+        Language.RU: "С возвращением! Я снова буду присылать вам напоминания.",
+        Language.EN: "Welcome back! I will send you reminders again.",
+    },
+    # --- reminders and the ledger (engine) -------------------------------------------
+    "reminder_title": {Language.RU: "🔔 {title}", Language.EN: "🔔 {title}"},
+    "announcement_title": {Language.RU: "📣 {title}", Language.EN: "📣 {title}"},
+    "reminder_when": {Language.RU: "🕒 {when}", Language.EN: "🕒 {when}"},
+    "reminder_place": {Language.RU: "📍 {place}", Language.EN: "📍 {place}"},
+    "reminder_delayed": {
+        Language.RU: "⚠️ Напоминание задержалось: сервис был недоступен.",
+        Language.EN: "⚠️ This reminder is late: the service was unavailable.",
+    },
+    "reminder_snoozed": {
+        Language.RU: "⏰ Вы просили напомнить ещё раз.",
+        Language.EN: "⏰ You asked to be reminded again.",
+    },
+    "reminder_confirm": {
+        Language.RU: "Подтвердите, пожалуйста:",
+        Language.EN: "Please confirm:",
+    },
+    "button_yes": {Language.RU: "✅ Буду", Language.EN: "✅ I'll be there"},
+    "button_no": {Language.RU: "❌ Не смогу", Language.EN: "❌ Can't make it"},
+    "button_snooze_15": {Language.RU: "⏰ 15 мин", Language.EN: "⏰ 15 min"},
+    "button_snooze_60": {Language.RU: "⏰ 1 час", Language.EN: "⏰ 1 hour"},
+    "button_snooze_morning": {Language.RU: "⏰ Завтра утром", Language.EN: "⏰ Tomorrow morning"},
+    "your_answer_yes": {
+        Language.RU: "Ваш ответ: ✅ буду",
+        Language.EN: "Your answer: ✅ attending",
+    },
+    "your_answer_no": {
+        Language.RU: "Ваш ответ: ❌ не смогу",
+        Language.EN: "Your answer: ❌ not attending",
+    },
+    "your_answer_maybe": {
+        Language.RU: "Ваш ответ: 🤔 возможно",
+        Language.EN: "Your answer: 🤔 maybe",
+    },
+    "chat_counts": {
+        Language.RU: "✅ {yes} · ❌ {no} · ❔ {none}",
+        Language.EN: "✅ {yes} · ❌ {no} · ❔ {none}",
+    },
+    "answer_saved_yes": {
+        Language.RU: "Записал: вы будете ✅",
+        Language.EN: "Noted: you'll be there ✅",
+    },
+    "answer_saved_no": {
+        Language.RU: "Записал: вы не сможете ❌",
+        Language.EN: "Noted: you can't make it ❌",
+    },
+    "snooze_saved": {Language.RU: "Напомню {when}", Language.EN: "I'll remind you {when}"},
+    "snooze_too_late": {
+        Language.RU: "Событие начнётся раньше — напомнить позже не получится.",
+        Language.EN: "The event starts before that, so I can't remind you later.",
+    },
+    "event_over": {
+        Language.RU: "Это событие уже прошло.",
+        Language.EN: "This event is already over.",
+    },
+    "summary_title": {Language.RU: "📋 Ответы: {title}", Language.EN: "📋 Answers: {title}"},
+    "summary_yes": {
+        Language.RU: "✅ Будут ({n}): {names}",
+        Language.EN: "✅ Attending ({n}): {names}",
+    },
+    "summary_no": {
+        Language.RU: "❌ Не смогут ({n}): {names}",
+        Language.EN: "❌ Not attending ({n}): {names}",
+    },
+    "summary_maybe": {
+        Language.RU: "🤔 Возможно ({n}): {names}",
+        Language.EN: "🤔 Maybe ({n}): {names}",
+    },
+    "summary_none": {
+        Language.RU: "❔ Нет ответа ({n}): {names}",
+        Language.EN: "❔ No answer ({n}): {names}",
+    },
+    "summary_quorum": {
+        Language.RU: "Кворум набран: {yes} из {quorum}.",
+        Language.EN: "Quorum reached: {yes} of {quorum}.",
+    },
+    "summary_no_quorum": {
+        Language.RU: "До кворума не хватает: {missing} из {quorum}.",
+        Language.EN: "Still short of quorum: {missing} of {quorum} missing.",
+    },
+    "report_unreachable": {
+        Language.RU: "⚠️ «{title}»: не удалось доставить напоминание ({n}): {names}. "
+        "Они остановили бота или чат недоступен; попросите их снова нажать «Старт».",
+        Language.EN: "⚠️ “{title}”: the reminder could not be delivered ({n}): {names}. "
+        "They stopped the bot or the chat is gone; ask them to press Start again.",
+    },
+    "report_flagged": {
+        Language.RU: "⚠️ Событие «{title}» приостановлено: {reason}. Измените его участников.",
+        Language.EN: "⚠️ The event “{title}” is on hold: {reason}. Please change its audience.",
+    },
+    "flag_reason_audience_gone": {
+        Language.RU: "часть участников (группа, тег или чат) удалена",
+        Language.EN: "part of its audience (a group, tag or chat) was deleted",
+    },
+    "catchup_title": {
+        Language.RU: "⚠️ Пока сервис был недоступен, эти напоминания опоздали и не отправлены:",
+        Language.EN: (
+            "⚠️ While the service was down these reminders became pointless and were not sent:"
+        ),
+    },
+    "catchup_item": {Language.RU: "• {title} — {when}", Language.EN: "• {title} — {when}"},
+    "nobody": {Language.RU: "—", Language.EN: "—"},
+}
+
+
+def t(key: str, lang: Language, **params: object) -> str:
+    """The text ``key`` in ``lang`` with ``params`` filled in.
+
+    :raises KeyError: no such text (a programming error, caught by tests).
+    """
+    return TEXTS[key][lang].format(**params)
+
+
+def language_for(locale: str | None, chosen: Language | None = None) -> Language:
+    """The person's choice, else English for an English MAX locale, else Russian."""
+    if chosen is not None:
+        return chosen
+    if locale and locale.lower().startswith("en"):
+        return Language.EN
+    return Language.RU

@@ -1,0 +1,215 @@
+"""Events and announcements: validation, permissions, saving, and telling the engine.
+
+Bad input gets an :class:`EventRejected` with a machine ``reason`` (the bot and the
+web turn it into a message in the person's language) and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from maxremind.domain.escalation import MAX_OFFSET
+from maxremind.domain.models import (
+    AudienceKind,
+    Event,
+    EventKind,
+    EventStatus,
+    NewEvent,
+    Role,
+)
+from maxremind.domain.recurrence import RecurrenceError, check_fires, next_occurrence
+from maxremind.domain.rrule import parse_exdates
+from maxremind.engine.audience import resolve_audience
+from maxremind.engine.planner import Planner
+from maxremind.storage import NotFound, Storage
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE = 200
+MAX_DESCRIPTION = 2000
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class EventRejected(ValueError):
+    """An event cannot be saved; ``reason`` says why, ``detail`` what exactly."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class PermissionDenied(PermissionError):
+    """The person lacks ``needed`` in the team."""
+
+    def __init__(self, needed: Role) -> None:
+        super().__init__(f"needs the role {needed.value}")
+        self.needed = needed
+
+
+class EventService:
+    def __init__(
+        self,
+        storage: Storage,
+        planner: Planner,
+        *,
+        poke: Callable[[], None] = lambda: None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.storage = storage
+        self.planner = planner
+        self.poke = poke
+        self.clock = clock
+
+    async def _require_role(self, team_id: int | None, user_id: int, role: Role) -> None:
+        if team_id is None:
+            return
+        try:
+            member = await self.storage.get_member(team_id, user_id)
+        except NotFound:
+            raise PermissionDenied(role) from None
+        if not member.role.at_least(role):
+            raise PermissionDenied(role)
+
+    async def validate(self, spec: NewEvent) -> None:
+        """:raises EventRejected: the first problem found."""
+        if not spec.title.strip():
+            raise EventRejected("empty_title")
+        if len(spec.title) > MAX_TITLE or len(spec.description) > MAX_DESCRIPTION:
+            raise EventRejected("too_long")
+        try:
+            tz = ZoneInfo(spec.timezone)
+        except (KeyError, ValueError):
+            raise EventRejected("bad_timezone", spec.timezone) from None
+        if spec.quorum is not None and spec.quorum < 1:
+            raise EventRejected("bad_quorum", str(spec.quorum))
+        for reminder in spec.reminders:
+            if reminder.offset is not None and not (timedelta(0) <= reminder.offset <= MAX_OFFSET):
+                raise EventRejected("offset_too_long", str(reminder.offset))
+        now = self.clock()
+        try:
+            exdates = parse_exdates(spec.exdates)
+            check_fires(spec.start_local, tz, spec.rrule, exdates)
+        except (RecurrenceError, ValueError) as exc:
+            raise EventRejected("never_fires", str(exc)) from None
+        upcoming = next_occurrence(
+            spec.start_local, tz, spec.rrule, exdates, after=now - timedelta(seconds=1)
+        )
+        if upcoming is None:
+            raise EventRejected("in_the_past")
+        if not spec.audience:
+            raise EventRejected("empty_audience")
+        probe = await resolve_audience(self.storage, _as_event(spec))
+        if probe.missing:
+            raise EventRejected("audience_gone", ", ".join(e.kind.value for e in probe.missing))
+        if probe.size == 0:
+            raise EventRejected("empty_audience")
+
+    async def create(self, spec: NewEvent) -> Event:
+        """Validate, check the organizer's role, save and plan.
+
+        :raises EventRejected: bad input (nothing saved).
+        :raises PermissionDenied: announcements and team events need an organizer.
+        """
+        await self._require_role(spec.team_id, spec.organizer_id, Role.ORGANIZER)
+        if spec.kind is EventKind.ANNOUNCEMENT:
+            spec = replace(spec, start_local=_local_now(self.clock(), spec.timezone), rrule=None)
+        await self.validate(spec)
+        event = await self.storage.create_event(spec)
+        await self._audit(event, spec.organizer_id, "event.create")
+        await self.planner.plan_event(event.id)
+        self.poke()
+        return event
+
+    async def update(self, event_id: int, spec: NewEvent, *, actor_id: int) -> Event:
+        """Replace an event; planned reminders follow, sent ones stay in the ledger."""
+        current = await self.storage.get_event(event_id)
+        await self._require_manage(current, actor_id)
+        await self.validate(spec)
+        event = await self.storage.update_event(event_id, spec)
+        if event.status is EventStatus.FLAGGED:
+            event = await self.storage.set_event_status(event_id, EventStatus.ACTIVE)
+        await self._audit(event, actor_id, "event.update")
+        await self.planner.plan_event(event_id)
+        self.poke()
+        return event
+
+    async def cancel(self, event_id: int, *, actor_id: int) -> Event:
+        current = await self.storage.get_event(event_id)
+        await self._require_manage(current, actor_id)
+        event = await self.storage.set_event_status(event_id, EventStatus.CANCELLED, "cancelled")
+        await self.storage.cancel_occurrences(event_id, after=self.clock())
+        await self.storage.drop_planned_jobs(event_id)
+        await self._audit(event, actor_id, "event.cancel")
+        return event
+
+    async def _require_manage(self, event: Event, actor_id: int) -> None:
+        if event.organizer_id == actor_id:
+            return
+        await self._require_role(event.team_id, actor_id, Role.ADMIN)
+        if event.team_id is None:
+            raise PermissionDenied(Role.OWNER)
+
+    async def group_deleted(self, group_id: int) -> list[Event]:
+        """Flag events that named a deleted group; returns them (organizers are told)."""
+        flagged = []
+        for event in await self.storage.list_events_with_audience(AudienceKind.GROUP, group_id):
+            if event.status is EventStatus.ACTIVE:
+                flagged.append(
+                    await self.storage.set_event_status(
+                        event.id, EventStatus.FLAGGED, "audience_gone"
+                    )
+                )
+        return flagged
+
+    async def _audit(self, event: Event, actor_id: int, action: str) -> None:
+        await self.storage.add_audit(
+            team_id=event.team_id,
+            actor_id=actor_id,
+            action=action,
+            subject=f"event:{event.id}",
+            details={"title": event.title},
+            at=self.clock(),
+        )
+
+
+def _local_now(now: datetime, timezone: str) -> datetime:
+    """Now as a naive wall time in ``timezone``, in whole seconds (so it is due at once)."""
+    return now.astimezone(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
+
+
+def _as_event(spec: NewEvent) -> Event:
+    """A not-yet-saved event, for audience checks."""
+    now = datetime.now(UTC)
+    return Event(
+        id=0,
+        team_id=spec.team_id,
+        organizer_id=spec.organizer_id,
+        title=spec.title,
+        start_local=spec.start_local,
+        timezone=spec.timezone,
+        kind=spec.kind,
+        description=spec.description,
+        place=spec.place,
+        duration=spec.duration,
+        rrule=spec.rrule,
+        exdates=spec.exdates,
+        audience=spec.audience,
+        reminders=(),
+        confirm_required=spec.confirm_required,
+        urgent=spec.urgent,
+        quorum=spec.quorum,
+        status=EventStatus.ACTIVE,
+        status_reason=None,
+        created_at=now,
+        updated_at=now,
+    )

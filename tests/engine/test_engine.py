@@ -1,0 +1,312 @@
+"""The engine end to end on a real SQLite file with a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from maxremind.domain.models import (
+    Answer,
+    AudienceEntry,
+    AudienceKind,
+    DeliveryStatus,
+    EventKind,
+    NewEvent,
+    QuietHoursSpec,
+    ReminderSpec,
+    ReminderTarget,
+)
+from maxremind.maxapi.errors import Forbidden, ServerError
+from maxremind.services.events import EventRejected
+
+from .conftest import Env
+
+TEAM = (AudienceEntry(AudienceKind.TEAM),)
+
+
+def spec(env: Env, **kw: object) -> NewEvent:
+    values: dict[str, object] = {
+        "team_id": env.team_id,
+        "organizer_id": env.owner,
+        "title": "Планёрка",
+        "start_local": datetime(2026, 11, 26, 10, 0),  # tomorrow 10:00 MSK = 07:00 UTC
+        "timezone": "Europe/Moscow",
+        "audience": TEAM,
+        "reminders": (ReminderSpec(offset=timedelta(hours=1)),),
+    }
+    values.update(kw)
+    return NewEvent(**values)  # type: ignore[arg-type]
+
+
+async def test_one_reminder_reaches_everyone_once_at_due_time(env: Env) -> None:
+    await env.events.create(spec(env))
+    await env.run_until(datetime.fromisoformat("2026-11-26T05:59:00+00:00"))
+    assert env.sender.sent == []
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"))
+    recipients = sorted(s.user_id for s in env.sender.sent if s.user_id)
+    assert recipients == sorted([env.owner, *env.members])
+    assert "🔔 Планёрка" in env.sender.to(env.members[0])[0]
+    assert "чт, 26 ноября, 10:00 МСК" in env.sender.to(env.members[0])[0]
+    await env.run_until(datetime.fromisoformat("2026-11-26T08:00:00+00:00"))
+    assert len(env.sender.sent) == 6  # nothing twice
+
+
+async def test_person_in_two_groups_gets_one_message(env: Env) -> None:
+    a = await env.storage.create_group(env.team_id, "A")
+    b = await env.storage.create_group(env.team_id, "B")
+    await env.storage.add_to_group(a.id, env.members[:3])
+    await env.storage.add_to_group(b.id, env.members[2:])
+    tag = await env.storage.create_tag(env.team_id, "водитель")
+    await env.storage.tag_members(tag.id, [env.members[2]])
+    audience = (
+        AudienceEntry(AudienceKind.GROUP, a.id),
+        AudienceEntry(AudienceKind.GROUP, b.id),
+        AudienceEntry(AudienceKind.TAG, tag.id),
+    )
+    await env.events.create(spec(env, audience=audience))
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"))
+    assert sorted(s.user_id for s in env.sender.sent) == sorted(env.members)
+
+
+async def test_weekly_meeting_keeps_local_time_and_plans_a_rolling_horizon(env: Env) -> None:
+    event = await env.events.create(
+        spec(
+            env,
+            start_local=datetime(2026, 11, 30, 10, 0),
+            rrule="FREQ=WEEKLY;BYDAY=MO",
+            timezone="Europe/Berlin",
+        )
+    )
+    occurrences = await env.storage.list_occurrences(event.id)
+    assert len(occurrences) == 5  # 35 days ahead
+    assert all(o.local_start.hour == 10 for o in occurrences)
+    assert occurrences[0].starts_at.hour == 9  # CET = UTC+1
+    env.clock.advance(days=30)
+    await env.run()
+    assert len(await env.storage.list_occurrences(event.id)) >= 9
+
+
+async def test_quiet_hours_hold_a_reminder_until_they_end(env: Env) -> None:
+    sleeper = env.members[0]
+    await env.storage.update_user(sleeper, quiet_hours=QuietHoursSpec("22:00", "08:00"))
+    # Event at 12:00 MSK tomorrow, reminder 13 h before = 23:00 MSK tonight.
+    await env.events.create(
+        spec(
+            env,
+            start_local=datetime(2026, 11, 26, 12, 0),
+            reminders=(ReminderSpec(offset=timedelta(hours=13)),),
+        )
+    )
+    await env.run_until(datetime.fromisoformat("2026-11-25T20:00:00+00:00"))
+    assert sleeper not in [s.user_id for s in env.sender.sent]
+    assert env.members[1] in [s.user_id for s in env.sender.sent]
+    await env.run_until(datetime.fromisoformat("2026-11-26T05:00:00+00:00"))  # 08:00 MSK
+    assert len(env.sender.to(sleeper)) == 1
+
+
+async def test_urgent_events_ignore_quiet_hours(env: Env) -> None:
+    sleeper = env.members[0]
+    await env.storage.update_user(sleeper, quiet_hours=QuietHoursSpec("22:00", "08:00"))
+    await env.events.create(
+        spec(
+            env,
+            urgent=True,
+            start_local=datetime(2026, 11, 26, 12, 0),
+            reminders=(ReminderSpec(offset=timedelta(hours=13)),),
+        )
+    )
+    await env.run_until(datetime.fromisoformat("2026-11-25T20:00:00+00:00"))
+    assert len(env.sender.to(sleeper)) == 1
+
+
+async def test_escalation_ladder_nudges_only_the_silent_and_tells_the_organizer(env: Env) -> None:
+    reminders = (
+        ReminderSpec(offset=timedelta(days=1) - timedelta(hours=2)),
+        ReminderSpec(offset=timedelta(hours=3), target=ReminderTarget.UNANSWERED),
+        ReminderSpec(offset=timedelta(hours=1), target=ReminderTarget.ORGANIZER_SUMMARY),
+    )
+    event = await env.events.create(spec(env, confirm_required=True, reminders=reminders))
+    await env.run()
+    assert len(env.sender.sent) == 6
+    assert env.sender.sent[0].body.attachments  # ✅ / ❌ / ⏰ buttons
+    occurrence = (await env.storage.list_occurrences(event.id))[0]
+    await env.storage.set_confirmation(
+        occurrence.id, env.members[0], Answer.YES, comment="", at=env.clock()
+    )
+    await env.storage.set_confirmation(
+        occurrence.id, env.members[1], Answer.NO, comment="", at=env.clock()
+    )
+    await env.run_until(datetime.fromisoformat("2026-11-26T04:00:00+00:00"))
+    nudged = [s.user_id for s in env.sender.sent[6:]]
+    assert sorted(nudged) == sorted([env.owner, *env.members[2:]])
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"))
+    summary = env.sender.to(env.owner)[-1]
+    assert (
+        "📋" in summary
+        and "✅ Будут (1): Участник 1" in summary
+        and "❌ Не смогут (1): Участник 2" in summary
+    )
+    assert "❔ Нет ответа (4)" in summary
+
+
+async def test_quorum_stops_the_nudges(env: Env) -> None:
+    reminders = (
+        ReminderSpec(offset=timedelta(hours=3), target=ReminderTarget.UNANSWERED),
+        ReminderSpec(offset=timedelta(hours=1), target=ReminderTarget.ORGANIZER_SUMMARY),
+    )
+    event = await env.events.create(spec(env, confirm_required=True, quorum=2, reminders=reminders))
+    occurrence = (await env.storage.list_occurrences(event.id))[0]
+    for uid in env.members[:2]:
+        await env.storage.set_confirmation(
+            occurrence.id, uid, Answer.YES, comment="", at=env.clock()
+        )
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"))
+    assert len(env.sender.sent) == 1 and env.sender.sent[0].user_id == env.owner
+    assert "Кворум набран: 2 из 2" in (env.sender.sent[0].body.text or "")
+    jobs = await env.storage.list_jobs(occurrence.id)
+    assert jobs[0].skip_reason == "quorum reached"
+
+
+async def test_stopped_bot_marks_unreachable_and_reports_once(env: Env) -> None:
+    gone = env.members[0]
+    env.sender.fail[gone] = Forbidden("dialog.denied", status=403, code="dialog.denied")
+    event = await env.events.create(spec(env))
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:05:00+00:00"))
+    assert not (await env.storage.get_user(gone)).reachable
+    reports = [t for t in env.sender.to(env.owner) if "⚠️" in t]
+    assert len(reports) == 1 and "Участник 1" in reports[0]
+    occurrence = (await env.storage.list_occurrences(event.id))[0]
+    ledger = {
+        d.recipient_id: d
+        for d in await env.storage.list_deliveries(occurrence.id)
+        if d.kind.value == "reminder"
+    }
+    assert ledger[gone].status is DeliveryStatus.UNREACHABLE and ledger[gone].attempts == 1
+
+
+async def test_transient_errors_back_off_and_then_succeed(env: Env) -> None:
+    flaky = env.members[0]
+    env.sender.fail[flaky] = ServerError("boom", status=503)
+    await env.events.create(spec(env))
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"))
+    assert env.sender.to(flaky) == []
+    del env.sender.fail[flaky]
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:10:00+00:00"))
+    assert len(env.sender.to(flaky)) == 1
+
+
+async def test_catch_up_sends_useful_late_reminders_once_labelled_delayed(env: Env) -> None:
+    reminders = (ReminderSpec(offset=timedelta(hours=5)), ReminderSpec(offset=timedelta(hours=3)))
+    await env.events.create(spec(env, reminders=reminders))
+    # The service is down from before the first step until after the second.
+    env.clock.now = datetime.fromisoformat("2026-11-26T05:30:00+00:00")
+    await env.run()
+    texts = env.sender.to(env.members[0])
+    assert len(texts) == 1 and "задержалось" in texts[0]
+
+
+async def test_catch_up_skips_reminders_of_events_that_are_over_and_tells_the_organizer(
+    env: Env,
+) -> None:
+    event = await env.events.create(spec(env, rrule="FREQ=DAILY", title="Зарядка"))
+    env.clock.now = datetime.fromisoformat("2026-11-29T12:00:00+00:00")
+    await env.run()
+    member_texts = env.sender.to(env.members[0])
+    assert member_texts == []  # three missed mornings, none worth sending now
+    summaries = [t for t in env.sender.to(env.owner) if "недоступен" in t]
+    assert len(summaries) == 1 and summaries[0].count("Зарядка") == 4
+    await env.run_until(datetime.fromisoformat("2026-11-30T06:00:00+00:00"))
+    assert len(env.sender.to(env.members[0])) == 1  # the next one is on time again
+    assert event.id
+
+
+async def test_editing_an_event_keeps_sent_history_and_replans(env: Env) -> None:
+    event = await env.events.create(
+        spec(
+            env,
+            reminders=(
+                ReminderSpec(offset=timedelta(hours=20)),
+                ReminderSpec(offset=timedelta(hours=1)),
+            ),
+        )
+    )
+    await env.run_until(datetime.fromisoformat("2026-11-25T11:00:00+00:00"))
+    assert len(env.sender.sent) == 6
+    await env.events.update(
+        event.id,
+        spec(
+            env,
+            title="Планёрка (перенос)",
+            start_local=datetime(2026, 11, 26, 11, 0),
+            reminders=(
+                ReminderSpec(offset=timedelta(hours=20)),
+                ReminderSpec(offset=timedelta(hours=1)),
+            ),
+        ),
+        actor_id=env.owner,
+    )
+    await env.run_until(datetime.fromisoformat("2026-11-26T09:00:00+00:00"))
+    # The 20-hour step of the moved occurrence is already late → delayed, once; plus the 1-hour step.
+    texts = env.sender.to(env.members[0])
+    assert len(texts) == 3 and "перенос" in texts[-1] and "11:00" in texts[-1]
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"start_local": datetime(2026, 11, 20, 10, 0)}, "in_the_past"),
+        ({"rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"}, "never_fires"),
+        ({"reminders": (ReminderSpec(offset=timedelta(days=400)),)}, "offset_too_long"),
+        ({"audience": ()}, "empty_audience"),
+        ({"audience": (AudienceEntry(AudienceKind.GROUP, 4242),)}, "audience_gone"),
+        ({"title": "  "}, "empty_title"),
+    ],
+)
+async def test_bad_events_are_refused_and_nothing_is_saved(
+    env: Env, changes: dict[str, object], reason: str
+) -> None:
+    with pytest.raises(EventRejected) as exc:
+        await env.events.create(spec(env, **changes))
+    assert exc.value.reason == reason
+    assert await env.storage.list_events(team_id=env.team_id) == []
+
+
+async def test_deleted_group_flags_the_event_without_breaking_the_engine(env: Env) -> None:
+    group = await env.storage.create_group(env.team_id, "G")
+    await env.storage.add_to_group(group.id, env.members)
+    event = await env.events.create(
+        spec(env, audience=(AudienceEntry(AudienceKind.GROUP, group.id),))
+    )
+    other = await env.events.create(spec(env, title="Другое"))
+    await env.storage.delete_group(group.id)
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"))
+    assert (await env.storage.get_event(event.id)).status.value == "flagged"
+    texts = env.sender.to(env.owner)
+    assert any("приостановлено" in t for t in texts)
+    assert any("Другое" in t for t in env.sender.to(env.members[0]))
+    assert other.id
+
+
+async def test_announcement_goes_out_right_away(env: Env) -> None:
+    await env.events.create(
+        spec(env, kind=EventKind.ANNOUNCEMENT, title="Офис закрыт", reminders=())
+    )
+    await env.run()
+    assert len(env.sender.sent) == 6 and "📣 Офис закрыт" in (env.sender.sent[0].body.text or "")
+
+
+async def test_large_audience_is_expanded_early_enough(env: Env) -> None:
+    from maxremind.domain.models import Role
+    from maxremind.engine.planner import fanout_lead
+
+    for i in range(3000):
+        await env.storage.upsert_user(10_000 + i, name=f"U{i}", username=None)
+        await env.storage.add_member(env.team_id, 10_000 + i, Role.MEMBER)
+    event = await env.events.create(spec(env))
+    occurrence = (await env.storage.list_occurrences(event.id))[0]
+    job = (await env.storage.list_jobs(occurrence.id))[0]
+    # 3006 messages at 30/s take ~100 s: expansion starts ~50 s before due time.
+    assert job.due_at - job.expand_at == fanout_lead(3006, 30)
+    assert timedelta(seconds=49) < job.due_at - job.expand_at < timedelta(seconds=51)
+    assert fanout_lead(100, 30) == timedelta(0)
