@@ -16,7 +16,18 @@ import socket
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
+from maxremind.backup import (
+    BackupError,
+    InstanceRunning,
+    acquire_instance_lock,
+    backup_before_migrations,
+    backup_loop,
+)
+from maxremind.bot.context import Services
+from maxremind.bot.handlers import register_all
 from maxremind.bot.inbox import Inbox, StorageMarker
 from maxremind.bot.router import Router
 from maxremind.config import Settings
@@ -24,6 +35,7 @@ from maxremind.engine.dispatcher import Dispatcher, EngineConfig
 from maxremind.engine.planner import Planner
 from maxremind.engine.timer import Engine
 from maxremind.http.app import WebContext, create_web_app
+from maxremind.http.metrics import api_error_code, build_metrics
 from maxremind.http.server import serve_app
 from maxremind.http.webhook import WEBHOOK_PATH
 from maxremind.maxapi.client import MaxClient
@@ -33,11 +45,15 @@ from maxremind.maxapi.models import BotInfo
 from maxremind.maxapi.polling import run_polling
 from maxremind.services.callbacks import CallbackSigner
 from maxremind.services.confirmations import Confirmations
+from maxremind.services.events import EventService
+from maxremind.state import open_state
 from maxremind.storage import Storage, open_storage
+from maxremind.storage.sqlite import sqlite_path
 
 log = logging.getLogger(__name__)
 
 START_RETRY_CAP = 60.0
+SHUTDOWN_GRACE = 20.0
 
 
 class StartupError(Exception):
@@ -53,7 +69,8 @@ class Running:
 
 
 async def migrate_database(settings: Settings) -> tuple[int, int]:
-    """Apply pending migrations; returns the schema version before and after."""
+    """Apply pending migrations (after a backup); returns the versions before and after."""
+    await _backup_before_upgrade(settings)
     storage = open_storage(settings.database_url)
     await storage.open(migrate=False)
     try:
@@ -74,7 +91,11 @@ def build_client(settings: Settings) -> MaxClient:
 def build_engine(
     storage: Storage, client: MaxClient, signer: CallbackSigner, settings: Settings
 ) -> Engine:
-    config = EngineConfig(rps=settings.rate_limit_rps, default_timezone=settings.timezone)
+    config = EngineConfig(
+        rps=settings.rate_limit_rps,
+        default_timezone=settings.timezone,
+        grace=timedelta(minutes=settings.catchup_grace_minutes),
+    )
     planner = Planner(storage, rps=settings.rate_limit_rps)
     owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     dispatcher = Dispatcher(storage, client, signer, owner=owner, config=config)
@@ -114,6 +135,24 @@ async def _prepare_intake(client: MaxClient, settings: Settings) -> None:
         )
 
 
+def _sqlite_file(settings: Settings) -> Path | None:
+    url = settings.database_url
+    return sqlite_path(url) if url.startswith("sqlite:///") else None
+
+
+async def _backup_before_upgrade(settings: Settings) -> None:
+    """A newer binary takes a backup before it migrates an existing database."""
+    db_file = _sqlite_file(settings)
+    if db_file is None:
+        return
+    try:
+        await asyncio.to_thread(backup_before_migrations, db_file, settings.backups_path)
+    except BackupError as exc:
+        raise StartupError(
+            f"{exc}; not migrating without a backup (set MAXREMIND_BACKUP_DIR to a writable folder)"
+        ) from None
+
+
 async def serve(
     settings: Settings,
     *,
@@ -122,20 +161,48 @@ async def serve(
 ) -> None:
     """Run the whole product until ``stop`` is set.
 
-    :raises StartupError: the token is refused or the web port cannot be bound.
+    :raises StartupError: the token is refused, another instance runs on the same data
+        folder, or the web port cannot be bound.
     """
     async with AsyncExitStack() as stack:
+        try:
+            stack.enter_context(acquire_instance_lock(settings.data_path))
+        except InstanceRunning as exc:
+            raise StartupError(str(exc)) from None
+        await _backup_before_upgrade(settings)
         storage = await stack.enter_async_context(open_storage(settings.database_url))
+        state = open_state(storage, settings.redis_url)
+        stack.push_async_callback(state.close)
         client = await stack.enter_async_context(build_client(settings))
+        metrics = build_metrics()
+        client.on_error = lambda exc: metrics.api_errors.labels(code=api_error_code(exc)).inc()
         bot = await _check_token(client, stop)
         if bot is None:
             return
         log.info("connected to MAX as %s (@%s)", bot.name, bot.username)
         signer = await CallbackSigner.load(storage)
         engine = build_engine(storage, client, signer, settings)
+        engine.dispatcher.stats.on_status = lambda s: metrics.deliveries.labels(status=s).inc()
+        engine.dispatcher.stats.on_late = metrics.lateness.observe
         confirmations = Confirmations(storage, client, signer, poke=engine.poke)
-        router = Router(storage, client, confirmations)
+        services = Services(
+            storage=storage,
+            client=client,
+            state=state,
+            signer=signer,
+            events=EventService(storage, engine.planner, poke=engine.poke),
+            planner=engine.planner,
+            confirmations=confirmations,
+            bot_username=bot.username or "",
+            default_timezone=settings.timezone,
+            public_url=settings.public_url,
+            dialog_timeout=timedelta(minutes=settings.dialog_timeout_minutes),
+            poke=engine.poke,
+        )
+        router = Router(services)
+        register_all(router)
         inbox = Inbox(storage, router.feed_update)
+        inbox.on_update = lambda kind: metrics.updates.labels(type=kind).inc()
         ctx = WebContext(
             storage=storage,
             inbox=inbox,
@@ -144,6 +211,7 @@ async def serve(
             mode=settings.mode,
             webhook_secret=settings.webhook_secret,
             max_check=client.get_me,
+            metrics=metrics,
         )
         try:
             web_url = await stack.enter_async_context(
@@ -167,6 +235,20 @@ async def serve(
                     name="polling",
                 )
             )
+        db_file = _sqlite_file(settings)
+        if db_file is not None and settings.backup_interval_hours > 0:
+            tasks.append(
+                asyncio.create_task(
+                    backup_loop(
+                        db_file,
+                        settings.backups_path,
+                        settings.backup_interval_hours * 3600,
+                        settings.backup_keep,
+                        stop,
+                    ),
+                    name="backups",
+                )
+            )
         log.info("maxremind is ready; web UI at %s", web_url)
         if on_ready is not None:
             on_ready(Running(web_url=web_url, bot=bot))
@@ -174,6 +256,14 @@ async def serve(
             await stop.wait()
         finally:
             stop.set()
+            # In-flight sends finish (bounded by the client's timeouts); the rest waits
+            # in the database for the next start.
+            _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE)
+            for task in pending:
+                log.warning(
+                    "%s did not stop in %ss; cancelling it", task.get_name(), SHUTDOWN_GRACE
+                )
+                task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         log.info("maxremind stopped cleanly")
 

@@ -251,6 +251,9 @@ def backup_before_migrations(db_path: Path, backups_dir: Path) -> BackupResult |
     conn = _connect(db_path)
     try:
         current = _schema_version(conn) or 0
+    except sqlite3.DatabaseError:
+        # A damaged file: opening the storage reports it clearly and changes nothing.
+        return None
     finally:
         conn.close()
     return pre_upgrade_backup(db_path, backups_dir, current, latest_version("sqlite"))

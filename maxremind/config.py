@@ -155,6 +155,24 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("data_dir", "./data", _parse_str, "Folder for the database, backups and state."),
     Setting(
+        "backup_dir",
+        "",
+        _parse_str,
+        "Folder for scheduled and pre-upgrade SQLite backups; empty = <data_dir>/backups.",
+    ),
+    Setting(
+        "backup_interval_hours",
+        24.0,
+        _parse_float(0.0, 8760.0),
+        "Hours between scheduled online backups of the SQLite database; 0 turns them off.",
+    ),
+    Setting(
+        "backup_keep",
+        7,
+        _parse_int(1, 1000),
+        "How many scheduled backups to keep (manual and pre-upgrade ones are never deleted).",
+    ),
+    Setting(
         "db_url",
         "",
         _parse_db_url,
@@ -207,6 +225,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Requests per second to MAX for the whole bot (MAX allows 30).",
     ),
     Setting(
+        "dialog_timeout_minutes",
+        30,
+        _parse_int(1, 10080),
+        "Minutes of silence after which a half-finished bot dialog is closed.",
+    ),
+    Setting(
+        "catchup_grace_minutes",
+        0,
+        _parse_int(0, 10080),
+        "After downtime, reminders of an event that started this long ago are still sent.",
+    ),
+    Setting(
         "chat_rate_limit_rps",
         2.0,
         _parse_float(0.1, 100.0),
@@ -224,6 +254,9 @@ class Settings:
     token: str = field(default="", repr=False)
     api_url: str = "https://platform-api2.max.ru"
     data_dir: str = "./data"
+    backup_dir: str = ""
+    backup_interval_hours: float = 24.0
+    backup_keep: int = 7
     db_url: str = ""
     redis_url: str = ""
     web_host: str = "127.0.0.1"
@@ -234,11 +267,17 @@ class Settings:
     timezone: str = "Europe/Moscow"
     log_level: str = "info"
     rate_limit_rps: float = 30.0
+    dialog_timeout_minutes: int = 30
+    catchup_grace_minutes: int = 0
     chat_rate_limit_rps: float = 2.0
 
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser()
+
+    @property
+    def backups_path(self) -> Path:
+        return Path(self.backup_dir).expanduser() if self.backup_dir else self.data_path / "backups"
 
     @property
     def database_url(self) -> str:

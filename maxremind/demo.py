@@ -32,6 +32,7 @@ def demo_settings(settings: Settings, *, api_url: str, token: str, data_dir: Pat
         redis_url="",
         mode="polling",
         webhook_secret="",
+        backup_interval_hours=0.0,  # nothing worth keeping in a demo
     )
 
 

@@ -23,27 +23,51 @@ TEXTS: dict[str, dict[Language, str]] = {
             "All commands: /help"
         ),
     },
-    "help": {
-        Language.RU: (
-            "Что я умею:\n"
-            "/start — о боте\n"
-            "/help — эта справка\n"
-            "/lang — язык (русский / English)\n"
-            "/cancel — прервать текущий диалог\n"
-            "Команды, события и напоминания: /team, /event, /remind, /events — "
-            "появляются по мере настройки команды.\n"
-            "/calendar и /web — календарь и веб-интерфейс."
-        ),
-        Language.EN: (
-            "What I can do:\n"
-            "/start — about the bot\n"
-            "/help — this help\n"
-            "/lang — language (русский / English)\n"
-            "/cancel — leave the current dialog\n"
-            "Teams, events and reminders: /team, /event, /remind, /events — "
-            "available as your team is set up.\n"
-            "/calendar and /web — calendar and web interface."
-        ),
+    "help_header": {
+        Language.RU: "Что я умею:",
+        Language.EN: "What I can do:",
+    },
+    "help_footer": {
+        Language.RU: "/cancel прерывает любой диалог. Вопросы — руководителю команды.",
+        Language.EN: "/cancel leaves any dialog. Questions — ask your team lead.",
+    },
+    "help_start": {Language.RU: "о боте", Language.EN: "about the bot"},
+    "help_help": {Language.RU: "эта справка", Language.EN: "this help"},
+    "help_cancel": {
+        Language.RU: "прервать текущий диалог",
+        Language.EN: "leave the current dialog",
+    },
+    "help_lang": {
+        Language.RU: "язык: русский / English",
+        Language.EN: "language: русский / English",
+    },
+    "role_needed": {
+        Language.RU: "Для этого нужна роль «{role}» в команде. Попросите администратора: /members",
+        Language.EN: "This needs the “{role}” role in the team. Ask an admin: /members",
+    },
+    "role_owner": {Language.RU: "владелец", Language.EN: "owner"},
+    "role_admin": {Language.RU: "администратор", Language.EN: "admin"},
+    "role_organizer": {Language.RU: "организатор", Language.EN: "organizer"},
+    "role_member": {Language.RU: "участник", Language.EN: "member"},
+    "no_team": {
+        Language.RU: "Вы пока не в команде. Создайте свою: /team Название — или откройте "
+        "ссылку-приглашение от руководителя.",
+        Language.EN: "You are not in a team yet. Create one with /team Name, or open the "
+        "invite link from your lead.",
+    },
+    "pick_team": {
+        Language.RU: "Для какой команды? Выберите:",
+        Language.EN: "Which team is this for? Choose:",
+    },
+    "team_chosen": {
+        Language.RU: "Команда «{name}» выбрана.",
+        Language.EN: "Team “{name}” selected.",
+    },
+    "dialog_expired": {
+        Language.RU: "Предыдущий диалог закрыт: долго не было ответа. Начните заново, когда "
+        "будет удобно.",
+        Language.EN: "The previous dialog was closed after a long pause. Start again when "
+        "you are ready.",
     },
     "unknown_command": {
         Language.RU: (

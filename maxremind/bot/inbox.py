@@ -72,6 +72,7 @@ class Inbox:
         self._wake = asyncio.Event()
         self.received = 0  # updates accepted (new), for metrics
         self.duplicates = 0
+        self.on_update: Callable[[str], None] | None = None
 
     async def put(self, update: Update) -> bool:
         """Store one update; returns False when it was already known."""
@@ -81,6 +82,8 @@ class Inbox:
         )
         if added:
             self.received += 1
+            if self.on_update is not None:
+                self.on_update(update.update_type)
             self._wake.set()
         else:
             self.duplicates += 1

@@ -1,9 +1,19 @@
 """The bot's single entry point: ``feed_update`` for polling and webhook alike.
 
-The router looks at an update's type, keeps what the product must remember
-(people, chats, reachability) and answers commands.  A handler that raises is
-the inbox's business (logged, retried a few times, then abandoned); the router
-itself never lets bad input from MAX reach storage unchecked.
+Feature modules (``maxremind/bot/handlers/*``) register what they handle:
+
+* ``command(name, handler, help_key=…, team_role=…)`` — a slash command.  With
+  ``team_role`` the router first finds the person's team (the chat's team in a group
+  chat, the one chosen last, or the only one; otherwise it asks with buttons and
+  re-runs the command after the choice) and checks the role; a refusal names the
+  role needed.
+* ``action(name, handler)`` — a button; payloads are signed, so a forged or mangled
+  one is answered "устарело" and changes nothing.
+* ``dialog(name, handler)`` — free text while a step-by-step dialog is open.
+* ``on(update_type, handler)`` — other updates (bot added to a chat, a deep link…).
+
+A handler that raises is the inbox's business (logged, retried a few times, then
+abandoned); the router itself never lets bad input from MAX reach storage unchecked.
 """
 
 from __future__ import annotations
@@ -11,54 +21,86 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
-from maxremind.domain.models import Language
+from maxremind.bot.context import Ctx, Handler, Services
+from maxremind.domain.models import Language, Role
 from maxremind.i18n import language_for, t
-from maxremind.maxapi.attachments import callback_button, inline_keyboard
-from maxremind.maxapi.client import MaxClient
-from maxremind.maxapi.errors import MaxApiError
 from maxremind.maxapi.models import (
-    BotAddedToChatUpdate,
-    BotRemovedFromChatUpdate,
     BotStartedUpdate,
     BotStoppedUpdate,
     DialogRemovedUpdate,
     MessageCallbackUpdate,
     MessageCreatedUpdate,
-    NewMessageBody,
     Update,
 )
 from maxremind.maxapi.models import User as MaxUser
 from maxremind.services.confirmations import ACTIONS as CONFIRMATION_ACTIONS
-from maxremind.services.confirmations import Confirmations
-from maxremind.storage import NotFound, Storage
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 4000
-COMMANDS = ("/start", "/help", "/lang", "/cancel")
-
-Handler = Callable[[MessageCreatedUpdate, Language], Awaitable[None]]
+UpdateHandler = Callable[[Update, Services], Awaitable[None]]
 
 
-def fit_text(text: str) -> str:
-    """Shorten text to MAX's 4000-character limit instead of having MAX refuse it."""
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+@dataclass(frozen=True)
+class Command:
+    handler: Handler
+    help_key: str | None
+    team_role: Role | None
+    in_chats: bool
 
 
 class Router:
-    """Dispatches updates to handlers; owns no state besides its collaborators."""
+    """Dispatches updates to registered handlers."""
 
-    def __init__(self, storage: Storage, client: MaxClient, confirmations: Confirmations) -> None:
-        self.storage = storage
-        self.client = client
-        self.confirmations = confirmations
-        self._commands: dict[str, Handler] = {
-            "/start": self._cmd_start,
-            "/help": self._cmd_help,
-            "/lang": self._cmd_lang,
-            "/cancel": self._cmd_cancel,
-        }
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.commands: dict[str, Command] = {}
+        self.aliases: dict[str, str] = {}
+        self.actions: dict[str, Handler] = {}
+        self.dialogs: dict[str, Handler] = {}
+        self.update_handlers: dict[str, UpdateHandler] = {}
+        self.start_handler: Callable[[Ctx, str], Awaitable[bool]] | None = None
+
+    # --- registration ----------------------------------------------------------------
+
+    def command(
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        help_key: str | None = None,
+        team_role: Role | None = None,
+        in_chats: bool = False,
+        aliases: tuple[str, ...] = (),
+    ) -> None:
+        self.commands[name] = Command(handler, help_key, team_role, in_chats)
+        for alias in aliases:
+            self.aliases[alias] = name
+
+    def action(self, name: str, handler: Handler) -> None:
+        self.actions[name] = handler
+
+    def dialog(self, name: str, handler: Handler) -> None:
+        self.dialogs[name] = handler
+
+    def on(self, update_type: str, handler: UpdateHandler) -> None:
+        self.update_handlers[update_type] = handler
+
+    def on_start_payload(self, handler: Callable[[Ctx, str], Awaitable[bool]]) -> None:
+        """Handles a deep-link payload; returns False if it did not recognise it."""
+        self.start_handler = handler
+
+    def help_text(self, lang: Language) -> str:
+        lines = [t("help_header", lang)]
+        for name, command in self.commands.items():
+            if command.help_key:
+                lines.append(f"{name} — {t(command.help_key, lang)}")
+        lines.append(t("help_footer", lang))
+        return "\n".join(lines)
+
+    # --- the entry point -------------------------------------------------------------
 
     async def feed_update(self, update: Update) -> None:
         """Handle one update from MAX (already de-duplicated by the inbox)."""
@@ -70,62 +112,34 @@ class Router:
             await self._on_bot_started(update)
         elif isinstance(update, BotStoppedUpdate | DialogRemovedUpdate):
             await self._remember(update.user)
-            await self.storage.set_user_reachable(update.user.user_id, False, update.update_type)
-        elif isinstance(update, BotAddedToChatUpdate):
-            await self._on_bot_added(update)
-        elif isinstance(update, BotRemovedFromChatUpdate):
-            try:
-                await self.storage.deactivate_chat(update.chat_id)
-            except NotFound:
-                log.info("bot removed from chat %s we never knew", update.chat_id)
+            await self.services.storage.set_user_reachable(
+                update.user.user_id, False, update.update_type
+            )
+        elif update.update_type in self.update_handlers:
+            await self.update_handlers[update.update_type](update, self.services)
         else:
             log.debug("ignoring update of type %s", update.update_type)
 
-    # --- people ----------------------------------------------------------------------
-
-    async def _remember(self, user: MaxUser) -> Language | None:
-        stored = await self.storage.upsert_user(
-            user.user_id,
-            name=user.name or user.first_name or str(user.user_id),
-            username=user.username,
+    async def _remember(self, user: MaxUser) -> Any:
+        return await self.services.storage.upsert_user(
+            user.user_id, name=user.display_name, username=user.username
         )
-        return stored.language
 
-    async def _language(self, user: MaxUser, locale: str | None) -> Language:
-        return language_for(locale, await self._remember(user))
-
-    async def _say(self, user_id: int, text: str) -> None:
-        await self.client.send_message(NewMessageBody(text=fit_text(text)), user_id=user_id)
-
-    # --- updates ---------------------------------------------------------------------
+    async def context(
+        self, user: MaxUser, locale: str | None, *, chat_id: int | None = None
+    ) -> Ctx:
+        stored = await self._remember(user)
+        return Ctx(self.services, stored, language_for(locale, stored.language), chat_id=chat_id)
 
     async def _on_bot_started(self, update: BotStartedUpdate) -> None:
-        lang = await self._language(update.user, update.user_locale)
-        user = await self.storage.get_user(update.user.user_id)
-        if not user.reachable:
-            await self.storage.set_user_reachable(user.user_id, True, None)
-            await self._say(user.user_id, t("welcome_back", lang))
-        await self._say(update.user.user_id, t("welcome", lang))
-
-    async def _on_bot_added(self, update: BotAddedToChatUpdate) -> None:
-        title = str(getattr(update, "title", "") or update.chat_id)
-        try:
-            info = await self.client.get_chat(update.chat_id)
-            title = info.title or title
-            chat_type = info.type
-        except MaxApiError as exc:
-            log.warning("could not read chat %s: %s", update.chat_id, exc)
-            chat_type = "chat"
-        await self._remember(update.user)
-        await self.storage.upsert_chat(
-            update.chat_id, title=title, chat_type=chat_type, added_by=update.user.user_id
-        )
-        lang = await self._language(update.user, None)
-        try:
-            await self._say(update.user.user_id, t("chat_added_dm", lang, title=title))
-        except MaxApiError as exc:
-            # The person may never have started the bot; the chat is remembered anyway.
-            log.info("could not message %s about chat %s: %s", update.user.user_id, title, exc)
+        ctx = await self.context(update.user, update.user_locale)
+        if not ctx.user.reachable:
+            await self.services.storage.set_user_reachable(ctx.user.user_id, True, None)
+            await ctx.say("welcome_back")
+        payload = (update.payload or "").strip()
+        if payload and self.start_handler is not None and await self.start_handler(ctx, payload):
+            return
+        await ctx.say("welcome")
 
     async def _on_message(self, update: MessageCreatedUpdate) -> None:
         message = update.message
@@ -134,65 +148,88 @@ class Router:
             return
         text = (message.body.text or "").strip()
         in_dialog = message.recipient.chat_type == "dialog"
+        chat_id = None if in_dialog else message.recipient.chat_id
         if not text.startswith("/"):
             if in_dialog:
-                lang = await self._language(sender, update.user_locale)
-                await self._say(sender.user_id, t("not_a_command", lang))
+                await self._on_text(await self.context(sender, update.user_locale), text)
             return
-        command = text.split(maxsplit=1)[0].lower().split("@", 1)[0]
-        if not in_dialog and command not in self._commands:
-            return  # chats are busy places: only answer commands we know
-        lang = await self._language(sender, update.user_locale)
-        handler = self._commands.get(command)
-        if handler is None:
-            await self._say(sender.user_id, _unknown_command(command, lang))
+        head, _, rest = text.partition(" ")
+        name = head.lower().split("@", 1)[0]
+        name = self.aliases.get(name, name)
+        command = self.commands.get(name)
+        if not in_dialog and (command is None or not command.in_chats):
+            return  # chats are busy places: only answer commands meant for them
+        ctx = await self.context(sender, update.user_locale, chat_id=chat_id)
+        ctx.args = rest.strip()
+        if command is None:
+            await ctx.reply(self._unknown_command(name, ctx.lang))
             return
-        await handler(update, lang)
+        await self.run_command(ctx, name)
+
+    async def run_command(self, ctx: Ctx, name: str) -> None:
+        command = self.commands[name]
+        if command.team_role is not None:
+            team = await ctx.current_team()
+            if team is None:
+                await self._ask_team(ctx, f"{name} {ctx.args}".strip())
+                return
+            role = await ctx.role_in(team)
+            if role is None or not role.at_least(command.team_role):
+                await ctx.say("role_needed", role=t(f"role_{command.team_role.value}", ctx.lang))
+                return
+            ctx.extras["team"] = team
+        await command.handler(ctx)
+
+    async def _ask_team(self, ctx: Ctx, pending: str) -> None:
+        teams = await ctx.teams()
+        if not teams:
+            await ctx.say("no_team")
+            return
+        await ctx.set_dialog("pick_team", pending=pending)
+        await ctx.say("pick_team", [[ctx.button(team.name, "team", team.id)] for team in teams])
+
+    async def _on_text(self, ctx: Ctx, text: str) -> None:
+        loaded = await self.services.state.load(ctx.dialog_key)
+        if loaded.value is not None:
+            handler = self.dialogs.get(str(loaded.value.get("dialog")))
+            if handler is not None:
+                ctx.args = text
+                ctx.extras["state"] = loaded.value
+                await handler(ctx)
+                return
+        if loaded.expired:
+            await ctx.say("dialog_expired")
+            return
+        await ctx.say("not_a_command")
 
     async def _on_callback(self, update: MessageCallbackUpdate) -> None:
-        payload = update.callback.payload or ""
-        lang = await self._language(update.callback.user, update.user_locale)
+        callback = update.callback
+        payload = callback.payload or ""
+        chat_id = None
+        if update.message is not None and update.message.recipient.chat_type != "dialog":
+            chat_id = update.message.recipient.chat_id
+        ctx = await self.context(callback.user, update.user_locale, chat_id=chat_id)
         if payload.split(":", 1)[0] in CONFIRMATION_ACTIONS:
-            await self.confirmations.handle(update, lang)
+            await self.services.confirmations.handle(update, ctx.lang)
             return
-        if payload in ("lang:ru", "lang:en"):
-            chosen = Language(payload.removeprefix("lang:"))
-            await self.storage.update_user(update.callback.user.user_id, language=chosen)
-            await self.client.answer_callback(
-                update.callback.callback_id, notification=t("lang_set", chosen)
+        parts = self.services.signer.verify(payload)
+        handler = self.actions.get(parts[0]) if parts else None
+        if parts is None or handler is None:
+            await self.services.client.answer_callback(
+                callback.callback_id, notification=t("stale_button", ctx.lang)
             )
             return
-        await self.client.answer_callback(
-            update.callback.callback_id, notification=t("stale_button", lang)
-        )
+        ctx.callback_id = callback.callback_id
+        ctx.extras["args"] = parts[1:]
+        ctx.extras["message"] = update.message
+        await handler(ctx)
+        # Every press gets an answer, even when the handler had nothing short to say.
+        if ctx.callback_id is not None:
+            await self.services.client.answer_callback(ctx.callback_id, notification="✓")
 
-    # --- commands --------------------------------------------------------------------
-
-    async def _cmd_start(self, update: MessageCreatedUpdate, lang: Language) -> None:
-        assert update.message.sender is not None
-        await self._say(update.message.sender.user_id, t("welcome", lang))
-
-    async def _cmd_help(self, update: MessageCreatedUpdate, lang: Language) -> None:
-        assert update.message.sender is not None
-        await self._say(update.message.sender.user_id, t("help", lang))
-
-    async def _cmd_cancel(self, update: MessageCreatedUpdate, lang: Language) -> None:
-        assert update.message.sender is not None
-        await self._say(update.message.sender.user_id, t("cancelled", lang))
-
-    async def _cmd_lang(self, update: MessageCreatedUpdate, lang: Language) -> None:
-        assert update.message.sender is not None
-        keyboard = inline_keyboard(
-            [callback_button("Русский", "lang:ru"), callback_button("English", "lang:en")]
-        )
-        await self.client.send_message(
-            NewMessageBody(text=t("lang_choose", lang), attachments=[keyboard]),
-            user_id=update.message.sender.user_id,
-        )
-
-
-def _unknown_command(command: str, lang: Language) -> str:
-    close = difflib.get_close_matches(command, COMMANDS, n=1, cutoff=0.5)
-    if close:
-        return t("unknown_command", lang, command=command, suggestion=close[0])
-    return t("unknown_command_no_hint", lang, command=command)
+    def _unknown_command(self, command: str, lang: Language) -> str:
+        known = [*self.commands, *self.aliases]
+        close = difflib.get_close_matches(command, known, n=1, cutoff=0.5)
+        if close:
+            return t("unknown_command", lang, command=command, suggestion=close[0])
+        return t("unknown_command_no_hint", lang, command=command)

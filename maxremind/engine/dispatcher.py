@@ -100,18 +100,27 @@ class EngineConfig:
 
 @dataclass
 class EngineStats:
-    """Counters for metrics and benchmarks."""
+    """Counters for metrics and benchmarks; ``on_*`` hooks feed /metrics."""
 
     by_status: dict[str, int] = field(default_factory=dict)
     lateness: list[float] = field(default_factory=list)  # seconds past send_at, bounded
     errors_by_code: dict[str, int] = field(default_factory=dict)
+    on_status: Callable[[str], None] | None = None
+    on_late: Callable[[float], None] | None = None
 
     def count(self, status: DeliveryStatus) -> None:
         self.by_status[status.value] = self.by_status.get(status.value, 0) + 1
+        if self.on_status is not None:
+            self.on_status(status.value)
 
     def late(self, seconds: float) -> None:
         if len(self.lateness) < 200_000:
             self.lateness.append(seconds)
+        if self.on_late is not None:
+            self.on_late(seconds)
+
+    def error(self, code: str) -> None:
+        self.errors_by_code[code] = self.errors_by_code.get(code, 0) + 1
 
 
 @dataclass
@@ -511,9 +520,7 @@ class Dispatcher:
             else:
                 message = await self.sender.send_message(body, user_id=delivery.recipient_id)
         except MaxApiError as exc:
-            self.stats.errors_by_code[exc.code or str(exc.status)] = (
-                self.stats.errors_by_code.get(exc.code or str(exc.status), 0) + 1
-            )
+            self.stats.error(exc.code or str(exc.status))
             await self._on_error(delivery, exc)
             return
         sent_at = self.clock()

@@ -16,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from maxremind import __version__
 from maxremind.bot.inbox import Inbox
+from maxremind.http.metrics import METRICS_PATH, Metrics, metrics_endpoint, storage_collector
 from maxremind.http.webhook import WEBHOOK_PATH, webhook_endpoint
 from maxremind.resources import web_dir
 from maxremind.storage import Storage, StorageError
@@ -34,6 +35,7 @@ class WebContext:
     mode: str
     webhook_secret: str
     max_check: Callable[[], Awaitable[object]]  # raises when MAX is unreachable
+    metrics: Metrics | None = None
     started_at: float = field(default_factory=time.time)
     _max_ok_at: float = 0.0
 
@@ -85,6 +87,9 @@ def create_web_app(ctx: WebContext) -> Starlette:
         Route("/readyz", readyz),
         Mount("/static", StaticFiles(directory=str(web_dir() / "static")), name="static"),
     ]
+    if ctx.metrics is not None:
+        collect = storage_collector(ctx.metrics, ctx.storage)
+        routes.append(Route(METRICS_PATH, metrics_endpoint(ctx.metrics.registry, collect)))
     if ctx.mode == "webhook":
         endpoint = webhook_endpoint(ctx.inbox, ctx.webhook_secret)
         routes.append(Route(WEBHOOK_PATH, endpoint, methods=["POST"]))  # type: ignore[arg-type]

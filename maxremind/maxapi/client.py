@@ -159,6 +159,8 @@ class MaxClient:
         if not token or any(c.isspace() or not c.isprintable() for c in token):
             raise ValueError("the MAX bot token is empty or contains whitespace")
         self._token = _Token(token)
+        # Called for every failed attempt (metrics count MAX errors by code).
+        self.on_error: Callable[[MaxApiError], None] | None = None
         self.base_url = base_url.rstrip("/")
         self.limiter = limiter if limiter is not None else RateLimiter()
         self.retry = retry if retry is not None else RetryPolicy()
@@ -558,6 +560,8 @@ class MaxClient:
         return delay
 
     def _log_failure(self, error: MaxApiError, attempt: int, delay: float | None) -> None:
+        if self.on_error is not None:
+            self.on_error(error)
         outcome = "giving up" if delay is None else f"retrying in {delay:.2f}s"
         log.warning(
             "MAX %s %s failed: status=%s code=%s permanent=%s attempt=%d/%d (%s): %s",

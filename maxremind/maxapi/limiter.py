@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import math
 import time
 from collections import deque
@@ -30,25 +32,6 @@ from dataclasses import dataclass, field
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class _Spacer:
-    """Virtual scheduling: each reservation takes the next free slot, in call order."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._next_free = -math.inf
-
-    def reserve(self, now: float) -> float:
-        slot = max(now, self._next_free)
-        self._next_free = slot + self.interval
-        return slot
-
-    def give_back(self, slot: float) -> None:
-        # Only the newest reservation can be returned; an earlier one is followed by slots
-        # others already hold, and leaving a hole only wastes capacity, never exceeds it.
-        if self._next_free == slot + self.interval:
-            self._next_free = slot
 
 
 class _Permit:
@@ -91,6 +74,62 @@ class _Window:
         return permit
 
 
+class _Gate:
+    """The global bucket: hands out one slot per ``interval``, best priority first.
+
+    Slots are not reserved ahead: whoever is waiting when a slot frees and has the best
+    priority gets it.  Sends to a chat that already has a queue behind them get priority
+    0, everything else 1, so a chat held to 2 messages/s is not pushed back by a crowd
+    of one-off requests that could go at any time.  That is what lets a burst to one
+    chat and a burst to many people, together, finish when the limits allow.
+    """
+
+    def __init__(self, interval: float, window: _Window, clock: Clock, sleep: Sleep) -> None:
+        self._interval = interval
+        self._window = window
+        self._clock = clock
+        self._sleep = sleep
+        self._next_free = -math.inf
+        self._waiting: list[tuple[int, int, asyncio.Future[_Permit]]] = []
+        self._seq = itertools.count()
+        self._runner: asyncio.Task[None] | None = None
+
+    async def admit(self, priority: int) -> _Permit:
+        future: asyncio.Future[_Permit] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (priority, next(self._seq), future))
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.get_running_loop().create_task(self._run())
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                # Granted just as we were cancelled: the slot counts as used at once.
+                future.result().complete(self._clock())
+            raise
+
+    def _drop_cancelled(self) -> None:
+        while self._waiting and self._waiting[0][2].done():
+            heapq.heappop(self._waiting)
+
+    async def _run(self) -> None:
+        while True:
+            self._drop_cancelled()
+            if not self._waiting:
+                return
+            wait = self._next_free - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+                continue
+            permit = await self._window.admit(self._clock, self._sleep)
+            self._drop_cancelled()
+            if not self._waiting:
+                self._window.recent.remove(permit)
+                return
+            _, _, future = heapq.heappop(self._waiting)
+            future.set_result(permit)
+            self._next_free = self._clock() + self._interval
+
+
 @dataclass
 class _ChatState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -129,8 +168,12 @@ class RateLimiter:
         self.chat_interval = (1.0 + safety_margin) / per_chat_rps
         self._clock = clock
         self._sleep = sleep
-        self._global = _Spacer(self.global_interval)
-        self._global_window = _Window(math.floor(global_rps * window), window)
+        self._global = _Gate(
+            self.global_interval,
+            _Window(math.floor(global_rps * window), window),
+            clock,
+            sleep,
+        )
         self._chat_limit = math.floor(per_chat_rps * window)
         self._window = window
         self._chats: dict[Hashable, _ChatState] = {}
@@ -159,7 +202,7 @@ class RateLimiter:
 
     async def _acquire(self, chat_key: Hashable | None) -> list[_Permit]:
         if chat_key is None:
-            return [await self._acquire_global()]
+            return [await self._global.admit(1)]
         state = self._chats.get(chat_key)
         if state is None:
             state = self._chats[chat_key] = _ChatState()
@@ -169,11 +212,12 @@ class RateLimiter:
         try:
             async with state.lock:
                 wait = state.next_at - self._clock()
+                backlog = wait > 0 or state.users > 1
                 if wait > 0:
                     await self._sleep(wait)
                 chat_permit = await state.window.admit(self._clock, self._sleep)
                 try:
-                    global_permit = await self._acquire_global()
+                    global_permit = await self._global.admit(0 if backlog else 1)
                 except BaseException:
                     state.window.recent.remove(chat_permit)
                     raise
@@ -183,17 +227,6 @@ class RateLimiter:
             state.users -= 1
             if len(self._chats) > self._sweep_above:
                 self._sweep()
-
-    async def _acquire_global(self) -> _Permit:
-        now = self._clock()
-        slot = self._global.reserve(now)
-        if slot > now:
-            try:
-                await self._sleep(slot - now)
-            except BaseException:
-                self._global.give_back(slot)
-                raise
-        return await self._global_window.admit(self._clock, self._sleep)
 
     def _sweep(self) -> None:
         """Forget idle chats whose spacing has already elapsed, so the map stays small."""

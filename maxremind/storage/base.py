@@ -115,6 +115,20 @@ class Storage(ABC):
     async def set_value(self, key: str, value: str) -> None:
         """Store ``value`` under ``key``, replacing any previous one."""
 
+    # --- dialog state (used by state.sqlite.StorageState) ---------------------------
+
+    @abstractmethod
+    async def state_get(self, key: str) -> tuple[str, int] | None:
+        """The stored JSON text and its expiry (ms since the epoch), or None."""
+
+    @abstractmethod
+    async def state_set(self, key: str, value: str, expires_at_ms: int) -> None:
+        """Store JSON text under ``key`` until ``expires_at_ms``."""
+
+    @abstractmethod
+    async def state_delete(self, key: str) -> None:
+        """Forget ``key``; also drops every expired entry (cheap housekeeping)."""
+
     # --- inbox (durable intake of updates) --------------------------------------------
 
     @abstractmethod

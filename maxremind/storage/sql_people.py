@@ -164,6 +164,29 @@ class PeopleSql(SqlBase):
                 (key, value, _now_ms()),
             )
 
+    # --- dialog state ----------------------------------------------------------------
+
+    async def state_get(self, key: str) -> tuple[str, int] | None:
+        row = await self._one("SELECT value, expires_at FROM dialog_state WHERE key = ?", (key,))
+        return None if row is None else (str(row["value"]), int(row["expires_at"]))
+
+    async def state_set(self, key: str, value: str, expires_at_ms: int) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                "INSERT INTO dialog_state (key, value, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+                " expires_at = excluded.expires_at",
+                (key, value, expires_at_ms),
+            )
+
+    async def state_delete(self, key: str) -> None:
+        async with self._tx() as conn:
+            await conn.execute("DELETE FROM dialog_state WHERE key = ?", (key,))
+            # Keep expired entries a day so their owners can still be told they expired.
+            await conn.execute(
+                "DELETE FROM dialog_state WHERE expires_at < ?", (_now_ms() - 86_400_000,)
+            )
+
     # --- inbox -----------------------------------------------------------------------
 
     async def inbox_add(self, items: Sequence[tuple[str, str, str]], *, at: datetime) -> int:

@@ -118,3 +118,16 @@ def test_every_setting_is_documented_and_agrees_with_code() -> None:
         assert flag == ("—" if s.secret else f"`{s.flag}`"), s.name
         assert default == (f"`{s.default}`" if s.default != "" else "(empty)"), s.name
         assert meaning, s.name
+
+
+def test_example_config_file_names_every_setting_and_loads(tmp_path: Path) -> None:
+    example = (ROOT / "packaging" / "maxremind.toml.example").read_text(encoding="utf-8")
+    named = set(re.findall(r"^#\s*([a-z_]+) = ", example, flags=re.MULTILINE))
+    assert named == {s.name for s in SETTINGS}
+    uncommented = tmp_path / "m.toml"
+    lines = [
+        line[2:] if re.match(r"^# [a-z_]+ = ", line) and not line.startswith(("# token", "# webhook_secret")) else line
+        for line in example.splitlines()
+    ]
+    uncommented.write_text("\n".join(lines), encoding="utf-8")
+    assert load_settings(config_file=str(uncommented), environ={}).timezone == "Europe/Moscow"

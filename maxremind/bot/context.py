@@ -1,0 +1,165 @@
+"""What every bot handler gets: who is talking, in which language, and how to answer.
+
+Handlers live in ``maxremind/bot/handlers/`` and register commands, button actions
+and dialog steps with the :class:`~maxremind.bot.router.Router`.  They parse input,
+call a service, and answer through :class:`Ctx`; business rules stay in services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from maxremind.domain.models import Language, Role, Team, User
+from maxremind.engine.planner import Planner
+from maxremind.i18n import t
+from maxremind.maxapi.attachments import callback_button, inline_keyboard, link_button
+from maxremind.maxapi.client import MaxClient
+from maxremind.maxapi.models import Button, NewMessageBody
+from maxremind.services.callbacks import CallbackSigner
+from maxremind.services.confirmations import Confirmations
+from maxremind.services.events import EventService
+from maxremind.state.base import StateStore
+from maxremind.storage import NotFound, Storage
+
+MAX_TEXT = 4000
+DIALOG_KEY = "dialog:{user_id}"
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split a long text at line breaks so no part exceeds MAX's limit."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single monster line: cut it hard
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+@dataclass
+class Services:
+    """Long-lived collaborators, built once in app.py."""
+
+    storage: Storage
+    client: MaxClient
+    state: StateStore
+    signer: CallbackSigner
+    events: EventService
+    planner: Planner
+    confirmations: Confirmations
+    bot_username: str
+    default_timezone: str
+    public_url: str
+    dialog_timeout: timedelta
+    poke: Callable[[], None] = lambda: None
+
+
+@dataclass
+class Ctx:
+    """One incoming command, button press or dialog answer."""
+
+    services: Services
+    user: User
+    lang: Language
+    chat_id: int | None = None  # set when the message came from a group chat
+    args: str = ""
+    callback_id: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def storage(self) -> Storage:
+        return self.services.storage
+
+    def t(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    # --- answering -------------------------------------------------------------------
+
+    def button(self, text: str, action: str, *args: str | int) -> Button:
+        """A callback button whose payload is signed (forged presses change nothing)."""
+        return callback_button(text, self.services.signer.sign(action, *args))
+
+    def link(self, text: str, url: str) -> Button:
+        return link_button(text, url)
+
+    async def reply(self, text: str, buttons: Sequence[Sequence[Button]] = ()) -> None:
+        """Answer where the person wrote (their dialog, or the group chat)."""
+        parts = split_text(text)
+        rows = [list(r) for r in buttons if r]
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            body = NewMessageBody(
+                text=part, attachments=[inline_keyboard(*rows)] if rows and last else None
+            )
+            if self.chat_id is not None:
+                await self.services.client.send_message(body, chat_id=self.chat_id)
+            else:
+                await self.services.client.send_message(body, user_id=self.user.user_id)
+
+    async def say(
+        self, key: str, buttons: Sequence[Sequence[Button]] = (), **params: object
+    ) -> None:
+        await self.reply(self.t(key, **params), buttons)
+
+    async def notify(self, text: str) -> None:
+        """The short toast after a button press (no-op outside a press)."""
+        if self.callback_id is not None:
+            await self.services.client.answer_callback(self.callback_id, notification=text[:200])
+            self.callback_id = None
+
+    # --- dialog state ----------------------------------------------------------------
+
+    @property
+    def dialog_key(self) -> str:
+        return DIALOG_KEY.format(user_id=self.user.user_id)
+
+    async def set_dialog(self, name: str, **data: Any) -> None:
+        await self.services.state.save(
+            self.dialog_key, {"dialog": name, **data}, self.services.dialog_timeout
+        )
+
+    async def end_dialog(self) -> None:
+        await self.services.state.delete(self.dialog_key)
+
+    # --- team context ----------------------------------------------------------------
+
+    async def teams(self) -> list[Team]:
+        return await self.storage.list_teams_of_user(self.user.user_id)
+
+    async def current_team(self) -> Team | None:
+        """The team chosen last, or the only one; None when a choice is needed."""
+        if self.chat_id is not None:
+            try:
+                chat = await self.storage.get_chat(self.chat_id)
+            except NotFound:
+                chat = None
+            if chat is not None and chat.team_id is not None:
+                return await self.storage.get_team(chat.team_id)
+        teams = await self.teams()
+        chosen = [team for team in teams if team.id == self.user.current_team_id]
+        if chosen:
+            return chosen[0]
+        return teams[0] if len(teams) == 1 else None
+
+    async def role_in(self, team: Team) -> Role | None:
+        try:
+            return (await self.storage.get_member(team.id, self.user.user_id)).role
+        except NotFound:
+            return None
+
+
+Handler = Callable[[Ctx], Awaitable[None]]

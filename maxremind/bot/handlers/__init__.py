@@ -1,0 +1,13 @@
+"""Bot features; each module has ``register(router)``."""
+
+from __future__ import annotations
+
+from maxremind.bot.handlers import core
+from maxremind.bot.router import Router
+
+MODULES = [core]
+
+
+def register_all(router: Router) -> None:
+    for module in MODULES:
+        module.register(router)
