@@ -112,6 +112,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     webhook.add_argument("action", choices=["list", "delete"])
     webhook.add_argument("--all", action="store_true", help="with delete: remove every one")
+    backup = sub.add_parser(
+        "backup",
+        parents=[parent],
+        help="write a consistent, verified copy of the SQLite database (safe while running)",
+        description="Copy the database with SQLite's online backup API and check the copy with "
+        "PRAGMA integrity_check before naming it. FILE may be a folder: the copy is then "
+        "maxremind-manual-<UTC time>.db. An existing file is kept unless --force.",
+    )
+    backup.add_argument("file", metavar="FILE", help="backup file or folder to write")
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    restore = sub.add_parser(
+        "restore",
+        parents=[parent],
+        help="replace the database with a backup (maxremind must be stopped)",
+        description="Verify FILE (integrity, a schema this version knows), then put it in place "
+        "of the database; the replaced one is kept as <name>.before-restore-<time>. "
+        "Refused while maxremind runs on the same data folder.",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup to restore")
     sub.add_parser("version", help="print the version and exit")
     return parser
 
@@ -215,7 +234,27 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from maxremind.backup import cli_backup
+
+    settings = _settings(args)
+    print(cli_backup(settings.database_url, args.file, force=args.force))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from maxremind.backup import cli_restore
+
+    settings = _settings(args)
+    _data_dir(settings)
+    for line in cli_restore(settings.database_url, settings.data_path, args.file):
+        print(line)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "run": cmd_run,
     "demo": cmd_demo,
     "emulator": cmd_emulator,
@@ -228,6 +267,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     from maxremind.app import StartupError
+    from maxremind.backup import BackupError
     from maxremind.storage import StorageError
 
     args = build_parser().parse_args(argv)
@@ -239,6 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"maxremind: {exc}", file=sys.stderr)
         return exc.code
+    except BackupError as exc:
+        print(f"maxremind: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except StorageError as exc:
         print(f"maxremind: database error: {exc}", file=sys.stderr)
         return EXIT_FAILURE

@@ -126,7 +126,9 @@ def test_example_config_file_names_every_setting_and_loads(tmp_path: Path) -> No
     assert named == {s.name for s in SETTINGS}
     uncommented = tmp_path / "m.toml"
     lines = [
-        line[2:] if re.match(r"^# [a-z_]+ = ", line) and not line.startswith(("# token", "# webhook_secret")) else line
+        line[2:]
+        if re.match(r"^# [a-z_]+ = ", line) and not line.startswith(("# token", "# webhook_secret"))
+        else line
         for line in example.splitlines()
     ]
     uncommented.write_text("\n".join(lines), encoding="utf-8")
