@@ -214,6 +214,19 @@ TEXTS: dict[str, dict[Language, str]] = {
 }
 
 
+def add_texts(texts: dict[str, dict[Language, str]]) -> None:
+    """Let a feature module contribute its texts (each key once, both languages).
+
+    :raises ValueError: a key is already taken or lacks a language.
+    """
+    for key, variants in texts.items():
+        if key in TEXTS:
+            raise ValueError(f"text {key!r} is defined twice")
+        if set(variants) != set(Language):
+            raise ValueError(f"text {key!r} must exist in every language")
+        TEXTS[key] = variants
+
+
 def t(key: str, lang: Language, **params: object) -> str:
     """The text ``key`` in ``lang`` with ``params`` filled in.
 

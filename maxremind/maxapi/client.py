@@ -228,7 +228,12 @@ class MaxClient:
             pool=self._timeout.pool,
         )
         raw = await self._call(
-            "GET", "/updates", self._model(UpdateList), params=params, http_timeout=poll_timeout
+            "GET",
+            "/updates",
+            self._model(UpdateList),
+            params=params,
+            http_timeout=poll_timeout,
+            long_poll=True,
         )
         updates: list[Update] = []
         failures: list[UpdateParseFailure] = []
@@ -450,6 +455,7 @@ class MaxClient:
         http_timeout: httpx.Timeout | None = None,
         retry_ambiguous: bool = True,
         external: bool = False,
+        long_poll: bool = False,
     ) -> T:
         """Send one logical call, retrying transient failures per ``self.retry``.
 
@@ -463,6 +469,14 @@ class MaxClient:
             attempt += 1
             try:
                 if external:
+                    response = await self._send(
+                        method, path, params, json, files, http_timeout, external
+                    )
+                elif long_poll:
+                    # MAX counts a long poll when it arrives, not when it answers (up to
+                    # `timeout` s later): holding its slot open would stall every send
+                    # behind it once it became the oldest in the limiter's window.
+                    await self.limiter.acquire(chat_key)
                     response = await self._send(
                         method, path, params, json, files, http_timeout, external
                     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from maxremind.bot.handlers import core
+from maxremind.bot.handlers import core, events, people
 from maxremind.bot.router import Router
 
-MODULES = [core]
+MODULES = [core, people, events]
 
 
 def register_all(router: Router) -> None:

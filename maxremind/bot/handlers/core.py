@@ -29,8 +29,8 @@ def register(router: Router) -> None:
         chosen = Language(code)
         await ctx.storage.update_user(ctx.user.user_id, language=chosen)
         ctx.lang = chosen
-        await ctx.notify(ctx.t("lang_set"))
         await ctx.say("lang_set")
+        await ctx.notify(ctx.t("lang_set"))
 
     async def team_chosen(ctx: Ctx) -> None:
         (team_id,) = ctx.extras["args"]
@@ -40,10 +40,10 @@ def register(router: Router) -> None:
             await ctx.notify(ctx.t("stale_button"))
             return
         ctx.user = await ctx.storage.update_user(ctx.user.user_id, current_team_id=team.id)
-        await ctx.notify(ctx.t("team_chosen", name=team.name))
         loaded = await ctx.services.state.load(ctx.dialog_key)
         state = loaded.value or {}
         await ctx.say("team_chosen", name=team.name)
+        await ctx.notify(ctx.t("team_chosen", name=team.name))
         pending = str(state.get("pending", "")) if state.get("dialog") == "pick_team" else ""
         if pending:
             await ctx.end_dialog()
