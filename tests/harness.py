@@ -23,7 +23,7 @@ async def running_emulator(**kwargs: Any) -> AsyncIterator[tuple[Emulator, str]]
     emulator = Emulator(TOKEN, **kwargs)
     async with serve_emulator(emulator) as url:
         yield emulator, url
-    assert emulator.violations == [], "requests that break the MAX schema were sent"
+    assert emulator.violations == [], f"requests that break the MAX schema: {emulator.violations}"
 
 
 def product_settings(api_url: str, data_dir: Path, **overrides: Any) -> Settings:

@@ -274,10 +274,16 @@ async def _phone(request: Request) -> Response:
     return HTMLResponse(_phone_page())
 
 
+async def _no_icon(request: Request) -> Response:
+    # Browsers ask for it on their own; it is not a Bot API call, so not a violation.
+    return Response(status_code=204)
+
+
 def routes(emu: Emulator, api_endpoint: Endpoint) -> list[BaseRoute]:
     return [
         Route("/", _phone, methods=["GET"]),
         Route("/phone", _phone, methods=["GET"]),
+        Route("/favicon.ico", _no_icon, methods=["GET"]),
         Mount("/_emulator", routes=_control_routes(emu)),
         Route("/_upload/{upload_id}", _upload_endpoint(emu), methods=["POST", "PUT"]),
         Route("/{path:path}", api_endpoint, methods=ALL_METHODS),
