@@ -22,10 +22,9 @@ import difflib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from maxremind.bot.context import Ctx, Handler, Services
-from maxremind.domain.models import Language, Role
+from maxremind.domain.models import Language, Role, User
 from maxremind.i18n import language_for, t
 from maxremind.maxapi.models import (
     BotStartedUpdate,
@@ -120,7 +119,7 @@ class Router:
         else:
             log.debug("ignoring update of type %s", update.update_type)
 
-    async def _remember(self, user: MaxUser) -> Any:
+    async def _remember(self, user: MaxUser) -> User:
         return await self.services.storage.upsert_user(
             user.user_id, name=user.display_name, username=user.username
         )

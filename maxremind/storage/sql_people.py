@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -89,6 +90,20 @@ def _member(row: Row) -> Member:
         quiet_hours=quiet_spec(row["quiet_hours"]),
         reachable=bool(row["reachable"]),
     )
+
+
+@dataclass(frozen=True)
+class _SetKind:
+    """Where a kind of member set lives: its table, link table and link column."""
+
+    table: str
+    links: str
+    owner: str
+    noun: str
+
+
+_GROUPS = _SetKind("groups", "group_members", "group_id", "group")
+_TAGS = _SetKind("tags", "tag_members", "tag_id", "tag")
 
 
 def _group(row: Row) -> Group:
@@ -437,35 +452,102 @@ class PeopleSql(SqlBase):
                 (user_id, team_id),
             )
 
-    # --- groups ----------------------------------------------------------------------
+    # --- groups and tags ---------------------------------------------------------------
+    # Both are named sets of team members with the same rules; one set of SQL serves both.
 
-    async def create_group(self, team_id: int, name: str) -> Group:
+    async def _create_set(self, kind: _SetKind, team_id: int, name: str) -> Row:
         async with self._tx() as conn:
             row = await conn.fetchone(
-                "INSERT INTO groups (team_id, name, name_key, created_at) VALUES (?, ?, ?, ?)"
-                " RETURNING *",
+                f"INSERT INTO {kind.table} (team_id, name, name_key, created_at)"
+                " VALUES (?, ?, ?, ?) RETURNING *",
                 (team_id, name, name_key(name), _now_ms()),
             )
         assert row is not None
-        return _group(row)
+        return row
+
+    async def _get_set(self, kind: _SetKind, set_id: int) -> Row:
+        row = await self._one(f"SELECT * FROM {kind.table} WHERE id = ?", (set_id,))
+        if row is None:
+            raise NotFound(f"{kind.noun} {set_id}")
+        return row
+
+    async def _find_set(self, kind: _SetKind, team_id: int, name: str) -> Row | None:
+        return await self._one(
+            f"SELECT * FROM {kind.table} WHERE team_id = ? AND name_key = ?",
+            (team_id, name_key(name)),
+        )
+
+    async def _list_sets(self, kind: _SetKind, team_id: int) -> list[Row]:
+        return await self._all(
+            f"SELECT * FROM {kind.table} WHERE team_id = ? ORDER BY name_key", (team_id,)
+        )
+
+    async def _delete_set(self, kind: _SetKind, set_id: int) -> None:
+        async with self._tx() as conn:
+            if await conn.execute(f"DELETE FROM {kind.table} WHERE id = ?", (set_id,)) == 0:
+                raise NotFound(f"{kind.noun} {set_id}")
+
+    async def _link(self, kind: _SetKind, set_id: int, user_ids: Sequence[int]) -> int:
+        """Link members to a group or tag; the team comes from the group/tag row."""
+        added = 0
+        async with self._tx() as conn:
+            row = await _require(
+                conn,
+                f"SELECT team_id FROM {kind.table} WHERE id = ?",
+                (set_id,),
+                f"{kind.noun} {set_id}",
+            )
+            team_id = row["team_id"]
+            for user_id in dict.fromkeys(user_ids):
+                await _require(
+                    conn,
+                    "SELECT 1 FROM members WHERE team_id = ? AND user_id = ?",
+                    (team_id, user_id),
+                    f"member {user_id} of team {team_id}",
+                )
+                added += await conn.execute(
+                    f"INSERT INTO {kind.links} ({kind.owner}, team_id, user_id) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (set_id, team_id, user_id),
+                )
+        return added
+
+    async def _unlink(self, kind: _SetKind, set_id: int, user_ids: Sequence[int]) -> int:
+        removed = 0
+        async with self._tx() as conn:
+            for user_id in dict.fromkeys(user_ids):
+                removed += await conn.execute(
+                    f"DELETE FROM {kind.links} WHERE {kind.owner} = ? AND user_id = ?",
+                    (set_id, user_id),
+                )
+        return removed
+
+    async def _set_members(self, kind: _SetKind, set_id: int) -> list[int]:
+        rows = await self._all(
+            f"SELECT user_id FROM {kind.links} WHERE {kind.owner} = ? ORDER BY user_id",
+            (set_id,),
+        )
+        return [r["user_id"] for r in rows]
+
+    async def _sets_of_member(self, kind: _SetKind, team_id: int, user_id: int) -> list[Row]:
+        return await self._all(
+            f"SELECT s.* FROM {kind.table} s JOIN {kind.links} l ON l.{kind.owner} = s.id"
+            " WHERE l.team_id = ? AND l.user_id = ? ORDER BY s.name_key",
+            (team_id, user_id),
+        )
+
+    async def create_group(self, team_id: int, name: str) -> Group:
+        return _group(await self._create_set(_GROUPS, team_id, name))
 
     async def get_group(self, group_id: int) -> Group:
-        row = await self._one("SELECT * FROM groups WHERE id = ?", (group_id,))
-        if row is None:
-            raise NotFound(f"group {group_id}")
-        return _group(row)
+        return _group(await self._get_set(_GROUPS, group_id))
 
     async def find_group(self, team_id: int, name: str) -> Group | None:
-        row = await self._one(
-            "SELECT * FROM groups WHERE team_id = ? AND name_key = ?", (team_id, name_key(name))
-        )
+        row = await self._find_set(_GROUPS, team_id, name)
         return None if row is None else _group(row)
 
     async def list_groups(self, team_id: int) -> list[Group]:
-        rows = await self._all(
-            "SELECT * FROM groups WHERE team_id = ? ORDER BY name_key", (team_id,)
-        )
-        return [_group(r) for r in rows]
+        return [_group(r) for r in await self._list_sets(_GROUPS, team_id)]
 
     async def rename_group(self, group_id: int, name: str) -> Group:
         async with self._tx() as conn:
@@ -478,117 +560,47 @@ class PeopleSql(SqlBase):
         return _group(row)
 
     async def delete_group(self, group_id: int) -> None:
-        async with self._tx() as conn:
-            if await conn.execute("DELETE FROM groups WHERE id = ?", (group_id,)) == 0:
-                raise NotFound(f"group {group_id}")
-
-    async def _link(self, table: str, owner: str, owner_id: int, user_ids: Sequence[int]) -> int:
-        """Link members to a group or tag; the team comes from the group/tag row."""
-        parent = "groups" if table == "group_members" else "tags"
-        added = 0
-        async with self._tx() as conn:
-            row = await _require(
-                conn,
-                f"SELECT team_id FROM {parent} WHERE id = ?",
-                (owner_id,),
-                f"{parent[:-1]} {owner_id}",
-            )
-            team_id = row["team_id"]
-            for user_id in dict.fromkeys(user_ids):
-                await _require(
-                    conn,
-                    "SELECT 1 FROM members WHERE team_id = ? AND user_id = ?",
-                    (team_id, user_id),
-                    f"member {user_id} of team {team_id}",
-                )
-                added += await conn.execute(
-                    f"INSERT INTO {table} ({owner}, team_id, user_id) VALUES (?, ?, ?)"
-                    " ON CONFLICT DO NOTHING",
-                    (owner_id, team_id, user_id),
-                )
-        return added
-
-    async def _unlink(self, table: str, owner: str, owner_id: int, user_ids: Sequence[int]) -> int:
-        removed = 0
-        async with self._tx() as conn:
-            for user_id in dict.fromkeys(user_ids):
-                removed += await conn.execute(
-                    f"DELETE FROM {table} WHERE {owner} = ? AND user_id = ?", (owner_id, user_id)
-                )
-        return removed
+        await self._delete_set(_GROUPS, group_id)
 
     async def add_to_group(self, group_id: int, user_ids: Sequence[int]) -> int:
-        return await self._link("group_members", "group_id", group_id, user_ids)
+        return await self._link(_GROUPS, group_id, user_ids)
 
     async def remove_from_group(self, group_id: int, user_ids: Sequence[int]) -> int:
-        return await self._unlink("group_members", "group_id", group_id, user_ids)
+        return await self._unlink(_GROUPS, group_id, user_ids)
 
     async def list_group_members(self, group_id: int) -> list[int]:
-        rows = await self._all(
-            "SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id", (group_id,)
-        )
-        return [r["user_id"] for r in rows]
+        return await self._set_members(_GROUPS, group_id)
 
     async def list_groups_of_member(self, team_id: int, user_id: int) -> list[Group]:
-        rows = await self._all(
-            "SELECT g.* FROM groups g JOIN group_members gm ON gm.group_id = g.id"
-            " WHERE gm.team_id = ? AND gm.user_id = ? ORDER BY g.name_key",
-            (team_id, user_id),
-        )
-        return [_group(r) for r in rows]
-
-    # --- tags ------------------------------------------------------------------------
+        return [_group(r) for r in await self._sets_of_member(_GROUPS, team_id, user_id)]
 
     async def create_tag(self, team_id: int, name: str) -> Tag:
-        async with self._tx() as conn:
-            row = await conn.fetchone(
-                "INSERT INTO tags (team_id, name, name_key, created_at) VALUES (?, ?, ?, ?)"
-                " RETURNING *",
-                (team_id, name, name_key(name), _now_ms()),
-            )
-        assert row is not None
-        return _tag(row)
+        return _tag(await self._create_set(_TAGS, team_id, name))
 
     async def get_tag(self, tag_id: int) -> Tag:
-        row = await self._one("SELECT * FROM tags WHERE id = ?", (tag_id,))
-        if row is None:
-            raise NotFound(f"tag {tag_id}")
-        return _tag(row)
+        return _tag(await self._get_set(_TAGS, tag_id))
 
     async def find_tag(self, team_id: int, name: str) -> Tag | None:
-        row = await self._one(
-            "SELECT * FROM tags WHERE team_id = ? AND name_key = ?", (team_id, name_key(name))
-        )
+        row = await self._find_set(_TAGS, team_id, name)
         return None if row is None else _tag(row)
 
     async def list_tags(self, team_id: int) -> list[Tag]:
-        rows = await self._all("SELECT * FROM tags WHERE team_id = ? ORDER BY name_key", (team_id,))
-        return [_tag(r) for r in rows]
+        return [_tag(r) for r in await self._list_sets(_TAGS, team_id)]
 
     async def delete_tag(self, tag_id: int) -> None:
-        async with self._tx() as conn:
-            if await conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,)) == 0:
-                raise NotFound(f"tag {tag_id}")
+        await self._delete_set(_TAGS, tag_id)
 
     async def tag_members(self, tag_id: int, user_ids: Sequence[int]) -> int:
-        return await self._link("tag_members", "tag_id", tag_id, user_ids)
+        return await self._link(_TAGS, tag_id, user_ids)
 
     async def untag_members(self, tag_id: int, user_ids: Sequence[int]) -> int:
-        return await self._unlink("tag_members", "tag_id", tag_id, user_ids)
+        return await self._unlink(_TAGS, tag_id, user_ids)
 
     async def list_tag_members(self, tag_id: int) -> list[int]:
-        rows = await self._all(
-            "SELECT user_id FROM tag_members WHERE tag_id = ? ORDER BY user_id", (tag_id,)
-        )
-        return [r["user_id"] for r in rows]
+        return await self._set_members(_TAGS, tag_id)
 
     async def list_tags_of_member(self, team_id: int, user_id: int) -> list[Tag]:
-        rows = await self._all(
-            "SELECT t.* FROM tags t JOIN tag_members tm ON tm.tag_id = t.id"
-            " WHERE tm.team_id = ? AND tm.user_id = ? ORDER BY t.name_key",
-            (team_id, user_id),
-        )
-        return [_tag(r) for r in rows]
+        return [_tag(r) for r in await self._sets_of_member(_TAGS, team_id, user_id)]
 
     # --- chats -----------------------------------------------------------------------
 
