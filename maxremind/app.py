@@ -184,7 +184,9 @@ async def serve(
         engine = build_engine(storage, client, signer, settings)
         engine.dispatcher.stats.on_status = lambda s: metrics.deliveries.labels(status=s).inc()
         engine.dispatcher.stats.on_late = metrics.lateness.observe
-        confirmations = Confirmations(storage, client, signer, poke=engine.poke)
+        confirmations = Confirmations(
+            storage, client, signer, engine.dispatcher.render, poke=engine.poke
+        )
         services = Services(
             storage=storage,
             client=client,

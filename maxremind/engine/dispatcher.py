@@ -626,6 +626,13 @@ class Dispatcher:
         tz = (user.timezone if user else None) or fallback_tz
         return Reader(lang, ZoneInfo(tz))
 
+    async def render(self, delivery: Delivery) -> NewMessageBody | None:
+        """The message a delivery shows now (also used to re-render after a button press)."""
+        users = await self.storage.get_users(
+            [delivery.recipient_id] if delivery.recipient_kind is RecipientKind.USER else []
+        )
+        return await self._body(delivery, _Context(users=users), self.clock())
+
     async def _body(
         self, delivery: Delivery, ctx: _Context, now: datetime
     ) -> NewMessageBody | None:

@@ -9,14 +9,14 @@ forged or outdated one changes nothing and is answered "устарело".
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from maxremind.domain.models import (
     Answer,
+    Delivery,
     DeliveryKind,
     Event,
     Language,
@@ -27,10 +27,7 @@ from maxremind.domain.models import (
 )
 from maxremind.domain.timefmt import format_when
 from maxremind.domain.wall_time import resolve_local
-from maxremind.engine.audience import resolve_audience
-from maxremind.engine.dispatcher import chat_counts
-from maxremind.engine.render import Reader, reminder_body
-from maxremind.i18n import language_for, t
+from maxremind.i18n import t
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.models import MessageCallbackUpdate, NewMessageBody
 from maxremind.services.callbacks import CallbackSigner
@@ -55,6 +52,7 @@ class Confirmations:
         storage: Storage,
         client: MaxClient,
         signer: CallbackSigner,
+        render: Callable[[Delivery], Awaitable[NewMessageBody | None]],
         *,
         poke: Callable[[], None] = lambda: None,
         clock: Clock = utcnow,
@@ -62,6 +60,7 @@ class Confirmations:
         self.storage = storage
         self.client = client
         self.signer = signer
+        self.render = render
         self.poke = poke
         self.clock = clock
 
@@ -106,7 +105,7 @@ class Confirmations:
     ) -> None:
         user_id = update.callback.user.user_id
         await self.storage.set_confirmation(occurrence.id, user_id, answer, comment="", at=now)
-        edited = await self._edited_message(update, event, occurrence, now)
+        edited = await self._edited_message(update)
         await self.client.answer_callback(
             update.callback.callback_id,
             message=edited,
@@ -122,48 +121,12 @@ class Confirmations:
         )
         self.poke()
 
-    async def _edited_message(
-        self, update: MessageCallbackUpdate, event: Event, occurrence: Occurrence, now: datetime
-    ) -> NewMessageBody | None:
-        """The pressed message re-rendered with the new answer or counts."""
+    async def _edited_message(self, update: MessageCallbackUpdate) -> NewMessageBody | None:
+        """The pressed message re-rendered: the person's answer, or a chat's live counts."""
         if update.message is None:
             return None
         delivery = await self.storage.find_delivery_by_message(update.message.body.mid)
-        if delivery is None:
-            return None
-        answers = {
-            c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
-        }
-        payload = json.loads(delivery.payload or "{}")
-        tz = ZoneInfo(event.timezone)
-        if delivery.recipient_kind is RecipientKind.CHAT:
-            team_lang = Language.RU
-            if event.team_id is not None:
-                team_lang = (await self.storage.get_team(event.team_id)).language
-            audience = await resolve_audience(self.storage, event)
-            return reminder_body(
-                event,
-                occurrence,
-                Reader(team_lang, tz, is_chat=True),
-                self.signer,
-                now=now,
-                delayed=bool(payload.get("delayed")),
-                counts=chat_counts(audience.users, answers),
-            )
-        user = await self.storage.get_user(delivery.recipient_id)
-        reader = Reader(
-            language_for(None, user.language), ZoneInfo(user.timezone or event.timezone)
-        )
-        return reminder_body(
-            event,
-            occurrence,
-            reader,
-            self.signer,
-            now=now,
-            delayed=bool(payload.get("delayed")),
-            snoozed=delivery.kind is DeliveryKind.SNOOZE,
-            answer=answers.get(user.user_id),
-        )
+        return None if delivery is None else await self.render(delivery)
 
     async def _snooze(
         self,
