@@ -128,6 +128,12 @@ class Router:
         self, user: MaxUser, locale: str | None, *, chat_id: int | None = None
     ) -> Ctx:
         stored = await self._remember(user)
+        if stored.language is None and locale:
+            # Remember the MAX locale as the person's language, so reminders the engine
+            # sends later (outside any conversation) are in it too; /lang changes it.
+            stored = await self.services.storage.update_user(
+                stored.user_id, language=language_for(locale, None)
+            )
         return Ctx(self.services, stored, language_for(locale, stored.language), chat_id=chat_id)
 
     async def _on_bot_started(self, update: BotStartedUpdate) -> None:

@@ -1,0 +1,288 @@
+"""``/events`` (view, edit, cancel, export to .ics) and ``/who`` (roster, nudge)."""
+
+from __future__ import annotations
+
+import asyncio
+from zoneinfo import ZoneInfo
+
+from maxremind.bot.context import Ctx
+from maxremind.bot.handlers.events_dialog import open_editor
+from maxremind.bot.handlers.events_render import (
+    ANSWER_MARK,
+    event_card,
+    now_utc,
+    when_text,
+)
+from maxremind.calendar.ics import event_to_ics
+from maxremind.domain.models import Event, EventKind, EventStatus, Occurrence, OccurrenceStatus
+from maxremind.engine.audience import resolve_audience
+from maxremind.maxapi.errors import BadRequest
+from maxremind.maxapi.models import Button, NewMessageBody
+from maxremind.services.events import PermissionDenied
+from maxremind.services.reminders import (
+    Upcoming,
+    can_manage,
+    managed_by,
+    next_occurrence_of,
+    nudge_silent,
+    roster,
+    upcoming_for,
+)
+from maxremind.storage import NotFound
+
+MAX_LISTED = 10
+NEXT_SHOWN = 5
+# MAX may still be processing an uploaded file when we attach it ("attachment.not.ready").
+UPLOAD_RETRIES = (0.5, 1.0, 2.0)
+
+
+def reader_zone(ctx: Ctx, event: Event) -> ZoneInfo:
+    return ZoneInfo(ctx.user.timezone or event.timezone)
+
+
+async def visible_event(ctx: Ctx, event_id: str) -> Event | None:
+    """The event if this person may see it (invited, organizer or admin), else None."""
+    try:
+        event = await ctx.storage.get_event(int(event_id))
+    except (NotFound, ValueError):
+        return None
+    if event.status is not EventStatus.ACTIVE:
+        return None
+    if await can_manage(ctx.storage, event, ctx.user.user_id):
+        return event
+    invited = ctx.user.user_id in (await resolve_audience(ctx.storage, event)).users
+    return event if invited else None
+
+
+async def managed_event(ctx: Ctx, event_id: str) -> Event | None:
+    event = await visible_event(ctx, event_id)
+    if event is None or not await can_manage(ctx.storage, event, ctx.user.user_id):
+        return None
+    return event
+
+
+async def stale(ctx: Ctx) -> None:
+    await ctx.notify(ctx.t("ev_gone"))
+
+
+# --- /events ----------------------------------------------------------------------------------
+
+
+async def list_events(ctx: Ctx) -> None:
+    items = await upcoming_for(
+        ctx.storage, ctx.user.user_id, now=now_utc(), kinds=(EventKind.EVENT,)
+    )
+    if not items:
+        await ctx.say("ev_list_empty")
+        return
+    lines = [ctx.t("ev_list_header")]
+    rows: list[list[Button]] = []
+    for number, item in enumerate(items[:MAX_LISTED], 1):
+        lines.append(list_line(ctx, number, item))
+        rows.append(await item_buttons(ctx, number, item))
+    if len(items) > MAX_LISTED:
+        lines.append(ctx.t("ev_list_more", n=len(items) - MAX_LISTED))
+    await ctx.reply("\n".join(lines), rows)
+
+
+def list_line(ctx: Ctx, number: int, item: Upcoming) -> str:
+    event = item.event
+    when = when_text(ctx, item.occurrence.starts_at, reader_zone(ctx, event))
+    marks = []
+    if item.invited and event.confirm_required:
+        marks.append(ANSWER_MARK[item.answer])
+    if item.mine:
+        marks.append(ctx.t("ev_list_mine"))
+    suffix = f" · {' '.join(marks)}" if marks else ""
+    return f"{number}. {event.title} — {when}{suffix}"
+
+
+async def item_buttons(ctx: Ctx, number: int, item: Upcoming) -> list[Button]:
+    event = item.event
+    row = [ctx.button(f"🔎 {number}. {event.title[:24]}", "evv", event.id)]
+    if await can_manage(ctx.storage, event, ctx.user.user_id):
+        row += [ctx.button("✏️", "eve", event.id), ctx.button("✖️", "evc", event.id)]
+    row.append(ctx.button("📅", "evx", event.id))
+    return row
+
+
+async def view(ctx: Ctx) -> None:
+    (event_id,) = ctx.extras["args"]
+    event = await visible_event(ctx, event_id)
+    if event is None:
+        await stale(ctx)
+        return
+    tz = reader_zone(ctx, event)
+    occurrences = [
+        o
+        for o in await ctx.storage.list_occurrences(event.id, after=now_utc())
+        if o.status is OccurrenceStatus.PLANNED
+    ]
+    lines = [await event_card(ctx, event, tz, occurrences)]
+    if occurrences:
+        lines.append(ctx.t("ev_next_header"))
+        lines += [f"• {when_text(ctx, o.starts_at, tz)}" for o in occurrences[:NEXT_SHOWN]]
+    rows: list[list[Button]] = []
+    invited = ctx.user.user_id in (await resolve_audience(ctx.storage, event)).users
+    if occurrences and invited and event.confirm_required:
+        answer = await ctx.storage.get_confirmation(occurrences[0].id, ctx.user.user_id)
+        lines.append(ctx.t("ev_your_answer", mark=ANSWER_MARK[answer.answer if answer else None]))
+        occurrence_id = occurrences[0].id
+        rows.append(
+            [
+                ctx.button(ctx.t("button_yes"), "c", occurrence_id, "yes"),
+                ctx.button(ctx.t("button_no"), "c", occurrence_id, "no"),
+            ]
+        )
+    if await can_manage(ctx.storage, event, ctx.user.user_id):
+        rows.append(
+            [
+                ctx.button(ctx.t("ev_button_edit"), "eve", event.id),
+                ctx.button(ctx.t("ev_button_cancel"), "evc", event.id),
+            ]
+        )
+        rows.append([ctx.button(ctx.t("ev_button_who"), "who", event.id)])
+    rows.append([ctx.button(ctx.t("ev_button_export"), "evx", event.id)])
+    await ctx.reply("\n".join(lines), rows)
+
+
+async def edit(ctx: Ctx) -> None:
+    (event_id,) = ctx.extras["args"]
+    event = await managed_event(ctx, event_id)
+    if event is None or event.kind is not EventKind.EVENT:
+        await stale(ctx)
+        return
+    await open_editor(ctx, event)
+
+
+async def cancel_ask(ctx: Ctx) -> None:
+    (event_id,) = ctx.extras["args"]
+    event = await managed_event(ctx, event_id)
+    if event is None:
+        await stale(ctx)
+        return
+    rows = [
+        [
+            ctx.button(ctx.t("ev_cancel_yes"), "evcy", event.id),
+            ctx.button(ctx.t("ev_cancel_no"), "evcn", event.id),
+        ]
+    ]
+    await ctx.say("ev_cancel_confirm", rows, title=event.title)
+
+
+async def cancel_yes(ctx: Ctx) -> None:
+    (event_id,) = ctx.extras["args"]
+    event = await managed_event(ctx, event_id)
+    if event is None:
+        await stale(ctx)
+        return
+    try:
+        await ctx.services.events.cancel(event.id, actor_id=ctx.user.user_id)
+    except PermissionDenied as exc:
+        await ctx.say("role_needed", role=ctx.t(f"role_{exc.needed.value}"))
+        return
+    await ctx.notify(ctx.t("ev_cancelled_short"))
+    await ctx.say("ev_cancelled", title=event.title)
+
+
+async def cancel_no(ctx: Ctx) -> None:
+    await ctx.notify(ctx.t("ev_cancel_kept"))
+
+
+async def export(ctx: Ctx) -> None:
+    (event_id,) = ctx.extras["args"]
+    event = await visible_event(ctx, event_id)
+    if event is None:
+        await stale(ctx)
+        return
+    occurrences = await ctx.storage.list_occurrences(event.id)
+    data = event_to_ics(event, occurrences)
+    client = ctx.services.client
+    attachment = await client.upload_file("file", "event.ics", data)
+    body = NewMessageBody(text=ctx.t("ev_export_text", title=event.title), attachments=[attachment])
+    for delay in (*UPLOAD_RETRIES, None):
+        try:
+            await client.send_message(body, user_id=ctx.user.user_id)
+            return
+        except BadRequest as exc:
+            if exc.code != "attachment.not.ready" or delay is None:
+                raise
+            await asyncio.sleep(delay)
+
+
+# --- /who -----------------------------------------------------------------------------------
+
+
+async def who(ctx: Ctx) -> None:
+    items = await managed_by(ctx.storage, ctx.user.user_id, now=now_utc())
+    if not items:
+        await ctx.say("ev_who_none")
+        return
+    wanted = ctx.args.strip().lower()
+    if wanted:
+        matches = [i for i in items if wanted in i.event.title.lower()]
+        if len(matches) == 1:
+            await show_roster(ctx, matches[0].event, matches[0].occurrence)
+            return
+        if matches:
+            items = matches
+        else:
+            await ctx.say("ev_who_not_found", query=ctx.args.strip())
+    rows = [[ctx.button(who_label(ctx, item), "who", item.event.id)] for item in items[:MAX_LISTED]]
+    await ctx.say("ev_who_pick", rows)
+
+
+def who_label(ctx: Ctx, item: Upcoming) -> str:
+    when = when_text(ctx, item.occurrence.starts_at, reader_zone(ctx, item.event))
+    return f"{item.event.title[:30]} — {when}"
+
+
+async def who_pressed(ctx: Ctx) -> None:
+    (event_id,) = ctx.extras["args"]
+    event = await managed_event(ctx, event_id)
+    occurrence = await next_occurrence_of(ctx.storage, event, now_utc()) if event else None
+    if event is None or occurrence is None:
+        await stale(ctx)
+        return
+    await show_roster(ctx, event, occurrence)
+
+
+async def show_roster(ctx: Ctx, event: Event, occurrence: Occurrence) -> None:
+    found = await roster(ctx.storage, event, occurrence)
+    nobody = ctx.t("nobody")
+    when = when_text(ctx, occurrence.starts_at, reader_zone(ctx, event))
+    lines = [ctx.t("ev_who_header", title=event.title, when=when)]
+    lines.append(ctx.t("summary_yes", n=len(found.yes), names=", ".join(found.yes) or nobody))
+    lines.append(ctx.t("summary_no", n=len(found.no), names=", ".join(found.no) or nobody))
+    if found.maybe:
+        lines.append(ctx.t("summary_maybe", n=len(found.maybe), names=", ".join(found.maybe)))
+    silent = ", ".join(found.silent) or nobody
+    lines.append(ctx.t("summary_none", n=len(found.silent), names=silent))
+    if not event.confirm_required:
+        lines.append(ctx.t("ev_who_no_confirm"))
+    rows: list[list[Button]] = []
+    if found.silent:
+        rows.append([ctx.button(ctx.t("ev_button_nudge"), "nudge", event.id, occurrence.id)])
+    await ctx.reply("\n".join(lines), rows)
+
+
+async def nudge(ctx: Ctx) -> None:
+    event_id, occurrence_id = ctx.extras["args"]
+    event = await managed_event(ctx, event_id)
+    occurrence = None
+    if event is not None:
+        try:
+            occurrence = await ctx.storage.get_occurrence(int(occurrence_id))
+        except (NotFound, ValueError):
+            occurrence = None
+    now = now_utc()
+    if event is None or occurrence is None or occurrence.event_id != event.id:
+        await stale(ctx)
+        return
+    if occurrence.starts_at <= now or occurrence.status is not OccurrenceStatus.PLANNED:
+        await ctx.notify(ctx.t("event_over"))
+        return
+    queued = await nudge_silent(ctx.storage, event, occurrence, now=now)
+    ctx.services.poke()
+    await ctx.notify(ctx.t("ev_nudged", n=queued))
+    await ctx.say("ev_nudged", n=queued)

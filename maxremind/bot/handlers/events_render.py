@@ -1,0 +1,168 @@
+"""How events read in the chat: the echo after saving, list lines, error messages.
+
+Shared by the ``/event`` dialog, the one-liner, ``/events``, ``/who`` and ``/remind``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from maxremind.bot.context import Ctx
+from maxremind.domain.models import (
+    Answer,
+    AudienceEntry,
+    AudienceKind,
+    Event,
+    NewEvent,
+    Occurrence,
+    Team,
+)
+from maxremind.domain.timedescribe import describe_rrule
+from maxremind.domain.timefmt import format_offset, format_when
+from maxremind.domain.timetypes import Lang
+from maxremind.domain.wall_time import resolve_local
+from maxremind.services.reminders import LineError, offsets_of
+from maxremind.storage import NotFound, Storage
+
+ANSWER_MARK = {Answer.YES: "✅", Answer.NO: "❌", Answer.MAYBE: "🤔", None: "—"}
+_SHOWN_ADJUSTMENTS = 3
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def lang_code(ctx: Ctx) -> Lang:
+    return "en" if ctx.lang.value == "en" else "ru"
+
+
+def zone_of(ctx: Ctx, team: Team | None) -> ZoneInfo:
+    """The person's zone: their own, else the team's, else the instance default."""
+    return ZoneInfo(
+        ctx.user.timezone or (team.timezone if team else None) or ctx.services.default_timezone
+    )
+
+
+def when_text(ctx: Ctx, starts_at: datetime, tz: ZoneInfo) -> str:
+    return format_when(starts_at, tz, lang_code(ctx), now=now_utc())
+
+
+def instant(start_local: datetime, timezone: str) -> datetime:
+    return resolve_local(start_local, ZoneInfo(timezone))[0]
+
+
+async def audience_text(ctx: Ctx, audience: Sequence[AudienceEntry]) -> str:
+    """``вся команда, #Отдел продаж, Анна Петрова, чат «Склад»`` (gone parts marked)."""
+    storage = ctx.storage
+    parts: list[str] = []
+    for entry in audience:
+        parts.append(await _entry_text(ctx, storage, entry))
+    return ", ".join(parts) or ctx.t("nobody")
+
+
+async def _entry_text(ctx: Ctx, storage: Storage, entry: AudienceEntry) -> str:
+    ref = entry.ref_id or 0
+    try:
+        if entry.kind is AudienceKind.TEAM:
+            return ctx.t("ev_audience_team")
+        if entry.kind is AudienceKind.GROUP:
+            return f"#{(await storage.get_group(ref)).name}"
+        if entry.kind is AudienceKind.TAG:
+            return f"#{(await storage.get_tag(ref)).name}"
+        if entry.kind is AudienceKind.CHAT:
+            return ctx.t("ev_audience_chat", title=(await storage.get_chat(ref)).title)
+        if ref == ctx.user.user_id:
+            return ctx.t("ev_audience_me")
+        return (await storage.get_user(ref)).name
+    except NotFound:
+        return ctx.t("ev_audience_gone")
+
+
+def reminders_text(ctx: Ctx, offsets: Sequence[timedelta]) -> str:
+    return ", ".join(format_offset(o, lang_code(ctx)) for o in offsets) or ctx.t("ev_no_reminders")
+
+
+def repeat_text(ctx: Ctx, rrule: str | None) -> str:
+    return describe_rrule(rrule, lang_code(ctx)) if rrule else ctx.t("ev_repeat_none")
+
+
+def flags_text(ctx: Ctx, confirm: bool, urgent: bool, quorum: int | None) -> str:
+    flags = [ctx.t("ev_flag_confirm") if confirm else ctx.t("ev_flag_no_confirm")]
+    if quorum:
+        flags.append(ctx.t("ev_flag_quorum", n=quorum))
+    if urgent:
+        flags.append(ctx.t("ev_flag_urgent"))
+    return " · ".join(flags)
+
+
+async def spec_lines(
+    ctx: Ctx, spec: NewEvent | Event, offsets: Sequence[timedelta], tz: ZoneInfo
+) -> list[str]:
+    """The fields of an event, one per line, times in the reader's zone ``tz``."""
+    lines = [
+        ctx.t("ev_line_title", title=spec.title),
+        ctx.t("ev_line_when", when=when_text(ctx, instant(spec.start_local, spec.timezone), tz)),
+    ]
+    if spec.rrule:
+        lines.append(ctx.t("ev_line_repeat", repeat=repeat_text(ctx, spec.rrule)))
+    lines.append(ctx.t("ev_line_audience", audience=await audience_text(ctx, spec.audience)))
+    lines.append(ctx.t("ev_line_reminders", reminders=reminders_text(ctx, offsets)))
+    lines.append(flags_text(ctx, spec.confirm_required, spec.urgent, spec.quorum))
+    return lines
+
+
+def adjustment_lines(ctx: Ctx, event: Event, occurrences: Sequence[Occurrence]) -> list[str]:
+    """Occurrences a DST switch moved (a wall time that does not exist, or exists twice)."""
+    tz = ZoneInfo(event.timezone)
+    moved = [o for o in occurrences if o.adjustment != "none"][:_SHOWN_ADJUSTMENTS]
+    return [
+        ctx.t(
+            f"ev_adjusted_{o.adjustment}",
+            planned=f"{o.local_start:%d.%m %H:%M}",
+            actual=when_text(ctx, o.starts_at, tz),
+        )
+        for o in moved
+    ]
+
+
+async def event_card(
+    ctx: Ctx, event: Event, tz: ZoneInfo, occurrences: Sequence[Occurrence] = ()
+) -> str:
+    """The echo after saving, and the body of "view"."""
+    lines = await spec_lines(ctx, event, offsets_of(event), tz)
+    lines += adjustment_lines(ctx, event, occurrences)
+    return "\n".join(lines)
+
+
+def rejected_text(ctx: Ctx, reason: str) -> str:
+    known = {
+        "in_the_past",
+        "never_fires",
+        "offset_too_long",
+        "empty_audience",
+        "audience_gone",
+        "empty_title",
+        "too_long",
+        "bad_quorum",
+    }
+    return ctx.t(f"ev_rejected_{reason}" if reason in known else "ev_rejected_other")
+
+
+def time_error_text(ctx: Ctx, reason: str) -> str:
+    known = {"past", "ambiguous", "too_far", "empty"}
+    return ctx.t(f"ev_time_{reason}" if reason in known else "ev_time_not_understood")
+
+
+def line_error_text(ctx: Ctx, error: LineError) -> str:
+    """Which part of a typed event was not understood, and an example."""
+    if error.part == "when":
+        detail = time_error_text(ctx, error.reason)
+    elif error.part == "audience":
+        detail = ctx.t(f"ev_audience_{error.reason}", token=error.detail)
+    elif error.part == "reminders" and error.reason == "too_far":
+        detail = ctx.t("ev_rejected_offset_too_long")
+    else:
+        detail = ctx.t(f"ev_part_{error.part}")
+    return "\n".join([ctx.t("ev_line_error", part=ctx.t(f"ev_part_name_{error.part}")), detail])

@@ -1,0 +1,220 @@
+"""MAX group chats: linking a chat to a team/group, and keeping the group in step with
+who is in the chat."""
+
+from __future__ import annotations
+
+import logging
+
+from maxremind.bot.context import Ctx, Services
+from maxremind.bot.handlers.people_common import guarded, service, short, show
+from maxremind.bot.router import Router
+from maxremind.domain.models import Chat, Group, Language, Team
+from maxremind.i18n import t
+from maxremind.maxapi.errors import MaxApiError
+from maxremind.maxapi.models import (
+    BotAddedToChatUpdate,
+    BotRemovedFromChatUpdate,
+    Update,
+    UserAddedToChatUpdate,
+    UserRemovedFromChatUpdate,
+)
+from maxremind.maxapi.models import User as MaxUser
+from maxremind.storage import NotFound
+
+log = logging.getLogger(__name__)
+
+MAX_MEMBER_PAGES = 20  # 100 per page: chats beyond 2,000 people are synced by joins only
+
+
+async def _person(services: Services, user: MaxUser) -> Ctx:
+    stored = await services.storage.upsert_user(
+        user.user_id, name=user.display_name, username=user.username
+    )
+    return Ctx(services, stored, stored.language or Language.RU)
+
+
+async def ask_team_for_chat(ctx: Ctx, chat: Chat) -> None:
+    """In the person's dialog: which of their teams (and group) this chat is for."""
+    teams = await service(ctx).chat_teams(ctx.user.user_id)
+    if not teams:
+        await ctx.say("ppl_chat_no_team", title=chat.title)
+        return
+    buttons = [[ctx.button(short(team.name), "ppl.ct", chat.chat_id, team.id)] for team in teams]
+    await ctx.say("ppl_chat_which_team", buttons, title=chat.title)
+
+
+async def _import_members(ctx: Ctx, chat_id: int) -> None:
+    """Who is in the chat already joins the group, as later joiners will."""
+    client = ctx.services.client
+    marker: int | None = None
+    try:
+        for _ in range(MAX_MEMBER_PAGES):
+            page = await client.get_chat_members(chat_id, marker=marker, count=100)
+            for person in page.members:
+                if person.is_bot:
+                    continue
+                await ctx.storage.upsert_user(
+                    person.user_id, name=person.display_name, username=person.username
+                )
+                await service(ctx).chat_member_added(chat_id, person.user_id)
+            marker = page.marker
+            if not marker:
+                break
+    except MaxApiError as exc:  # the bot is not an admin there: joins will fill it in
+        log.info("could not list members of chat %s: %s", chat_id, exc)
+
+
+async def _linked(ctx: Ctx, chat: Chat, team: Team, group: Group | None) -> None:
+    if group is not None:
+        await _import_members(ctx, chat.chat_id)
+        count = len(await ctx.storage.list_group_members(group.id))
+        text = ctx.t("ppl_chat_linked_group", title=chat.title, team=team.name, group=group.name)
+        text += " " + ctx.t("ppl_chat_group_size", n=count)
+        hello = t("ppl_chat_hello_group", team.language, team=team.name, group=group.name)
+    else:
+        text = ctx.t("ppl_chat_linked", title=chat.title, team=team.name)
+        hello = t("ppl_chat_hello", team.language, team=team.name)
+    await show(ctx, text)
+    try:
+        await ctx.services.client.send_message(hello, chat_id=chat.chat_id)
+    except MaxApiError as exc:
+        log.info("could not greet chat %s: %s", chat.chat_id, exc)
+
+
+def register(router: Router) -> None:
+    async def bot_added(update: Update, services: Services) -> None:
+        if not isinstance(update, BotAddedToChatUpdate):
+            return
+        ctx = await _person(services, update.user)
+        title, chat_type = "", "chat"
+        try:
+            info = await services.client.get_chat(update.chat_id)
+            title, chat_type = info.title or "", info.type
+        except MaxApiError as exc:
+            log.info("could not read chat %s: %s", update.chat_id, exc)
+        chat = await services.storage.upsert_chat(
+            update.chat_id,
+            title=title or str(update.chat_id),
+            chat_type=chat_type,
+            added_by=ctx.user.user_id,
+        )
+        try:
+            await ask_team_for_chat(ctx, chat)
+        except MaxApiError:
+            # They never pressed Start, so their dialog is closed to us: say so in the chat.
+            await services.client.send_message(
+                t("ppl_chat_start_first", Language.RU, name=ctx.user.name), chat_id=chat.chat_id
+            )
+
+    async def link_command(ctx: Ctx) -> None:
+        if ctx.chat_id is None:
+            await ctx.say("ppl_link_in_chat")
+            return
+        try:
+            chat = await ctx.storage.get_chat(ctx.chat_id)
+        except NotFound:  # added before this version kept chats: remember it now
+            chat = await ctx.storage.upsert_chat(
+                ctx.chat_id, title=str(ctx.chat_id), chat_type="chat", added_by=ctx.user.user_id
+            )
+        dm = Ctx(ctx.services, ctx.user, ctx.lang)
+        try:
+            await ask_team_for_chat(dm, chat)
+        except MaxApiError:
+            await ctx.say("ppl_chat_start_first", name=ctx.user.name)
+            return
+        await ctx.say("ppl_link_sent", name=ctx.user.name)
+
+    async def team_chosen(ctx: Ctx) -> None:
+        chat_id, team_id = (int(a) for a in ctx.extras["args"])
+        try:
+            chat = await ctx.storage.get_chat(chat_id)
+            team = await ctx.storage.get_team(team_id)
+        except NotFound:
+            await ctx.notify(ctx.t("stale_button"))
+            return
+        groups = await ctx.storage.list_groups(team.id)
+        rows = [[ctx.button(short(g.name), "ppl.cl", chat_id, team_id, g.id)] for g in groups[:20]]
+        rows.append([ctx.button(short(ctx.t("ppl_btn_chat_new_group", title=chat.title)),
+                                "ppl.cn", chat_id, team_id)])  # fmt: skip
+        rows.append([ctx.button(ctx.t("ppl_btn_chat_whole_team"), "ppl.cl", chat_id, team_id, 0)])
+        await show(ctx, ctx.t("ppl_chat_which_group", title=chat.title, team=team.name), rows)
+
+    async def link_chosen(ctx: Ctx) -> None:
+        chat_id, team_id, group_id = (int(a) for a in ctx.extras["args"])
+        try:
+            chat = await service(ctx).link_chat(
+                chat_id, ctx.user.user_id, team_id, group_id or None
+            )
+            team = await ctx.storage.get_team(team_id)
+            group = await ctx.storage.get_group(group_id) if group_id else None
+        except NotFound:
+            await ctx.notify(ctx.t("stale_button"))
+            return
+        await _linked(ctx, chat, team, group)
+
+    async def new_group_chosen(ctx: Ctx) -> None:
+        chat_id, team_id = (int(a) for a in ctx.extras["args"])
+        try:
+            chat = await service(ctx).create_group_for_chat(chat_id, ctx.user.user_id, team_id)
+            team = await ctx.storage.get_team(team_id)
+        except NotFound:
+            await ctx.notify(ctx.t("stale_button"))
+            return
+        group = None if chat.group_id is None else await ctx.storage.get_group(chat.group_id)
+        await _linked(ctx, chat, team, group)
+
+    async def user_added(update: Update, services: Services) -> None:
+        if not isinstance(update, UserAddedToChatUpdate) or update.user.is_bot:
+            return
+        ctx = await _person(services, update.user)
+        try:
+            await service(ctx).chat_member_added(update.chat_id, ctx.user.user_id)
+        except NotFound:
+            return  # a chat we never recorded: nothing is linked to it
+
+    async def user_removed(update: Update, services: Services) -> None:
+        if not isinstance(update, UserRemovedFromChatUpdate) or update.user.is_bot:
+            return
+        ctx = await _person(services, update.user)
+        try:
+            await service(ctx).chat_member_removed(update.chat_id, ctx.user.user_id)
+        except NotFound:
+            return
+
+    async def bot_removed(update: Update, services: Services) -> None:
+        if not isinstance(update, BotRemovedFromChatUpdate):
+            return
+        try:
+            chat = await services.storage.get_chat(update.chat_id)
+        except NotFound:
+            return
+        await services.storage.deactivate_chat(chat.chat_id)
+        if chat.team_id is None or chat.added_by is None:
+            return
+        team = await services.storage.get_team(chat.team_id)
+        await services.storage.add_audit(
+            team_id=team.id,
+            actor_id=update.user.user_id,
+            action="chat.unlink",
+            subject=f"chat:{chat.chat_id}",
+            details={"title": chat.title},
+            at=services.events.clock(),
+        )
+        try:
+            linker = await services.storage.get_user(chat.added_by)
+        except NotFound:
+            return
+        ctx = Ctx(services, linker, linker.language or Language.RU)
+        try:
+            await ctx.say("ppl_chat_removed", title=chat.title, team=team.name)
+        except MaxApiError as exc:
+            log.info("could not tell %s about chat %s: %s", linker.user_id, chat.chat_id, exc)
+
+    router.on("bot_added", bot_added)
+    router.on("bot_removed", bot_removed)
+    router.on("user_added", user_added)
+    router.on("user_removed", user_removed)
+    router.command("/link", link_command, help_key="ppl_help_link", in_chats=True)
+    router.action("ppl.ct", team_chosen)
+    router.action("ppl.cl", guarded(link_chosen))
+    router.action("ppl.cn", guarded(new_group_chosen))

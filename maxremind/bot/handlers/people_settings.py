@@ -1,0 +1,187 @@
+"""Personal and team settings: /tz, /quiet, /teamtz, /teamquiet, /me."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from maxremind.bot.context import Ctx
+from maxremind.bot.handlers.people_common import (
+    guarded,
+    lang_code,
+    role_name,
+    service,
+    team_of,
+)
+from maxremind.bot.router import Router
+from maxremind.domain.models import Language, QuietHoursSpec, Role, Team
+from maxremind.domain.quiet_hours import parse_quiet_hours
+from maxremind.domain.timefmt import zone_label
+from maxremind.maxapi.models import Button
+from maxremind.services.zones import COMMON_ZONES, UnknownZone, parse_zone, zone_name
+
+OFF_WORDS = frozenset({"off", "выкл", "выключить", "нет", "no", "none", "сброс", "reset"})
+ZONES_PER_ROW = 3
+
+
+def describe_zone(ctx: Ctx, zone: str) -> str:
+    """ "Новосибирск (МСК+4), сейчас 18:05" — the local time proves the choice right."""
+    tz = ZoneInfo(zone)
+    now = ctx.services.events.clock().astimezone(tz)
+    label = zone_label(tz, now, lang_code(ctx.lang))
+    return ctx.t(
+        "ppl_zone", zone=zone_name(zone, lang_code(ctx.lang)), label=label, time=f"{now:%H:%M}"
+    )
+
+
+def parse_quiet(text: str) -> QuietHoursSpec | None:
+    """ "22:00-08:00" → spec; an off word or equal bounds → None. :raises ValueError:"""
+    if text.casefold() in OFF_WORDS:
+        return None
+    quiet = parse_quiet_hours(text)
+    if quiet.is_empty:
+        return None
+    return QuietHoursSpec(f"{quiet.start:%H:%M}", f"{quiet.end:%H:%M}")
+
+
+def zone_buttons(ctx: Ctx, action: str) -> list[list[Button]]:
+    lang = lang_code(ctx.lang)
+    buttons = [
+        ctx.button(ru if lang == "ru" else en, action, i)
+        for i, (ru, en, _) in enumerate(COMMON_ZONES)
+    ]
+    return [buttons[i : i + ZONES_PER_ROW] for i in range(0, len(buttons), ZONES_PER_ROW)]
+
+
+def register(router: Router) -> None:
+    async def team_default(ctx: Ctx) -> Team | None:
+        return await ctx.current_team()
+
+    async def tz(ctx: Ctx) -> None:
+        text = ctx.args.strip()
+        team = await team_default(ctx)
+        if not text:
+            if ctx.user.timezone:
+                current = ctx.t("ppl_tz_current", zone=describe_zone(ctx, ctx.user.timezone))
+            else:
+                zone = team.timezone if team else ctx.services.default_timezone
+                current = ctx.t("ppl_tz_current_default", zone=describe_zone(ctx, zone))
+            await ctx.reply(current + "\n" + ctx.t("ppl_tz_choose"), zone_buttons(ctx, "ppl.tz"))
+            return
+        if text.casefold() in OFF_WORDS:
+            await service(ctx).set_user_timezone(ctx.user.user_id, None)
+            zone = team.timezone if team else ctx.services.default_timezone
+            await ctx.say("ppl_tz_reset", zone=describe_zone(ctx, zone))
+            return
+        try:
+            zone = parse_zone(text)
+        except UnknownZone:
+            await ctx.say("ppl_tz_bad", text=text)
+            return
+        await service(ctx).set_user_timezone(ctx.user.user_id, zone)
+        await ctx.say("ppl_tz_set", zone=describe_zone(ctx, zone))
+
+    async def tz_pressed(ctx: Ctx) -> None:
+        zone = COMMON_ZONES[int(ctx.extras["args"][0])][2]
+        await service(ctx).set_user_timezone(ctx.user.user_id, zone)
+        text = ctx.t("ppl_tz_set", zone=describe_zone(ctx, zone))
+        await ctx.reply(text)
+        await ctx.notify(text)
+
+    async def quiet(ctx: Ctx) -> None:
+        text = ctx.args.strip()
+        if not text:
+            own = ctx.user.quiet_hours
+            team = await team_default(ctx)
+            if own is not None:
+                await ctx.say("ppl_quiet_current", quiet=str(own))
+            elif team is not None and team.quiet_hours is not None:
+                await ctx.say("ppl_quiet_team", quiet=str(team.quiet_hours), team=team.name)
+            else:
+                await ctx.say("ppl_quiet_none")
+            return
+        try:
+            spec = parse_quiet(text)
+        except ValueError:
+            await ctx.say("ppl_quiet_bad", text=text)
+            return
+        await service(ctx).set_user_quiet(ctx.user.user_id, spec)
+        if spec is None:
+            await ctx.say("ppl_quiet_off")
+        else:
+            await ctx.say("ppl_quiet_set", quiet=str(spec))
+
+    async def team_tz(ctx: Ctx) -> None:
+        team = team_of(ctx)
+        text = ctx.args.strip()
+        if not text:
+            await ctx.say(
+                "ppl_teamtz_current", team=team.name, zone=describe_zone(ctx, team.timezone)
+            )
+            return
+        try:
+            zone = parse_zone(text)
+        except UnknownZone:
+            await ctx.say("ppl_tz_bad", text=text)
+            return
+        await service(ctx).set_team_timezone(team.id, ctx.user.user_id, zone)
+        await ctx.say("ppl_teamtz_set", team=team.name, zone=describe_zone(ctx, zone))
+
+    async def team_quiet(ctx: Ctx) -> None:
+        team = team_of(ctx)
+        text = ctx.args.strip()
+        if not text:
+            current = str(team.quiet_hours) if team.quiet_hours else ctx.t("ppl_quiet_none_short")
+            await ctx.say("ppl_teamquiet_current", team=team.name, quiet=current)
+            return
+        try:
+            spec = parse_quiet(text)
+        except ValueError:
+            await ctx.say("ppl_quiet_bad", text=text)
+            return
+        await service(ctx).set_team_quiet(team.id, ctx.user.user_id, spec)
+        shown = str(spec) if spec else ctx.t("ppl_quiet_none_short")
+        await ctx.say("ppl_teamquiet_set", team=team.name, quiet=shown)
+
+    async def me(ctx: Ctx) -> None:
+        user = ctx.user
+        lines = [f"👤 {user.name}" + (f" (@{user.username})" if user.username else "")]
+        teams = await ctx.teams()
+        current = await ctx.current_team()
+        if not teams:
+            lines.append(ctx.t("ppl_me_no_team"))
+        for team in teams:
+            role = await ctx.role_in(team) or Role.MEMBER
+            mark = " ✅" if current is not None and current.id == team.id else ""
+            lines.append(f"🏢 {team.name} — {role_name(ctx, role)}{mark}")
+            groups = await ctx.storage.list_groups_of_member(team.id, user.user_id)
+            tags = await ctx.storage.list_tags_of_member(team.id, user.user_id)
+            if groups:
+                lines.append(
+                    "   " + ctx.t("ppl_me_groups", names=", ".join(g.name for g in groups))
+                )
+            if tags:
+                lines.append("   " + ctx.t("ppl_me_tags", names=", ".join(t.name for t in tags)))
+        zone = user.timezone or (current.timezone if current else ctx.services.default_timezone)
+        key = "ppl_me_tz" if user.timezone else "ppl_me_tz_default"
+        lines.append(ctx.t(key, zone=describe_zone(ctx, zone)))
+        if user.quiet_hours is not None:
+            lines.append(ctx.t("ppl_me_quiet", quiet=str(user.quiet_hours)))
+        elif current is not None and current.quiet_hours is not None:
+            lines.append(ctx.t("ppl_me_quiet_team", quiet=str(current.quiet_hours)))
+        else:
+            lines.append(ctx.t("ppl_me_quiet", quiet=ctx.t("ppl_quiet_none_short")))
+        language = "English" if ctx.lang is Language.EN else "Русский"
+        lines.append(ctx.t("ppl_me_lang", language=language))
+        if not user.reachable:
+            lines.append(ctx.t("ppl_unreachable_mark"))
+        lines.append(ctx.t("ppl_me_footer"))
+        await ctx.reply("\n".join(lines))
+
+    router.command("/me", me, help_key="ppl_help_me")
+    router.command("/tz", tz, help_key="ppl_help_tz")
+    router.command("/quiet", quiet, help_key="ppl_help_quiet")
+    router.command("/teamtz", guarded(team_tz), help_key="ppl_help_teamtz", team_role=Role.ADMIN)
+    router.command(
+        "/teamquiet", guarded(team_quiet), help_key="ppl_help_teamquiet", team_role=Role.ADMIN
+    )
+    router.action("ppl.tz", tz_pressed)

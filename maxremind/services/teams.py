@@ -1,0 +1,524 @@
+"""Teams and the people in them: roles, invites, groups, tags and linked chats.
+
+These are the rules the bot and the web share.  Every method that changes something
+checks the actor's role first and raises :class:`PermissionDenied` (the one from
+``services.events``, so a refusal always names the role needed); a request that breaks
+a rule no role can lift raises :class:`PeopleRefused` with a machine ``reason``.
+Nothing changes when either is raised.  Changes to roles, membership, groups and tags
+are written to the audit log.
+"""
+
+from __future__ import annotations
+
+import difflib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Final
+
+from maxremind.domain.models import (
+    Chat,
+    Event,
+    Group,
+    Invite,
+    Language,
+    Member,
+    QuietHoursSpec,
+    Role,
+    Tag,
+    Team,
+    User,
+)
+from maxremind.services.events import Clock, EventService, PermissionDenied, utcnow
+from maxremind.storage import AlreadyExists, InviteUnusable, NotFound, Storage
+
+MAX_NAME = 100
+INVITE_CODE_BYTES: Final = 16  # 22 urlsafe characters: unguessable, well under MAX's 128
+MAX_INVITE_USES: Final = 100_000
+MAX_INVITE_VALIDITY: Final = timedelta(days=365)
+
+__all__ = [
+    "JoinResult",
+    "PeopleRefused",
+    "PermissionDenied",
+    "TeamService",
+    "close_members",
+    "find_members",
+    "invite_link",
+    "normalize",
+]
+
+
+class PeopleRefused(ValueError):
+    """A request breaks a rule; ``reason`` says which (e.g. ``last_owner``)."""
+
+    def __init__(self, reason: str, **params: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class JoinResult:
+    team: Team
+    group: Group | None
+    already_member: bool  # nothing changed: the person was in the team (and group) already
+    role: Role
+
+
+def normalize(text: str) -> str:
+    """How names compare: case-insensitive, "ё" as "е", spaces collapsed."""
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+async def find_members(storage: Storage, team_id: int, token: str) -> list[Member]:
+    """The members of a team that ``token`` may mean, best matches only.
+
+    ``token`` is what a person typed: ``@username``, a full name or the start of one
+    (any word of it), with or without ``@``.  Comparison ignores case and "ё".
+    Returns one member when the token is unambiguous, several when the caller has to
+    ask which one (say, with buttons), and ``[]`` when nobody matches — then
+    :func:`close_members` suggests near misses.  The first tier that matches wins:
+    exact @username, exact full name, a whole word of the name, then the start of
+    the name, of any word of it, or of the username.
+    """
+    key = normalize(token.strip().lstrip("@"))
+    if not key:
+        return []
+    members = await storage.list_members(team_id)
+    by_username = [m for m in members if m.username and normalize(m.username) == key]
+    if by_username:
+        return by_username
+    exact = [m for m in members if normalize(m.name) == key]
+    if exact:
+        return exact
+    # "Иван" means the Ivans, not also Ivanova: a whole word beats a word's start.
+    by_word = [m for m in members if key in normalize(m.name).split()]
+    if by_word:
+        return by_word
+    return [
+        m
+        for m in members
+        if normalize(m.name).startswith(key)
+        or any(word.startswith(key) for word in normalize(m.name).split())
+        or (m.username is not None and normalize(m.username).startswith(key))
+    ]
+
+
+def close_members(members: Sequence[Member], token: str, limit: int = 3) -> list[Member]:
+    """Members whose name or username looks like ``token`` (for "did you mean")."""
+    key = normalize(token.strip().lstrip("@"))
+    spellings: dict[str, Member] = {}
+    for member in members:
+        spellings.setdefault(normalize(member.name), member)
+        for word in normalize(member.name).split():
+            spellings.setdefault(word, member)
+        if member.username:
+            spellings.setdefault(normalize(member.username), member)
+    found: list[Member] = []
+    for spelling in difflib.get_close_matches(key, list(spellings), n=limit * 3, cutoff=0.5):
+        member = spellings[spelling]
+        if member not in found:
+            found.append(member)
+    return found[:limit]
+
+
+def invite_link(bot_username: str, code: str) -> str:
+    """The deep link that opens the bot with ``code`` as the start payload."""
+    return f"https://max.ru/{bot_username}?start={code}"
+
+
+def _check_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise PeopleRefused("name_empty")
+    if len(cleaned) > MAX_NAME:
+        raise PeopleRefused("name_too_long", limit=MAX_NAME)
+    return cleaned
+
+
+class TeamService:
+    """Use cases of the people side; cheap to build (holds no state of its own)."""
+
+    def __init__(
+        self, storage: Storage, events: EventService | None = None, *, clock: Clock = utcnow
+    ) -> None:
+        self.storage = storage
+        self.events = events
+        self.clock = clock
+
+    # --- helpers -----------------------------------------------------------------
+
+    async def require_role(self, team_id: int, user_id: int, role: Role) -> Member:
+        """The actor's membership. :raises PermissionDenied: not a member or role too low."""
+        try:
+            member = await self.storage.get_member(team_id, user_id)
+        except NotFound:
+            raise PermissionDenied(role) from None
+        if not member.role.at_least(role):
+            raise PermissionDenied(role)
+        return member
+
+    async def _audit(
+        self, team_id: int, actor_id: int | None, action: str, subject: str, **details: object
+    ) -> None:
+        await self.storage.add_audit(
+            team_id=team_id,
+            actor_id=actor_id,
+            action=action,
+            subject=subject,
+            details=dict(details),
+            at=self.clock(),
+        )
+
+    async def team_group(self, team_id: int, group_id: int) -> Group:
+        """The group if it belongs to the team. :raises NotFound:"""
+        group = await self.storage.get_group(group_id)
+        if group.team_id != team_id:
+            raise NotFound(f"group {group_id} of team {team_id}")
+        return group
+
+    async def _owners(self, team_id: int) -> list[Member]:
+        return [m for m in await self.storage.list_members(team_id) if m.role is Role.OWNER]
+
+    # --- teams and invites -------------------------------------------------------
+
+    async def create_team(
+        self, user_id: int, name: str, *, timezone: str, language: Language
+    ) -> Team:
+        """A new team owned by ``user_id``, who now works in it. :raises PeopleRefused:"""
+        cleaned = _check_name(name)
+        team = await self.storage.create_team(
+            cleaned, timezone=timezone, language=language, created_by=user_id
+        )
+        await self.storage.add_member(team.id, user_id, Role.OWNER)
+        await self.storage.update_user(user_id, current_team_id=team.id)
+        await self._audit(team.id, user_id, "team.create", f"team:{team.id}", name=cleaned)
+        return team
+
+    async def create_invite(
+        self,
+        team_id: int,
+        actor_id: int,
+        *,
+        group_id: int | None = None,
+        valid_for: timedelta | None = None,
+        max_uses: int | None = None,
+    ) -> Invite:
+        """A fresh unguessable invite (admins+). :raises PermissionDenied: :raises PeopleRefused:"""
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        if group_id is not None:
+            await self.team_group(team_id, group_id)
+        if valid_for is not None and not timedelta(0) < valid_for <= MAX_INVITE_VALIDITY:
+            raise PeopleRefused("bad_validity")
+        if max_uses is not None and not 0 < max_uses <= MAX_INVITE_USES:
+            raise PeopleRefused("bad_uses")
+        expires_at = None if valid_for is None else self.clock() + valid_for
+        invite = await self.storage.create_invite(
+            secrets.token_urlsafe(INVITE_CODE_BYTES),
+            team_id=team_id,
+            group_id=group_id,
+            created_by=actor_id,
+            expires_at=expires_at,
+            max_uses=max_uses,
+        )
+        await self._audit(team_id, actor_id, "invite.create", f"group:{group_id or 0}")
+        return invite
+
+    async def revoke_invite(self, actor_id: int, code: str) -> Invite:
+        """Revoke an invite of a team the actor administers.
+
+        :raises NotFound: :raises PermissionDenied:
+        """
+        invite = await self.storage.get_invite(code)
+        await self.require_role(invite.team_id, actor_id, Role.ADMIN)
+        await self.storage.revoke_invite(code)
+        await self._audit(
+            invite.team_id, actor_id, "invite.revoke", f"group:{invite.group_id or 0}"
+        )
+        return await self.storage.get_invite(code)
+
+    async def join(self, user_id: int, code: str) -> JoinResult:
+        """Join the invite's team (and group); the team becomes the person's current one.
+
+        A person already in the team (and group) changes nothing and uses up nothing.
+        :raises NotFound: unknown code. :raises InviteUnusable: revoked, expired, used up.
+        """
+        invite = await self.storage.get_invite(code)
+        reason = invite.unusable_reason(self.clock())
+        if reason is not None:
+            raise InviteUnusable(reason)
+        team = await self.storage.get_team(invite.team_id)
+        group = None if invite.group_id is None else await self.storage.get_group(invite.group_id)
+        try:
+            member: Member | None = await self.storage.get_member(team.id, user_id)
+        except NotFound:
+            member = None
+        in_group = group is not None and user_id in await self.storage.list_group_members(group.id)
+        await self.storage.update_user(user_id, current_team_id=team.id)
+        if member is not None and (group is None or in_group):
+            return JoinResult(team, group, already_member=True, role=member.role)
+        await self.storage.use_invite(code, now=self.clock())
+        if member is None:
+            try:
+                member = await self.storage.add_member(team.id, user_id, Role.MEMBER)
+            except AlreadyExists:  # a double tap raced us: the person is in, that's all
+                member = await self.storage.get_member(team.id, user_id)
+            await self.storage.update_user(user_id, current_team_id=team.id)
+            await self._audit(team.id, user_id, "member.join", f"user:{user_id}")
+        if group is not None:
+            await self.storage.add_to_group(group.id, [user_id])
+            await self._audit(team.id, user_id, "group.join", f"group:{group.id}")
+        return JoinResult(team, group, already_member=False, role=member.role)
+
+    # --- roles and membership ----------------------------------------------------
+
+    async def set_role(self, team_id: int, actor_id: int, target_id: int, role: Role) -> Member:
+        """Give ``target_id`` the role ``role``.
+
+        Admins manage organizers and members; only an owner grants or takes away
+        admin and owner; the last owner keeps the role.
+        :raises PermissionDenied: :raises PeopleRefused: ``last_owner`` :raises NotFound:
+        """
+        actor = await self.require_role(team_id, actor_id, Role.ADMIN)
+        target = await self.storage.get_member(team_id, target_id)
+        if target.role is role:
+            return target
+        if (target.role.at_least(Role.ADMIN) or role.at_least(Role.ADMIN)) and (
+            actor.role is not Role.OWNER
+        ):
+            raise PermissionDenied(Role.OWNER)
+        if target.role is Role.OWNER and len(await self._owners(team_id)) == 1:
+            raise PeopleRefused("last_owner")
+        updated = await self.storage.set_member_role(team_id, target_id, role)
+        await self._audit(
+            team_id,
+            actor_id,
+            "member.role",
+            f"user:{target_id}",
+            old=target.role.value,
+            new=role.value,
+        )
+        return updated
+
+    async def remove_member(self, team_id: int, actor_id: int, target_id: int) -> Member:
+        """Remove someone (admins+; admins only by an owner; never an owner).
+
+        :raises PermissionDenied: :raises PeopleRefused: ``remove_self``/``remove_owner``
+        :raises NotFound: not a member.
+        """
+        actor = await self.require_role(team_id, actor_id, Role.ADMIN)
+        target = await self.storage.get_member(team_id, target_id)
+        if target_id == actor_id:
+            raise PeopleRefused("remove_self")
+        if target.role is Role.OWNER:
+            raise PeopleRefused("remove_owner")
+        if target.role is Role.ADMIN and actor.role is not Role.OWNER:
+            raise PermissionDenied(Role.OWNER)
+        await self.storage.remove_member(team_id, target_id)
+        await self._audit(team_id, actor_id, "member.remove", f"user:{target_id}", name=target.name)
+        return target
+
+    async def leave(self, team_id: int, user_id: int) -> Member:
+        """Leave a team. :raises PeopleRefused: ``last_owner`` :raises NotFound: not a member."""
+        member = await self.storage.get_member(team_id, user_id)
+        if member.role is Role.OWNER and len(await self._owners(team_id)) == 1:
+            raise PeopleRefused("last_owner")
+        await self.storage.remove_member(team_id, user_id)
+        await self._audit(team_id, user_id, "member.leave", f"user:{user_id}")
+        return member
+
+    # --- groups ------------------------------------------------------------------
+
+    async def create_group(self, team_id: int, actor_id: int, name: str) -> Group:
+        """:raises PermissionDenied: :raises PeopleRefused: ``group_exists``, bad name."""
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        cleaned = _check_name(name)
+        try:
+            group = await self.storage.create_group(team_id, cleaned)
+        except AlreadyExists:
+            raise PeopleRefused("group_exists", name=cleaned) from None
+        await self._audit(team_id, actor_id, "group.create", f"group:{group.id}", name=cleaned)
+        return group
+
+    async def rename_group(self, team_id: int, actor_id: int, group_id: int, name: str) -> Group:
+        """:raises PermissionDenied: :raises PeopleRefused: :raises NotFound:"""
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        old = await self.team_group(team_id, group_id)
+        cleaned = _check_name(name)
+        try:
+            group = await self.storage.rename_group(group_id, cleaned)
+        except AlreadyExists:
+            raise PeopleRefused("group_exists", name=cleaned) from None
+        await self._audit(
+            team_id, actor_id, "group.rename", f"group:{group_id}", old=old.name, new=cleaned
+        )
+        return group
+
+    async def delete_group(self, team_id: int, actor_id: int, group_id: int) -> list[Event]:
+        """Delete a group; returns the events now flagged because they used it.
+
+        :raises PermissionDenied: :raises NotFound:
+        """
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        group = await self.team_group(team_id, group_id)
+        await self.storage.delete_group(group_id)
+        flagged = [] if self.events is None else await self.events.group_deleted(group_id)
+        await self._audit(
+            team_id,
+            actor_id,
+            "group.delete",
+            f"group:{group_id}",
+            name=group.name,
+            flagged_events=[e.id for e in flagged],
+        )
+        return flagged
+
+    async def add_to_group(
+        self, team_id: int, actor_id: int, group_id: int, user_ids: Sequence[int]
+    ) -> int:
+        """Add team members to a group; returns how many were new."""
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        await self.team_group(team_id, group_id)
+        added = await self.storage.add_to_group(group_id, user_ids)
+        if added:
+            await self._audit(
+                team_id, actor_id, "group.add", f"group:{group_id}", users=list(user_ids)
+            )
+        return added
+
+    async def remove_from_group(
+        self, team_id: int, actor_id: int, group_id: int, user_ids: Sequence[int]
+    ) -> int:
+        """Take members out of a group (they stay in the team); returns how many."""
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        await self.team_group(team_id, group_id)
+        removed = await self.storage.remove_from_group(group_id, user_ids)
+        if removed:
+            await self._audit(
+                team_id, actor_id, "group.remove", f"group:{group_id}", users=list(user_ids)
+            )
+        return removed
+
+    async def toggle_in_group(
+        self, team_id: int, actor_id: int, group_id: int, user_id: int
+    ) -> bool:
+        """Put a member in the group or take them out; True when they are in it now."""
+        if user_id in await self.storage.list_group_members(group_id):
+            await self.remove_from_group(team_id, actor_id, group_id, [user_id])
+            return False
+        await self.add_to_group(team_id, actor_id, group_id, [user_id])
+        return True
+
+    # --- tags --------------------------------------------------------------------
+
+    async def tag(
+        self, team_id: int, actor_id: int, name: str, user_ids: Sequence[int]
+    ) -> tuple[Tag, bool, int]:
+        """Tag members, creating the tag if needed; returns (tag, created, newly tagged)."""
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        cleaned = _check_name(name.lstrip("#"))
+        tag = await self.storage.find_tag(team_id, cleaned)
+        created = tag is None
+        if tag is None:
+            tag = await self.storage.create_tag(team_id, cleaned)
+            await self._audit(team_id, actor_id, "tag.create", f"tag:{tag.id}", name=cleaned)
+        added = await self.storage.tag_members(tag.id, user_ids)
+        if added:
+            await self._audit(team_id, actor_id, "tag.add", f"tag:{tag.id}", users=list(user_ids))
+        return tag, created, added
+
+    async def untag(self, team_id: int, actor_id: int, tag: Tag, user_ids: Sequence[int]) -> int:
+        """Take a tag off members; returns how many had it."""
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        removed = await self.storage.untag_members(tag.id, user_ids)
+        if removed:
+            await self._audit(
+                team_id, actor_id, "tag.remove", f"tag:{tag.id}", users=list(user_ids)
+            )
+        return removed
+
+    # --- MAX group chats ---------------------------------------------------------
+
+    async def chat_teams(self, user_id: int) -> list[Team]:
+        """Teams where ``user_id`` may link a chat (organizers and up)."""
+        teams = []
+        for team in await self.storage.list_teams_of_user(user_id):
+            member = await self.storage.get_member(team.id, user_id)
+            if member.role.at_least(Role.ORGANIZER):
+                teams.append(team)
+        return teams
+
+    async def link_chat(
+        self, chat_id: int, actor_id: int, team_id: int, group_id: int | None
+    ) -> Chat:
+        """Link a chat to a team (and group). :raises PermissionDenied: :raises NotFound:"""
+        await self.require_role(team_id, actor_id, Role.ORGANIZER)
+        if group_id is not None:
+            await self.team_group(team_id, group_id)
+        chat = await self.storage.link_chat(chat_id, team_id, group_id)
+        await self._audit(team_id, actor_id, "chat.link", f"chat:{chat_id}", group=group_id)
+        return chat
+
+    async def create_group_for_chat(self, chat_id: int, actor_id: int, team_id: int) -> Chat:
+        """Link a chat to a new group named after it (organizers may do this too)."""
+        await self.require_role(team_id, actor_id, Role.ORGANIZER)
+        chat = await self.storage.get_chat(chat_id)
+        name = _check_name(chat.title or str(chat_id))
+        group = await self.storage.find_group(team_id, name)
+        if group is None:
+            group = await self.storage.create_group(team_id, name)
+            await self._audit(team_id, actor_id, "group.create", f"group:{group.id}", name=name)
+        return await self.link_chat(chat_id, actor_id, team_id, group.id)
+
+    async def chat_member_added(self, chat_id: int, user_id: int) -> Group | None:
+        """Someone joined a linked chat: they join its team (as member) and group."""
+        chat = await self.storage.get_chat(chat_id)
+        if chat.team_id is None or not chat.active:
+            return None
+        try:
+            await self.storage.get_member(chat.team_id, user_id)
+        except NotFound:
+            await self.storage.add_member(chat.team_id, user_id, Role.MEMBER)
+            await self._audit(chat.team_id, None, "member.join", f"user:{user_id}", chat=chat_id)
+        if chat.group_id is None:
+            return None
+        if await self.storage.add_to_group(chat.group_id, [user_id]):
+            await self._audit(
+                chat.team_id, None, "group.add", f"group:{chat.group_id}", users=[user_id]
+            )
+        return await self.storage.get_group(chat.group_id)
+
+    async def chat_member_removed(self, chat_id: int, user_id: int) -> Group | None:
+        """Someone left a linked chat: they leave its group (but stay in the team)."""
+        chat = await self.storage.get_chat(chat_id)
+        if chat.team_id is None or chat.group_id is None:
+            return None
+        if await self.storage.remove_from_group(chat.group_id, [user_id]):
+            await self._audit(
+                chat.team_id, None, "group.remove", f"group:{chat.group_id}", users=[user_id]
+            )
+        return await self.storage.get_group(chat.group_id)
+
+    # --- settings ----------------------------------------------------------------
+
+    async def set_user_timezone(self, user_id: int, zone: str | None) -> User:
+        return await self.storage.update_user(user_id, timezone=zone)
+
+    async def set_user_quiet(self, user_id: int, quiet: QuietHoursSpec | None) -> User:
+        return await self.storage.update_user(user_id, quiet_hours=quiet)
+
+    async def set_team_timezone(self, team_id: int, actor_id: int, zone: str) -> Team:
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        team = await self.storage.update_team(team_id, timezone=zone)
+        await self._audit(team_id, actor_id, "team.timezone", f"team:{team_id}", zone=zone)
+        return team
+
+    async def set_team_quiet(
+        self, team_id: int, actor_id: int, quiet: QuietHoursSpec | None
+    ) -> Team:
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        team = await self.storage.update_team(team_id, quiet_hours=quiet)
+        await self._audit(team_id, actor_id, "team.quiet", f"team:{team_id}", quiet=str(quiet))
+        return team
