@@ -143,6 +143,16 @@ def _has_sqlite_header(path: Path) -> bool:
         return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
+def _is_database(conn: sqlite3.Connection, path: Path) -> bool:
+    if path.stat().st_size == 0:
+        return False
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -192,8 +202,6 @@ def backup_database(db_path: Path, dest: Path, *, overwrite: bool = False) -> Ba
     started = time.monotonic()
     if not db_path.is_file():
         raise BackupError(f"there is no database at {db_path}")
-    if not _has_sqlite_header(db_path):
-        raise BackupError(f"{db_path} is not a SQLite database")
     if dest.exists() and not overwrite:
         raise BackupError(f"{dest} already exists (use --force to overwrite it)")
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -201,6 +209,12 @@ def backup_database(db_path: Path, dest: Path, *, overwrite: bool = False) -> Ba
     try:
         src = _connect(db_path)
         try:
+            # Asked through SQLite, not by reading the header: this runs beside the app's
+            # own connection, and closing any other descriptor of the file drops all of
+            # this process's POSIX locks on it.  Another process would then think it is
+            # the last one and delete the live -wal on close, losing committed writes.
+            if not _is_database(src, db_path):
+                raise BackupError(f"{db_path} is not a SQLite database")
             dst = sqlite3.connect(tmp, isolation_level=None)
             try:
                 # pages=-1 copies everything under one read lock: a snapshot. Copying in
