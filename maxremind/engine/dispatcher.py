@@ -51,6 +51,7 @@ from maxremind.domain.models import (
 )
 from maxremind.domain.quiet_hours import parse_quiet_hours, place_send_time
 from maxremind.engine.audience import resolve_audience
+from maxremind.engine.planner import fanout_lead
 from maxremind.engine.render import (
     Reader,
     catchup_text,
@@ -248,10 +249,18 @@ class Dispatcher:
         }
         base = {"delayed": delayed}
         deliveries: list[NewDelivery] = []
+        # A large fan-out starts early enough that its last message goes out by due time
+        # plus a minute; a job expanded early for quiet hours still waits for this.
+        start_at = max(now, job.due_at - fanout_lead(audience.size, self.config.rps))
         if job.target is ReminderTarget.ORGANIZER_SUMMARY:
             deliveries.append(
                 self._new(
-                    job, RecipientKind.USER, event.organizer_id, now, DeliveryKind.SUMMARY, base
+                    job,
+                    RecipientKind.USER,
+                    event.organizer_id,
+                    max(now, job.due_at),
+                    DeliveryKind.SUMMARY,
+                    base,
                 )
             )
         else:
@@ -277,6 +286,7 @@ class Dispatcher:
                         users.get(user_id),
                         user_id,
                         now,
+                        start_at,
                         base,
                         planned,
                     )
@@ -285,7 +295,7 @@ class Dispatcher:
                 for chat_id in audience.chats:
                     deliveries.append(
                         self._new(
-                            job, RecipientKind.CHAT, chat_id, now, DeliveryKind.REMINDER, base
+                            job, RecipientKind.CHAT, chat_id, start_at, DeliveryKind.REMINDER, base
                         )
                     )
                 # Who was planned but is no longer in the audience is recorded, not forgotten.
@@ -302,7 +312,7 @@ class Dispatcher:
                             skip_reason="left the audience after planning",
                         )
                     )
-        finish = now + timedelta(seconds=len(deliveries) / self.config.rps)
+        finish = start_at + timedelta(seconds=len(deliveries) / self.config.rps)
         await self.storage.finish_job(job.id, deliveries=deliveries, expected_finish=finish)
 
     def _user_delivery(
@@ -314,6 +324,7 @@ class Dispatcher:
         user: User | None,
         user_id: int,
         now: datetime,
+        start_at: datetime,
         payload: dict[str, Any],
         planned: set[int],
     ) -> NewDelivery:
@@ -340,7 +351,11 @@ class Dispatcher:
             tz=tz,
             urgent=event.urgent,
         )
-        send_at = placement.send_at if placement.held else min(now, placement.send_at)
+        # Not held: at the fan-out's start, or earlier when quiet hours begin before it
+        # (never before now).
+        send_at = (
+            placement.send_at if placement.held else max(now, min(start_at, placement.send_at))
+        )
         status = DeliveryStatus.HELD if placement.held else DeliveryStatus.PLANNED
         return self._new(
             job,

@@ -29,6 +29,7 @@ from maxremind.domain.models import (
     Reminder,
     ReminderTarget,
 )
+from maxremind.domain.quiet_hours import QuietHours, parse_quiet_hours, place_send_time
 from maxremind.domain.recurrence import expand
 from maxremind.domain.rrule import parse_exdates
 from maxremind.engine.audience import resolve_audience
@@ -116,10 +117,11 @@ class Planner:
         # deleted: their ledger stays readable.
         await self.storage.cancel_occurrences(event_id, after=now, keep=[o.id for o in occurrences])
         audience = await resolve_audience(self.storage, event)
+        quiet = await self._quiet_hours(event, audience.users)
         jobs = [
             job
             for occ in occurrences
-            for job in self._jobs(event, occ, tz, audience.users, audience.size)
+            for job in self._jobs(event, occ, tz, audience.users, audience.size, quiet)
         ]
         dropped = await self.storage.drop_planned_jobs(event_id, keep=[j.key for j in jobs])
         # Steps already due when they are first planned (an event created less than
@@ -128,6 +130,20 @@ class Planner:
         await self.storage.set_planned_until(event_id, horizon_end)
         return PlanResult(len(occurrences), added, dropped)
 
+    async def _quiet_hours(
+        self, event: Event, users: list[int]
+    ) -> list[tuple[QuietHours, ZoneInfo]]:
+        """The distinct (quiet hours, zone) pairs of the audience; none for urgent events."""
+        if event.urgent:
+            return []
+        team = await self.storage.get_team(event.team_id) if event.team_id is not None else None
+        found: set[tuple[str, str]] = set()
+        for user in (await self.storage.get_users(users)).values():
+            spec = user.quiet_hours or (team.quiet_hours if team else None)
+            if spec is not None:
+                found.add((str(spec), user.timezone or (team.timezone if team else event.timezone)))
+        return [(parse_quiet_hours(spec), ZoneInfo(zone)) for spec, zone in sorted(found)]
+
     def _jobs(
         self,
         event: Event,
@@ -135,6 +151,7 @@ class Planner:
         tz: ZoneInfo,
         users: list[int],
         size: int,
+        quiet: list[tuple[QuietHours, ZoneInfo]],
     ) -> list[NewJob]:
         reminders = list(event.reminders)
         if event.kind is EventKind.ANNOUNCEMENT or not reminders:
@@ -147,7 +164,16 @@ class Planner:
             else:
                 assert reminder.at is not None
                 due = reminder.at
-            messages = 1 if reminder.target is ReminderTarget.ORGANIZER_SUMMARY else size
+            summary = reminder.target is ReminderTarget.ORGANIZER_SUMMARY
+            expand_at = due - fanout_lead(1 if summary else size, self.rps)
+            if not summary:
+                # Someone whose quiet hours start before the due time, and last past the
+                # event's start, is reminded just before they start: expand by then.
+                for hours, zone in quiet:
+                    placed = place_send_time(
+                        due, event_start=occurrence.starts_at, quiet=hours, tz=zone, urgent=False
+                    )
+                    expand_at = min(expand_at, placed.send_at)
             jobs.append(
                 NewJob(
                     key=job_key(occurrence.id, reminder),
@@ -155,7 +181,7 @@ class Planner:
                     reminder_id=reminder.id or None,
                     target=reminder.target,
                     due_at=due,
-                    expand_at=due - fanout_lead(messages, self.rps),
+                    expand_at=expand_at,
                     planned_recipients=tuple(users),
                 )
             )

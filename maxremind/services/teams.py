@@ -163,6 +163,7 @@ class TeamService:
     async def _audit(
         self, team_id: int, actor_id: int | None, action: str, subject: str, **details: object
     ) -> None:
+        """Log a change to a team; it may change who is reminded when, so re-plan too."""
         await self.storage.add_audit(
             team_id=team_id,
             actor_id=actor_id,
@@ -171,6 +172,11 @@ class TeamService:
             details=dict(details),
             at=self.clock(),
         )
+        await self._replan(team_id=team_id)
+
+    async def _replan(self, *, user_id: int | None = None, team_id: int | None = None) -> None:
+        if await self.storage.invalidate_plans(user_id=user_id, team_id=team_id) and self.events:
+            self.events.poke()
 
     async def team_group(self, team_id: int, group_id: int) -> Group:
         """The group if it belongs to the team. :raises NotFound:"""
@@ -504,10 +510,14 @@ class TeamService:
     # --- settings ----------------------------------------------------------------
 
     async def set_user_timezone(self, user_id: int, zone: str | None) -> User:
-        return await self.storage.update_user(user_id, timezone=zone)
+        user = await self.storage.update_user(user_id, timezone=zone)
+        await self._replan(user_id=user_id)
+        return user
 
     async def set_user_quiet(self, user_id: int, quiet: QuietHoursSpec | None) -> User:
-        return await self.storage.update_user(user_id, quiet_hours=quiet)
+        user = await self.storage.update_user(user_id, quiet_hours=quiet)
+        await self._replan(user_id=user_id)
+        return user
 
     async def set_team_timezone(self, team_id: int, actor_id: int, zone: str) -> Team:
         await self.require_role(team_id, actor_id, Role.ADMIN)

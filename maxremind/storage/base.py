@@ -444,7 +444,11 @@ class Storage(ABC):
 
     @abstractmethod
     async def add_jobs(self, jobs: Sequence[NewJob]) -> int:
-        """Insert jobs, skipping keys that exist (re-planning is safe); returns how many new."""
+        """Insert jobs; a key that exists is refreshed while still planned (times, planned
+        recipients) and left alone once expanded, so re-planning is safe.
+
+        Returns how many rows were inserted or refreshed.
+        """
 
     @abstractmethod
     async def due_jobs(self, *, now: datetime, limit: int) -> list[Job]:
@@ -483,6 +487,13 @@ class Storage(ABC):
     @abstractmethod
     async def events_needing_plan(self, *, horizon_end: datetime) -> list[int]:
         """Ids of active events whose planned horizon ends before ``horizon_end``."""
+
+    @abstractmethod
+    async def invalidate_plans(
+        self, *, user_id: int | None = None, team_id: int | None = None
+    ) -> int:
+        """Make the planner look again at active events of the user's teams (or the
+        events they organize), or of one team; returns how many events."""
 
     @abstractmethod
     async def set_planned_until(self, event_id: int, until: datetime) -> None:

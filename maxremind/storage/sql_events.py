@@ -402,7 +402,10 @@ class EventsSql(SqlBase):
             return await conn.executemany(
                 "INSERT INTO jobs (key, occurrence_id, reminder_id, target, due_at, expand_at,"
                 " planned_recipients, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (key) DO NOTHING",
+                " ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at,"
+                " expand_at = excluded.expand_at, reminder_id = excluded.reminder_id,"
+                " planned_recipients = excluded.planned_recipients,"
+                " updated_at = excluded.updated_at WHERE jobs.status = 'planned'",
                 [
                     (
                         j.key,
@@ -487,6 +490,28 @@ class EventsSql(SqlBase):
             (to_ms(horizon_end),),
         )
         return [r["id"] for r in rows]
+
+    async def invalidate_plans(
+        self, *, user_id: int | None = None, team_id: int | None = None
+    ) -> int:
+        where = []
+        params: list[Any] = []
+        if user_id is not None:
+            where.append(
+                "(team_id IN (SELECT team_id FROM members WHERE user_id = ?) OR organizer_id = ?)"
+            )
+            params += [user_id, user_id]
+        if team_id is not None:
+            where.append("team_id = ?")
+            params.append(team_id)
+        if not where:
+            return 0
+        async with self._tx() as conn:
+            return await conn.execute(
+                "UPDATE events SET planned_until = NULL WHERE status = 'active' AND "
+                + " AND ".join(where),
+                params,
+            )
 
     async def set_planned_until(self, event_id: int, until: datetime) -> None:
         async with self._tx() as conn:

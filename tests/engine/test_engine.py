@@ -310,3 +310,31 @@ async def test_large_audience_is_expanded_early_enough(env: Env) -> None:
     assert job.due_at - job.expand_at == fanout_lead(3006, 30)
     assert timedelta(seconds=49) < job.due_at - job.expand_at < timedelta(seconds=51)
     assert fanout_lead(100, 30) == timedelta(0)
+
+
+async def test_reminder_due_in_quiet_hours_that_outlast_the_event_goes_just_before_they_begin(
+    env: Env,
+) -> None:
+    sleeper = env.members[0]
+    await env.storage.update_user(sleeper, quiet_hours=QuietHoursSpec("22:00", "08:00"))
+    # Event at 07:30 MSK tomorrow, reminder 1 h before = 06:30, inside quiet hours that end
+    # only at 08:00: it must go the evening before, at 21:59 MSK (18:59 UTC).
+    await env.events.create(spec(env, start_local=datetime(2026, 11, 26, 7, 30)))
+    await env.run_until(datetime.fromisoformat("2026-11-25T18:58:00+00:00"))
+    assert env.sender.to(sleeper) == []
+    await env.run_until(datetime.fromisoformat("2026-11-25T18:59:00+00:00"))
+    assert len(env.sender.to(sleeper)) == 1
+    assert env.sender.to(env.members[1]) == []  # everyone else still at due time
+    await env.run_until(datetime.fromisoformat("2026-11-26T03:30:00+00:00"))
+    assert len(env.sender.to(env.members[1])) == 1 and len(env.sender.to(sleeper)) == 1
+
+
+async def test_changing_quiet_hours_replans_planned_reminders(env: Env) -> None:
+    from maxremind.services.teams import TeamService
+
+    await env.events.create(spec(env, start_local=datetime(2026, 11, 26, 7, 30)))
+    await TeamService(env.storage, env.events).set_user_quiet(
+        env.members[0], QuietHoursSpec("22:00", "08:00")
+    )
+    await env.run_until(datetime.fromisoformat("2026-11-25T18:59:00+00:00"))
+    assert len(env.sender.to(env.members[0])) == 1

@@ -606,7 +606,8 @@ async def test_jobs_expand_once_with_their_deliveries(storage: Storage) -> None:
         planned_recipients=tuple(users),
     )
     assert await storage.add_jobs([job]) == 1
-    assert await storage.add_jobs([job]) == 0
+    await storage.add_jobs([job])  # re-planning refreshes, never duplicates
+    assert len(await storage.list_jobs(occ_id)) == 1
     assert await storage.next_due_at() == NOW - timedelta(minutes=1)
     due = await storage.due_jobs(now=NOW, limit=10)
     assert [j.key for j in due] == [job.key] and due[0].planned_recipients == tuple(users)
@@ -648,3 +649,26 @@ async def test_jobs_expand_once_with_their_deliveries(storage: Storage) -> None:
     assert await storage.events_needing_plan(horizon_end=NOW) == [event_id]
     # Rewriting reminders keeps the ledger of what was already sent.
     assert len(await storage.list_deliveries(occ_id)) == 3
+
+
+async def test_replanning_refreshes_planned_jobs_only(storage: Storage) -> None:
+    from maxremind.domain.models import NewJob
+
+    event_id, users, occ_id, rem_id = await _occurrence(storage)
+    job = NewJob(f"{occ_id}:all:o60", occ_id, rem_id, ReminderTarget.ALL, due_at=NOW, expand_at=NOW)
+    await storage.add_jobs([job])
+    earlier = dataclasses.replace(job, expand_at=NOW - timedelta(hours=9))
+    assert await storage.add_jobs([earlier]) == 1
+    (stored,) = await storage.list_jobs(occ_id)
+    assert stored.expand_at == NOW - timedelta(hours=9)
+    await storage.finish_job(stored.id, deliveries=[], expected_finish=NOW)
+    await storage.add_jobs([job])
+    assert (await storage.list_jobs(occ_id))[0].expand_at == NOW - timedelta(hours=9)
+
+    await storage.set_planned_until(event_id, NOW)
+    assert await storage.invalidate_plans(user_id=users[1]) == 1
+    assert await storage.events_needing_plan(horizon_end=NOW) == [event_id]
+    await storage.set_planned_until(event_id, NOW)
+    assert await storage.invalidate_plans(user_id=999_999) == 0
+    event = await storage.get_event(event_id)
+    assert await storage.invalidate_plans(team_id=event.team_id) == 1
