@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from maxremind.domain.escalation import EscalationStep, plan_step, summarize
 from maxremind.domain.models import (
+    Answer,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -132,6 +133,51 @@ class _Context:
     occurrences: dict[int, Occurrence] = field(default_factory=dict)
     teams: dict[int, Team] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
+    answers: dict[int, dict[int, Answer]] = field(default_factory=dict)
+
+
+class _SentBuffer:
+    """Results of accepted sends, written in small groups rather than one transaction each.
+
+    This is part of the duplicate window (docs/delivery.md): a send MAX accepted whose
+    result still waits here — at most ``FLUSH_ITEMS`` of them, for at most
+    ``FLUSH_SECONDS`` — is sent again if the process dies now.
+    """
+
+    FLUSH_ITEMS = 32
+    FLUSH_SECONDS = 0.025
+
+    def __init__(self, storage: Storage, owner: str) -> None:
+        self._storage = storage
+        self._owner = owner
+        self._items: list[tuple[str, str | None, datetime]] = []
+        self._full = asyncio.Event()
+        self.done = asyncio.Event()
+
+    def add(self, key: str, max_message_id: str | None, sent_at: datetime) -> None:
+        self._items.append((key, max_message_id, sent_at))
+        if len(self._items) >= self.FLUSH_ITEMS:
+            self._full.set()
+
+    async def run(self) -> None:
+        """Flush now and then until ``done`` is set; never cancelled mid-write."""
+        while not self.done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._full.wait(), self.FLUSH_SECONDS)
+            self._full.clear()
+            await self.flush()
+
+    async def flush(self) -> None:
+        items, self._items = self._items, []
+        if not items:
+            return
+        recorded = await self._storage.record_sent_many(items, owner=self._owner)
+        if recorded < len(items):
+            log.warning(
+                "%s of %s sent deliveries had passed to another worker",
+                len(items) - recorded,
+                len(items),
+            )
 
 
 class Dispatcher:
@@ -154,6 +200,7 @@ class Dispatcher:
         self.stats = EngineStats()
         self.stopping = False
         self._rng = random.Random()
+        self._sent = _SentBuffer(storage, owner)
 
     # --- expansion -------------------------------------------------------------------
 
@@ -476,6 +523,8 @@ class Dispatcher:
         pending = {d.key for d in claimed}
         heartbeat = asyncio.create_task(self._heartbeat(pending))
         semaphore = asyncio.Semaphore(self.config.concurrency)
+        self._sent = _SentBuffer(self.storage, self.owner)
+        flusher = asyncio.create_task(self._sent.run())
 
         async def one(delivery: Delivery) -> None:
             async with semaphore:
@@ -498,6 +547,9 @@ class Dispatcher:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
+            self._sent.done.set()
+            await flusher
+            await self._sent.flush()
 
     async def _heartbeat(self, pending: set[str]) -> None:
         interval = self.config.lease.total_seconds() / 3
@@ -539,9 +591,7 @@ class Dispatcher:
             await self._on_error(delivery, exc)
             return
         sent_at = self.clock()
-        await self.storage.record_sent(
-            delivery.key, owner=self.owner, max_message_id=message.body.mid, sent_at=sent_at
-        )
+        self._sent.add(delivery.key, message.body.mid, sent_at)
         self.stats.count(DeliveryStatus.SENT)
         self.stats.late((sent_at - delivery.send_at).total_seconds())
 
@@ -683,9 +733,12 @@ class Dispatcher:
                     reader,
                 )
             )
-        answers = {
-            c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
-        }
+        answers = ctx.answers.get(occurrence.id)
+        if answers is None:
+            answers = {
+                c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
+            }
+            ctx.answers[occurrence.id] = answers
         if delivery.kind is DeliveryKind.SUMMARY:
             audience = await resolve_audience(self.storage, event)
             summary = summarize(audience.users, answers, quorum=event.quorum)

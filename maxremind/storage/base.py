@@ -538,6 +538,14 @@ class Storage(ABC):
         """
 
     @abstractmethod
+    async def record_sent_many(
+        self, items: Sequence[tuple[str, str | None, datetime]], *, owner: str
+    ) -> int:
+        """:meth:`record_sent` for ``(key, max_message_id, sent_at)`` items in one
+        transaction; rows no longer claimed by ``owner`` are skipped.  Returns how many
+        were recorded."""
+
+    @abstractmethod
     async def record_failure(
         self,
         key: str,

@@ -581,6 +581,18 @@ class EventsSql(SqlBase):
         if changed == 0:
             raise LeaseLost(key)
 
+    async def record_sent_many(
+        self, items: Sequence[tuple[str, str | None, datetime]], *, owner: str
+    ) -> int:
+        now = _now_ms()
+        async with self._tx() as conn:
+            return await conn.executemany(
+                "UPDATE deliveries SET status = 'sent', max_message_id = ?, sent_at = ?,"
+                " lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ?"
+                " WHERE key = ? AND status = 'claimed' AND lease_owner = ?",
+                [(mid, to_ms(at), now, key, owner) for key, mid, at in items],
+            )
+
     async def record_failure(
         self,
         key: str,

@@ -161,14 +161,21 @@ class SqliteStorage(PeopleSql, EventsSql):
     async def _tx(self) -> AsyncIterator[Conn]:
         async with self._lock:
             db = self._conn()
-            await db.execute("BEGIN IMMEDIATE")
             try:
+                await db.execute("BEGIN IMMEDIATE")
                 yield _SqliteConn(db)
-            except BaseException:
-                await db.execute("ROLLBACK")
-                raise
-            else:
                 await db.execute("COMMIT")
+            except BaseException:
+                # An error, or a cancelled task whose BEGIN or COMMIT may still be queued
+                # on aiosqlite's thread: leave no transaction open for the next caller.
+                await asyncio.shield(self._settle(db))
+                raise
+
+    @staticmethod
+    async def _settle(db: aiosqlite.Connection) -> None:
+        await db.execute("SELECT 1")  # statements run in order: everything queued has run
+        if db.in_transaction:
+            await db.execute("ROLLBACK")
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[Conn]:

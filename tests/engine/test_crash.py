@@ -4,7 +4,8 @@ The product is killed at random moments of a 2,000-recipient announcement, at le
 ten times, and restarted each time.  In the end everybody has the message, and the
 only duplicates are the documented ones: a send MAX accepted whose result was not
 committed before the kill — at most ``EngineConfig.concurrency`` sends are in flight
-per kill, so ``kills × concurrency`` bounds them.
+and at most ``_SentBuffer.FLUSH_ITEMS`` accepted sends await their (grouped) record per
+kill, so ``kills × (concurrency + FLUSH_ITEMS)`` bounds them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import IO
 import httpx
 import pytest
 
-from maxremind.engine.dispatcher import EngineConfig
+from maxremind.engine.dispatcher import EngineConfig, _SentBuffer
 from tests.harness import TOKEN, emulator_process, free_port
 
 from .crashrun import ANNOUNCEMENT, emulator_users, ledger, seed_announcement
@@ -119,7 +120,7 @@ async def test_kill_9_during_fan_out_loses_nothing_and_duplicates_only_in_flight
 
     histogram = Counter(per_user.values())
     duplicates = sum(n - 1 for n in per_user.values() if n > 1)
-    bound = kills * EngineConfig().concurrency
+    bound = kills * (EngineConfig().concurrency + _SentBuffer.FLUSH_ITEMS)
     print(
         f"\ncrash test (seed {seed}): recipients={RECIPIENTS} messages={total_sent} "
         f"duplicates={duplicates} (bound {bound}) kills={kills} "
