@@ -91,7 +91,9 @@ class Sender(Protocol):
 class EngineConfig:
     rps: float = 30.0
     lease: timedelta = timedelta(seconds=60)
-    batch: int = 200
+    # Claimed at once; large enough that the pause between batches is rare in a big
+    # fan-out, small enough that the lease (with heartbeats) never matters.
+    batch: int = 500
     concurrency: int = 40
     late_after: timedelta = timedelta(minutes=2)
     # A reminder still matters until its occurrence started this long ago.
@@ -134,6 +136,7 @@ class _Context:
     teams: dict[int, Team] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
     answers: dict[int, dict[int, Answer]] = field(default_factory=dict)
+    bodies: dict[tuple[object, ...], NewMessageBody] = field(default_factory=dict)
 
 
 class _SentBuffer:
@@ -753,19 +756,32 @@ class Dispatcher:
         if delivery.recipient_kind is RecipientKind.CHAT and event.confirm_required:
             audience = await resolve_audience(self.storage, event)
             counts = chat_counts(audience.users, answers)
-        return reminder_body(
-            event,
-            occurrence,
-            reader,
-            self.signer,
-            now=now,
-            delayed=bool(payload.get("delayed")),
-            snoozed=delivery.kind is DeliveryKind.SNOOZE,
-            answer=answers.get(delivery.recipient_id)
+        answer = (
+            answers.get(delivery.recipient_id)
             if delivery.recipient_kind is RecipientKind.USER
-            else None,
-            counts=counts,
+            else None
         )
+        delayed = bool(payload.get("delayed"))
+        snoozed = delivery.kind is DeliveryKind.SNOOZE
+        # A team's reminder reads the same for everyone sharing a language and zone:
+        # render it once per batch (chat messages carry live counts, so not those).
+        key = (occurrence.id, reader.lang, reader.tz.key, delayed, snoozed, answer)
+        body = ctx.bodies.get(key) if counts is None else None
+        if body is None:
+            body = reminder_body(
+                event,
+                occurrence,
+                reader,
+                self.signer,
+                now=now,
+                delayed=delayed,
+                snoozed=snoozed,
+                answer=answer,
+                counts=counts,
+            )
+            if counts is None:
+                ctx.bodies[key] = body
+        return body
 
 
 def chat_counts(audience: Sequence[int], answers: dict[int, Any]) -> dict[str, int]:

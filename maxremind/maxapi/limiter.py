@@ -6,7 +6,9 @@ preceding 1.0 s"). Two mechanisms work together:
 
 * **Spacing** (GCRA / virtual scheduling, no burst allowance): the first request goes at
   once, each later one ``interval`` after the previous slot, ``interval`` being ``1/rate``
-  stretched by a small ``safety_margin``.  This keeps the flow even.
+  stretched by a tiny ``safety_margin`` (0.2 %, so that requests never land exactly on
+  the window's edge; the guard below is what keeps us within it).  This keeps the flow
+  even.
 * **A window guard that mirrors the server's.**  We cannot know when MAX accepted a
   request, but it was after we released it and before we got the answer.  So request
   ``n`` is released only once request ``n - limit`` has completed and a full window has
@@ -153,7 +155,7 @@ class RateLimiter:
         global_rps: float = 30.0,
         per_chat_rps: float = 2.0,
         *,
-        safety_margin: float = 0.005,
+        safety_margin: float = 0.002,
         window: float = 1.0,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,

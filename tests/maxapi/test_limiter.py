@@ -11,7 +11,7 @@ from maxremind.maxapi.limiter import RateLimiter
 
 from .virtual_time import VirtualTime
 
-MARGIN = 1.005  # the limiter's default safety margin on spacing
+MARGIN = 1.002  # the limiter's default safety margin on spacing
 
 
 def limiter_on(vt: VirtualTime, **kwargs) -> RateLimiter:
