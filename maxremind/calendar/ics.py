@@ -12,9 +12,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, vRecur
-from icalendar import Event as VEvent
-
 from maxremind.domain.models import Event, Occurrence, OccurrenceStatus, ReminderTarget
 from maxremind.domain.rrule import parse_exdates
 
@@ -40,6 +37,10 @@ def event_to_ics(
     ``occurrences`` (optional, as stored) add the cancelled ones of a recurring event
     as EXDATEs, so a skipped meeting does not show up in the calendar either.
     """
+    # Imported here: icalendar costs ~10 MB of memory, and exports are rare.
+    from icalendar import Alarm, Calendar, vRecur
+    from icalendar import Event as VEvent
+
     tz = ZoneInfo(event.timezone)
     start = event.start_local.replace(tzinfo=tz)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from maxremind import __version__
+
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
 from maxremind.bot.inbox import Inbox
 from maxremind.http.metrics import METRICS_PATH, Metrics, metrics_endpoint, storage_collector
 from maxremind.http.webhook import WEBHOOK_PATH, webhook_endpoint
@@ -50,8 +53,15 @@ class WebContext:
         return True
 
 
+@functools.cache
+def _templates() -> Jinja2Templates:
+    # Built on the first page view: Jinja2 is a few MB that an idle bot does not need.
+    from starlette.templating import Jinja2Templates
+
+    return Jinja2Templates(directory=str(web_dir() / "templates"))
+
+
 def create_web_app(ctx: WebContext) -> Starlette:
-    templates = Jinja2Templates(directory=str(web_dir() / "templates"))
 
     async def index(request: Request) -> Response:
         counts = await ctx.storage.count_deliveries()
@@ -65,7 +75,7 @@ def create_web_app(ctx: WebContext) -> Starlette:
             "deliveries": {status.value: n for status, n in counts.items()},
             "uptime_s": int(time.time() - ctx.started_at),
         }
-        return templates.TemplateResponse(request, "index.html", context)
+        return _templates().TemplateResponse(request, "index.html", context)
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
