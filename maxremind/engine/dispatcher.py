@@ -31,16 +31,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from maxremind.domain.escalation import EscalationStep, plan_step, summarize
+from maxremind.domain.escalation import EscalationStep, plan_step
 from maxremind.domain.models import (
-    Answer,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     Event,
     EventStatus,
     Job,
-    Language,
     NewDelivery,
     Occurrence,
     OccurrenceStatus,
@@ -52,15 +50,8 @@ from maxremind.domain.models import (
 )
 from maxremind.domain.quiet_hours import parse_quiet_hours, place_send_time
 from maxremind.engine.audience import resolve_audience
+from maxremind.engine.compose import BatchCache, Composer
 from maxremind.engine.planner import fanout_lead
-from maxremind.engine.render import (
-    Reader,
-    catchup_text,
-    flagged_text,
-    reminder_body,
-    summary_text,
-    unreachable_text,
-)
 from maxremind.maxapi.errors import MaxApiError
 from maxremind.maxapi.models import Message, NewMessageBody
 from maxremind.services.callbacks import CallbackSigner
@@ -127,18 +118,6 @@ class EngineStats:
         self.errors_by_code[code] = self.errors_by_code.get(code, 0) + 1
 
 
-@dataclass
-class _Context:
-    """Rows a batch needs, loaded once per batch instead of once per delivery."""
-
-    events: dict[int, Event] = field(default_factory=dict)
-    occurrences: dict[int, Occurrence] = field(default_factory=dict)
-    teams: dict[int, Team] = field(default_factory=dict)
-    users: dict[int, User] = field(default_factory=dict)
-    answers: dict[int, dict[int, Answer]] = field(default_factory=dict)
-    bodies: dict[tuple[object, ...], NewMessageBody] = field(default_factory=dict)
-
-
 class _SentBuffer:
     """Results of accepted sends, written in small groups rather than one transaction each.
 
@@ -184,6 +163,8 @@ class _SentBuffer:
 
 
 class Dispatcher:
+    """Expands due jobs into deliveries and sends them; :class:`Composer` writes them."""
+
     def __init__(
         self,
         storage: Storage,
@@ -201,6 +182,7 @@ class Dispatcher:
         self.config = config or EngineConfig()
         self.clock = clock
         self.stats = EngineStats()
+        self.composer = Composer(storage, signer, self.config.default_timezone)
         self.stopping = False
         self._rng = random.Random()
         self._sent = _SentBuffer(storage, owner)
@@ -221,10 +203,10 @@ class Dispatcher:
     async def _expand_batch(self, jobs: Sequence[Job], now: datetime) -> None:
         missed: dict[int, list[tuple[str, datetime]]] = {}
         latest_late: dict[tuple[int, bool], Job] = {}
-        ctx = _Context()
+        ctx = BatchCache()
         for job in jobs:
             try:
-                occurrence, event = await self._occurrence_event(ctx, job.occurrence_id)
+                occurrence, event = await ctx.occurrence_event(self.storage, job.occurrence_id)
             except NotFound:
                 await self.storage.skip_job(job.id, "event deleted")
                 continue
@@ -259,30 +241,17 @@ class Dispatcher:
                 continue
             await self._expand(job, occurrence, event, ctx, now, delayed=False)
         for job in latest_late.values():
-            occurrence, event = await self._occurrence_event(ctx, job.occurrence_id)
+            occurrence, event = await ctx.occurrence_event(self.storage, job.occurrence_id)
             await self._expand(job, occurrence, event, ctx, now, delayed=True)
         for organizer_id, items in missed.items():
             await self._catchup_summary(organizer_id, items, now)
-
-    async def _occurrence_event(
-        self, ctx: _Context, occurrence_id: int
-    ) -> tuple[Occurrence, Event]:
-        occurrence = ctx.occurrences.get(occurrence_id)
-        if occurrence is None:
-            occurrence = await self.storage.get_occurrence(occurrence_id)
-            ctx.occurrences[occurrence_id] = occurrence
-        event = ctx.events.get(occurrence.event_id)
-        if event is None:
-            event = await self.storage.get_event(occurrence.event_id)
-            ctx.events[event.id] = event
-        return occurrence, event
 
     async def _expand(
         self,
         job: Job,
         occurrence: Occurrence,
         event: Event,
-        ctx: _Context,
+        ctx: BatchCache,
         now: datetime,
         *,
         delayed: bool,
@@ -324,7 +293,7 @@ class Dispatcher:
                 await self.storage.skip_job(job.id, plan.skip_reason.replace("_", " "))
                 return
             users = await self.storage.get_users(plan.recipients)
-            team = await self._team(ctx, event.team_id)
+            team = await ctx.team(self.storage, event.team_id)
             planned = set(job.planned_recipients)
             for user_id in plan.recipients:
                 deliveries.append(
@@ -449,13 +418,6 @@ class Dispatcher:
             note=note,
         )
 
-    async def _team(self, ctx: _Context, team_id: int | None) -> Team | None:
-        if team_id is None:
-            return None
-        if team_id not in ctx.teams:
-            ctx.teams[team_id] = await self.storage.get_team(team_id)
-        return ctx.teams[team_id]
-
     async def _report(
         self,
         key: str,
@@ -517,7 +479,7 @@ class Dispatcher:
         return total
 
     async def _send_batch(self, claimed: Sequence[Delivery]) -> None:
-        ctx = _Context()
+        ctx = BatchCache()
         ctx.users.update(
             await self.storage.get_users(
                 [d.recipient_id for d in claimed if d.recipient_kind is RecipientKind.USER]
@@ -572,9 +534,9 @@ class Dispatcher:
             retry_at=delivery.send_at,
         )
 
-    async def _send_one(self, delivery: Delivery, ctx: _Context) -> None:
+    async def _send_one(self, delivery: Delivery, ctx: BatchCache) -> None:
         now = self.clock()
-        body = await self._body(delivery, ctx, now)
+        body = await self.composer.body(delivery, ctx, now)
         if body is None:  # e.g. a report whose problems resolved themselves meanwhile
             await self.storage.record_failure(
                 delivery.key,
@@ -676,117 +638,6 @@ class Dispatcher:
 
     # --- rendering -------------------------------------------------------------------
 
-    async def _reader(self, delivery: Delivery, event: Event | None, ctx: _Context) -> Reader:
-        team = await self._team(ctx, event.team_id) if event is not None else None
-        fallback_tz = (
-            team.timezone if team else (event.timezone if event else self.config.default_timezone)
-        )
-        team_lang = team.language if team else Language.RU
-        if delivery.recipient_kind is RecipientKind.CHAT:
-            return Reader(
-                team_lang, ZoneInfo(event.timezone if event else fallback_tz), is_chat=True
-            )
-        user = ctx.users.get(delivery.recipient_id)
-        if user is None:
-            with contextlib.suppress(NotFound):
-                user = await self.storage.get_user(delivery.recipient_id)
-        lang = (user.language if user else None) or team_lang
-        tz = (user.timezone if user else None) or fallback_tz
-        return Reader(lang, ZoneInfo(tz))
-
     async def render(self, delivery: Delivery) -> NewMessageBody | None:
         """The message a delivery shows now (also used to re-render after a button press)."""
-        users = await self.storage.get_users(
-            [delivery.recipient_id] if delivery.recipient_kind is RecipientKind.USER else []
-        )
-        return await self._body(delivery, _Context(users=users), self.clock())
-
-    async def _body(
-        self, delivery: Delivery, ctx: _Context, now: datetime
-    ) -> NewMessageBody | None:
-        payload: dict[str, Any] = json.loads(delivery.payload or "{}")
-        if delivery.kind is DeliveryKind.CATCHUP:
-            reader = await self._reader(delivery, None, ctx)
-            items = [
-                (title, datetime.fromtimestamp(ts, UTC)) for title, ts in payload.get("items", [])
-            ]
-            return NewMessageBody(text=catchup_text(items, reader, now=now))
-        if payload.get("type") == "audience":
-            event = await self.storage.get_event(int(payload["event_id"]))
-            return NewMessageBody(
-                text=flagged_text(event, await self._reader(delivery, event, ctx))
-            )
-        if delivery.occurrence_id is None:
-            return None
-        occurrence, event = await self._occurrence_event(ctx, delivery.occurrence_id)
-        reader = await self._reader(delivery, event, ctx)
-        if delivery.kind is DeliveryKind.REPORT:
-            failed = [
-                d.recipient_id
-                for d in await self.storage.list_job_deliveries(int(payload["job_id"]))
-                if d.status is DeliveryStatus.UNREACHABLE and d.recipient_kind is RecipientKind.USER
-            ]
-            if not failed:
-                return None
-            people_failed = await self.storage.get_users(failed)
-            return NewMessageBody(
-                text=unreachable_text(
-                    event,
-                    [people_failed[i].name if i in people_failed else str(i) for i in failed],
-                    reader,
-                )
-            )
-        answers = ctx.answers.get(occurrence.id)
-        if answers is None:
-            answers = {
-                c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
-            }
-            ctx.answers[occurrence.id] = answers
-        if delivery.kind is DeliveryKind.SUMMARY:
-            audience = await resolve_audience(self.storage, event)
-            summary = summarize(audience.users, answers, quorum=event.quorum)
-            people = await self.storage.get_users(audience.users)
-            names = {uid: u.name for uid, u in people.items()}
-            return NewMessageBody(
-                text=summary_text(
-                    event, occurrence, summary, names, reader, now=now, quorum=event.quorum
-                )
-            )
-        counts = None
-        if delivery.recipient_kind is RecipientKind.CHAT and event.confirm_required:
-            audience = await resolve_audience(self.storage, event)
-            counts = chat_counts(audience.users, answers)
-        answer = (
-            answers.get(delivery.recipient_id)
-            if delivery.recipient_kind is RecipientKind.USER
-            else None
-        )
-        delayed = bool(payload.get("delayed"))
-        snoozed = delivery.kind is DeliveryKind.SNOOZE
-        # A team's reminder reads the same for everyone sharing a language and zone:
-        # render it once per batch (chat messages carry live counts, so not those).
-        key = (occurrence.id, reader.lang, reader.tz.key, delayed, snoozed, answer)
-        body = ctx.bodies.get(key) if counts is None else None
-        if body is None:
-            body = reminder_body(
-                event,
-                occurrence,
-                reader,
-                self.signer,
-                now=now,
-                delayed=delayed,
-                snoozed=snoozed,
-                answer=answer,
-                counts=counts,
-            )
-            if counts is None:
-                ctx.bodies[key] = body
-        return body
-
-
-def chat_counts(audience: Sequence[int], answers: dict[int, Any]) -> dict[str, int]:
-    from maxremind.domain.models import Answer
-
-    yes = sum(1 for a in answers.values() if a is Answer.YES)
-    no = sum(1 for a in answers.values() if a is Answer.NO)
-    return {"yes": yes, "no": no, "none": max(0, len(set(audience) - set(answers)))}
+        return await self.composer.render(delivery, self.clock())

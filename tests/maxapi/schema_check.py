@@ -16,7 +16,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-OPENAPI_PATH = Path(__file__).parent / "data" / "openapi-2026-07-01.json"
+import maxremind.emulator
+
+# The official schema as the package ships it (maxremind/emulator/openapi.json).
+OPENAPI_PATH = Path(maxremind.emulator.__file__).parent / "openapi.json"
 _PREFIX = "#/components/schemas/"
 _DROP = {"discriminator", "example", "readOnly", "writeOnly", "description", "title"}
 

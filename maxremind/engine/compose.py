@@ -1,0 +1,195 @@
+"""What each delivery says: reminders, summaries, reports, catch-up notes.
+
+The dispatcher decides *when* and *to whom*; the composer decides *what*, in the
+reader's language and time zone, reusing rows (and rendered texts) within a batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from maxremind.domain.escalation import summarize
+from maxremind.domain.models import (
+    Answer,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Event,
+    Language,
+    Occurrence,
+    RecipientKind,
+    Team,
+    User,
+)
+from maxremind.engine.audience import resolve_audience
+from maxremind.engine.render import (
+    Reader,
+    catchup_text,
+    flagged_text,
+    reminder_body,
+    summary_text,
+    unreachable_text,
+)
+from maxremind.maxapi.models import NewMessageBody
+from maxremind.services.callbacks import CallbackSigner
+from maxremind.storage import NotFound, Storage
+
+
+@dataclass
+class BatchCache:
+    """Rows a batch needs, loaded once per batch instead of once per delivery."""
+
+    events: dict[int, Event] = field(default_factory=dict)
+    occurrences: dict[int, Occurrence] = field(default_factory=dict)
+    teams: dict[int, Team] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+    answers: dict[int, dict[int, Answer]] = field(default_factory=dict)
+    bodies: dict[tuple[object, ...], NewMessageBody] = field(default_factory=dict)
+
+    async def occurrence_event(
+        self, storage: Storage, occurrence_id: int
+    ) -> tuple[Occurrence, Event]:
+        occurrence = self.occurrences.get(occurrence_id)
+        if occurrence is None:
+            occurrence = await storage.get_occurrence(occurrence_id)
+            self.occurrences[occurrence_id] = occurrence
+        event = self.events.get(occurrence.event_id)
+        if event is None:
+            event = await storage.get_event(occurrence.event_id)
+            self.events[event.id] = event
+        return occurrence, event
+
+    async def team(self, storage: Storage, team_id: int | None) -> Team | None:
+        if team_id is None:
+            return None
+        if team_id not in self.teams:
+            self.teams[team_id] = await storage.get_team(team_id)
+        return self.teams[team_id]
+
+
+class Composer:
+    def __init__(self, storage: Storage, signer: CallbackSigner, default_timezone: str) -> None:
+        self.storage = storage
+        self.signer = signer
+        self.default_timezone = default_timezone
+
+    async def reader(self, delivery: Delivery, event: Event | None, cache: BatchCache) -> Reader:
+        team = await cache.team(self.storage, event.team_id) if event is not None else None
+        fallback_tz = (
+            team.timezone if team else (event.timezone if event else self.default_timezone)
+        )
+        team_lang = team.language if team else Language.RU
+        if delivery.recipient_kind is RecipientKind.CHAT:
+            return Reader(
+                team_lang, ZoneInfo(event.timezone if event else fallback_tz), is_chat=True
+            )
+        user = cache.users.get(delivery.recipient_id)
+        if user is None:
+            with contextlib.suppress(NotFound):
+                user = await self.storage.get_user(delivery.recipient_id)
+        lang = (user.language if user else None) or team_lang
+        tz = (user.timezone if user else None) or fallback_tz
+        return Reader(lang, ZoneInfo(tz))
+
+    async def render(self, delivery: Delivery, now: datetime) -> NewMessageBody | None:
+        """The message a delivery shows at ``now``, outside any batch."""
+        users = await self.storage.get_users(
+            [delivery.recipient_id] if delivery.recipient_kind is RecipientKind.USER else []
+        )
+        return await self.body(delivery, BatchCache(users=users), now)
+
+    async def body(
+        self, delivery: Delivery, cache: BatchCache, now: datetime
+    ) -> NewMessageBody | None:
+        payload: dict[str, Any] = json.loads(delivery.payload or "{}")
+        if delivery.kind is DeliveryKind.CATCHUP:
+            reader = await self.reader(delivery, None, cache)
+            items = [
+                (title, datetime.fromtimestamp(ts, UTC)) for title, ts in payload.get("items", [])
+            ]
+            return NewMessageBody(text=catchup_text(items, reader, now=now))
+        if payload.get("type") == "audience":
+            event = await self.storage.get_event(int(payload["event_id"]))
+            return NewMessageBody(
+                text=flagged_text(event, await self.reader(delivery, event, cache))
+            )
+        if delivery.occurrence_id is None:
+            return None
+        occurrence, event = await cache.occurrence_event(self.storage, delivery.occurrence_id)
+        reader = await self.reader(delivery, event, cache)
+        if delivery.kind is DeliveryKind.REPORT:
+            failed = [
+                d.recipient_id
+                for d in await self.storage.list_job_deliveries(int(payload["job_id"]))
+                if d.status is DeliveryStatus.UNREACHABLE and d.recipient_kind is RecipientKind.USER
+            ]
+            if not failed:
+                return None
+            people_failed = await self.storage.get_users(failed)
+            return NewMessageBody(
+                text=unreachable_text(
+                    event,
+                    [people_failed[i].name if i in people_failed else str(i) for i in failed],
+                    reader,
+                )
+            )
+        answers = cache.answers.get(occurrence.id)
+        if answers is None:
+            answers = {
+                c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
+            }
+            cache.answers[occurrence.id] = answers
+        if delivery.kind is DeliveryKind.SUMMARY:
+            audience = await resolve_audience(self.storage, event)
+            summary = summarize(audience.users, answers, quorum=event.quorum)
+            people = await self.storage.get_users(audience.users)
+            names = {uid: u.name for uid, u in people.items()}
+            return NewMessageBody(
+                text=summary_text(
+                    event, occurrence, summary, names, reader, now=now, quorum=event.quorum
+                )
+            )
+        counts = None
+        if delivery.recipient_kind is RecipientKind.CHAT and event.confirm_required:
+            audience = await resolve_audience(self.storage, event)
+            counts = chat_counts(audience.users, answers)
+        answer = (
+            answers.get(delivery.recipient_id)
+            if delivery.recipient_kind is RecipientKind.USER
+            else None
+        )
+        delayed = bool(payload.get("delayed"))
+        snoozed = delivery.kind is DeliveryKind.SNOOZE
+        # A team's reminder reads the same for everyone sharing a language and zone:
+        # render it once per batch (chat messages carry live counts, so not those).
+        key = (occurrence.id, reader.lang, reader.tz.key, delayed, snoozed, answer)
+        body = cache.bodies.get(key) if counts is None else None
+        if body is None:
+            body = reminder_body(
+                event,
+                occurrence,
+                reader,
+                self.signer,
+                now=now,
+                delayed=delayed,
+                snoozed=snoozed,
+                answer=answer,
+                counts=counts,
+            )
+            if counts is None:
+                cache.bodies[key] = body
+        return body
+
+
+def chat_counts(audience: Sequence[int], answers: dict[int, Any]) -> dict[str, int]:
+    from maxremind.domain.models import Answer
+
+    yes = sum(1 for a in answers.values() if a is Answer.YES)
+    no = sum(1 for a in answers.values() if a is Answer.NO)
+    return {"yes": yes, "no": no, "none": max(0, len(set(audience) - set(answers)))}
