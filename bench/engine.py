@@ -34,15 +34,14 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,6 +58,7 @@ from maxremind.domain.models import (
     ReminderSpec,
     Role,
 )
+from maxremind.emulator.server import emulator_process, free_port
 from maxremind.engine.dispatcher import EngineConfig
 from maxremind.engine.planner import Planner
 from maxremind.services.events import EventService
@@ -68,12 +68,6 @@ TOKEN = "bench-token-0123456789abcdef"
 FIRST_USER = 7_000_001
 MOSCOW = ZoneInfo("Europe/Moscow")
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -99,40 +93,8 @@ def percentile(values: Sequence[float], p: float) -> float:
 # --- processes -----------------------------------------------------------------------
 
 
-@asynccontextmanager
-async def emulator(*extra: str) -> AsyncIterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(  # noqa: ASYNC220 - started once, polled below
-        [
-            sys.executable,
-            "-m",
-            "maxremind",
-            "emulator",
-            "--port",
-            str(port),
-            "--token",
-            TOKEN,
-            *extra,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as http:
-            for _ in range(300):
-                try:
-                    if (await http.get(url + "/_emulator/stats")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise RuntimeError("the emulator did not start")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
+def emulator(*extra: str) -> AbstractAsyncContextManager[str]:
+    return emulator_process(TOKEN, *extra)
 
 
 def start_product(

@@ -12,6 +12,8 @@ from typing import Any
 from maxremind.app import Running, serve
 from maxremind.config import Settings
 from maxremind.emulator.app import Emulator
+from maxremind.emulator.server import emulator_process as spawn_emulator
+from maxremind.emulator.server import free_port as free_port  # re-exported for tests
 from maxremind.emulator.server import serve as serve_emulator
 
 TOKEN = "test-token-0123456789abcdef"
@@ -70,54 +72,13 @@ async def wait_for(
         await asyncio.sleep(0.02)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @asynccontextmanager
 async def emulator_process(*extra: str) -> AsyncIterator[str]:
-    """The emulator in its own process (like real MAX, it does not share our event loop)."""
-    import subprocess
-    import sys
-
+    """The emulator in its own process; fails the test on schema violations."""
     import httpx
 
-    port = free_port()
-    proc = subprocess.Popen(  # noqa: ASYNC220 - started once, awaited below by polling
-        [
-            sys.executable,
-            "-m",
-            "maxremind",
-            "emulator",
-            "--port",
-            str(port),
-            "--token",
-            TOKEN,
-            *extra,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+    async with spawn_emulator(TOKEN, *extra) as url:
+        yield url
         async with httpx.AsyncClient() as http:
-            deadline = time.monotonic() + 15
-            while True:
-                try:
-                    if (await http.get(url + "/_emulator/stats")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError("the emulator process did not start")
-                await asyncio.sleep(0.05)
-            yield url
             violations = (await http.get(url + "/_emulator/violations")).json()
-        assert not violations.get("violations"), violations
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    assert not violations.get("violations"), violations

@@ -56,3 +56,49 @@ async def run_emulator(
             flush=True,
         )
         await stop.wait()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port that was free a moment ago (for starting servers in other processes)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def emulator_process(
+    token: str, *extra: str, start_timeout: float = 15.0
+) -> AsyncIterator[str]:
+    """``maxremind emulator`` in a process of its own, as MAX would be: yields its URL once
+    it answers, and stops it on exit.  For tests and benchmarks."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = free_port()
+    command = [sys.executable, "-m", "maxremind", "emulator", "--port", str(port)]
+    # Our own interpreter and module with arguments from the caller (tests, benchmarks).
+    proc = subprocess.Popen(  # noqa: ASYNC220, S603 - started once, then polled
+        [*command, "--token", token, *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as http:
+            deadline = time.monotonic() + start_timeout
+            while True:
+                with contextlib.suppress(httpx.TransportError):
+                    if (await http.get(url + "/_emulator/stats")).status_code == 200:
+                        break
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the emulator process did not start")
+                await asyncio.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)

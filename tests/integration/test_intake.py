@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from pathlib import Path
 
 import httpx
@@ -12,7 +11,7 @@ import httpx
 from maxremind.domain.models import Language
 from maxremind.i18n import TEXTS
 from maxremind.storage import open_storage
-from tests.harness import product_settings, running_emulator, running_product, wait_for
+from tests.harness import free_port, product_settings, running_emulator, running_product, wait_for
 
 NOT_A_COMMAND = TEXTS["not_a_command"][Language.RU]
 
@@ -58,14 +57,8 @@ async def test_restart_during_polling_loses_and_duplicates_nothing(tmp_path: Pat
             assert await storage.get_value("polling.marker") is not None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_webhook_handles_redelivery_once_and_checks_secret(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     secret = "hook-secret-123"
     async with running_emulator(webhook_retry_delay=0.05) as (emu, url):
         settings = product_settings(
