@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from maxremind.domain.models import AudienceEntry, AudienceKind, Event
+from maxremind.domain.models import AudienceEntry, AudienceKind, Event, QuietHoursSpec, Team, User
 from maxremind.storage import NotFound, Storage
 
 
@@ -53,3 +53,10 @@ async def resolve_audience(storage: Storage, event: Event) -> Resolved:
         except NotFound:
             missing.append(entry)
     return Resolved(users=list(users), chats=list(chats), missing=missing)
+
+
+def member_clock(user: User, team: Team | None, event: Event) -> tuple[str, QuietHoursSpec | None]:
+    """The zone and quiet hours a member's reminders follow: their own, else the team's
+    (the zone, else the event's).  The planner and the dispatcher must agree on this."""
+    zone = user.timezone or (team.timezone if team else event.timezone)
+    return zone, user.quiet_hours or (team.quiet_hours if team else None)

@@ -49,7 +49,7 @@ from maxremind.domain.models import (
     delivery_key,
 )
 from maxremind.domain.quiet_hours import parse_quiet_hours, place_send_time
-from maxremind.engine.audience import resolve_audience
+from maxremind.engine.audience import member_clock, resolve_audience
 from maxremind.engine.compose import BatchCache, Composer
 from maxremind.engine.planner import fanout_lead
 from maxremind.maxapi.errors import MaxApiError
@@ -360,8 +360,8 @@ class Dispatcher:
                 skip_reason="has not started the bot" if user is None else "stopped the bot",
                 note=note,
             )
-        tz = ZoneInfo(user.timezone or (team.timezone if team else event.timezone))
-        quiet_spec = user.quiet_hours or (team.quiet_hours if team else None)
+        zone, quiet_spec = member_clock(user, team, event)
+        tz = ZoneInfo(zone)
         quiet = parse_quiet_hours(str(quiet_spec)) if quiet_spec else None
         placement = place_send_time(
             max(job.due_at, now),

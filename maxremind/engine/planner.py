@@ -32,7 +32,7 @@ from maxremind.domain.models import (
 from maxremind.domain.quiet_hours import QuietHours, parse_quiet_hours, place_send_time
 from maxremind.domain.recurrence import expand
 from maxremind.domain.rrule import parse_exdates
-from maxremind.engine.audience import resolve_audience
+from maxremind.engine.audience import member_clock, resolve_audience
 from maxremind.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -139,9 +139,9 @@ class Planner:
         team = await self.storage.get_team(event.team_id) if event.team_id is not None else None
         found: set[tuple[str, str]] = set()
         for user in (await self.storage.get_users(users)).values():
-            spec = user.quiet_hours or (team.quiet_hours if team else None)
+            zone, spec = member_clock(user, team, event)
             if spec is not None:
-                found.add((str(spec), user.timezone or (team.timezone if team else event.timezone)))
+                found.add((str(spec), zone))
         return [(parse_quiet_hours(spec), ZoneInfo(zone)) for spec, zone in sorted(found)]
 
     def _jobs(
