@@ -43,7 +43,12 @@ from maxremind.storage import NotFound, Storage
 
 @dataclass
 class BatchCache:
-    """Rows a batch needs, loaded once per batch instead of once per delivery."""
+    """Rows a batch needs, loaded once per batch instead of once per delivery.
+
+    The loaders check, then await the database: deliveries composed concurrently would
+    all miss and load the same row.  So a batch of sends calls :meth:`prefetch` first
+    and its deliveries only read.
+    """
 
     events: dict[int, Event] = field(default_factory=dict)
     occurrences: dict[int, Occurrence] = field(default_factory=dict)
@@ -71,6 +76,30 @@ class BatchCache:
         if team_id not in self.teams:
             self.teams[team_id] = await storage.get_team(team_id)
         return self.teams[team_id]
+
+    async def occurrence_answers(self, storage: Storage, occurrence_id: int) -> dict[int, Answer]:
+        answers = self.answers.get(occurrence_id)
+        if answers is None:
+            confirmations = await storage.list_confirmations(occurrence_id)
+            answers = self.answers[occurrence_id] = {c.user_id: c.answer for c in confirmations}
+        return answers
+
+    async def prefetch(self, storage: Storage, deliveries: Sequence[Delivery]) -> None:
+        """Load, one query each, what composing ``deliveries`` will read."""
+        self.users.update(
+            await storage.get_users(
+                [d.recipient_id for d in deliveries if d.recipient_kind is RecipientKind.USER]
+            )
+        )
+        for occurrence_id in dict.fromkeys(d.occurrence_id for d in deliveries):
+            if occurrence_id is None:
+                continue
+            try:
+                _, event = await self.occurrence_event(storage, occurrence_id)
+                await self.team(storage, event.team_id)
+            except NotFound:
+                continue  # deleted meanwhile: composing that delivery reports it
+            await self.occurrence_answers(storage, occurrence_id)
 
 
 class Composer:
@@ -139,12 +168,7 @@ class Composer:
                     reader,
                 )
             )
-        answers = cache.answers.get(occurrence.id)
-        if answers is None:
-            answers = {
-                c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
-            }
-            cache.answers[occurrence.id] = answers
+        answers = await cache.occurrence_answers(self.storage, occurrence.id)
         if delivery.kind is DeliveryKind.SUMMARY:
             audience = await resolve_audience(self.storage, event)
             summary = summarize(audience.users, answers, quorum=event.quorum)

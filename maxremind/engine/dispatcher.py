@@ -263,9 +263,7 @@ class Dispatcher:
                 await self.storage.set_event_status(event.id, EventStatus.FLAGGED, "audience_gone")
                 await self.storage.skip_job(job.id, "event on hold: its audience is gone")
                 return
-        answers = {
-            c.user_id: c.answer for c in await self.storage.list_confirmations(occurrence.id)
-        }
+        answers = await ctx.occurrence_answers(self.storage, occurrence.id)
         base = {"delayed": delayed}
         deliveries: list[NewDelivery] = []
         # A large fan-out starts early enough that its last message goes out by due time
@@ -480,11 +478,7 @@ class Dispatcher:
 
     async def _send_batch(self, claimed: Sequence[Delivery]) -> None:
         ctx = BatchCache()
-        ctx.users.update(
-            await self.storage.get_users(
-                [d.recipient_id for d in claimed if d.recipient_kind is RecipientKind.USER]
-            )
-        )
+        await ctx.prefetch(self.storage, claimed)
         pending = {d.key for d in claimed}
         heartbeat = asyncio.create_task(self._heartbeat(pending))
         semaphore = asyncio.Semaphore(self.config.concurrency)

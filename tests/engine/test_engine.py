@@ -338,3 +338,43 @@ async def test_changing_quiet_hours_replans_planned_reminders(env: Env) -> None:
     )
     await env.run_until(datetime.fromisoformat("2026-11-25T18:59:00+00:00"))
     assert len(env.sender.to(env.members[0])) == 1
+
+
+async def test_a_batch_reads_shared_rows_once_however_many_sends_run_at_once(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """40 concurrent sends of one reminder must not each load its event, occurrence,
+    team and answers (they used to: every one missed the cache before the first load
+    finished — six queries per delivery)."""
+    import asyncio
+    from collections import Counter
+
+    from maxremind.domain.models import Role
+
+    for i in range(200):
+        await env.storage.upsert_user(20_000 + i, name=f"U{i}", username=None)
+        await env.storage.add_member(env.team_id, 20_000 + i, Role.MEMBER)
+    await env.events.create(spec(env))
+    await env.run_until(datetime.fromisoformat("2026-11-26T05:59:00+00:00"))
+
+    calls: Counter[str] = Counter()
+    for name in ("get_event", "get_occurrence", "get_team", "list_confirmations", "get_user"):
+        original = getattr(env.storage, name)
+
+        def counted(*args: object, _name: str = name, _original: object = original) -> object:
+            calls[_name] += 1
+            return _original(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(env.storage, name, counted)
+    send = env.sender.send_message
+
+    async def slow_send(*args: object, **kwargs: object) -> object:
+        await asyncio.sleep(0)  # as a real request does: the other sends start meanwhile
+        return await send(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(env.sender, "send_message", slow_send)
+    env.clock.now = datetime.fromisoformat("2026-11-26T06:00:00+00:00")
+    await env.run()
+    assert len(env.sender.sent) == 206
+    # Expansion and the send batch each read these once, not once per delivery.
+    assert max(calls.values()) <= 2, calls
