@@ -64,10 +64,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 # The server may hold a long poll for its whole `timeout`; give the answer time to arrive.
 LONG_POLL_GRACE = 15.0
 UPLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=600.0, pool=10.0)
-# httpx keeps only 20 idle connections by default: after every burst of sends (the
-# dispatcher runs 40 at once) it would close the rest and open them again for the next
-# one — a TCP (and, against MAX, TLS) handshake each.  Keep as many as may be in use.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -180,7 +176,6 @@ class MaxClient:
             verify=ssl_context if ssl_context is not None else make_ssl_context(),
             headers={"User-Agent": f"maxremind/{__version__}"},
             follow_redirects=False,
-            limits=DEFAULT_LIMITS,
         )
 
     def __repr__(self) -> str:
