@@ -420,18 +420,22 @@ class Dispatcher:
         self,
         key: str,
         organizer_id: int,
-        now: datetime,
+        when: datetime,
         kind: DeliveryKind,
         payload: dict[str, Any],
+        *,
+        job: Job | None = None,
     ) -> None:
-        """A message to an organizer; its key makes sure it is sent once."""
+        """A message to an organizer at ``when``; its key makes sure it is sent once."""
         report = NewDelivery(
             key=key,
             recipient_kind=RecipientKind.USER,
             recipient_id=organizer_id,
-            due_at=now,
-            send_at=now,
+            due_at=when,
+            send_at=when,
             kind=kind,
+            job_id=job.id if job is not None else None,
+            occurrence_id=job.occurrence_id if job is not None else None,
             payload=json.dumps(payload),
         )
         await self.storage.add_deliveries([report])
@@ -614,20 +618,13 @@ class Dispatcher:
         event = await self.storage.get_event(occurrence.event_id)
         # One report per job, sent once the fan-out is expected to be over.
         when = max(self.clock(), (job.expected_finish or self.clock()) + timedelta(seconds=30))
-        await self.storage.add_deliveries(
-            [
-                NewDelivery(
-                    key=f"{job.key}:report",
-                    recipient_kind=RecipientKind.USER,
-                    recipient_id=event.organizer_id,
-                    due_at=when,
-                    send_at=when,
-                    kind=DeliveryKind.REPORT,
-                    job_id=job.id,
-                    occurrence_id=occurrence.id,
-                    payload=json.dumps({"type": "unreachable", "job_id": job.id}),
-                )
-            ]
+        await self._report(
+            f"{job.key}:report",
+            event.organizer_id,
+            when,
+            DeliveryKind.REPORT,
+            {"type": "unreachable", "job_id": job.id},
+            job=job,
         )
 
     # --- rendering -------------------------------------------------------------------
