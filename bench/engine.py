@@ -320,7 +320,7 @@ async def throughput(args: argparse.Namespace, work: Path) -> Throughput:
         text = dialog["messages"][-1]["text"]
         cpu_bare = await bare_loop(url, people, text, args.bare)
         sent = sorted(sent for _, _, sent in times)
-        middle = sent[len(sent) // 2 - args.bare // 2 :]
+        middle = sent[max(0, len(sent) // 2 - args.bare // 2) :]
         timeline = [(at - middle[0]) / 1000 for at in middle]
         cpu_paced = await bare_loop(url, people, text, args.bare, timeline)
     first_due = min(due for due, _, _ in times) / 1000

@@ -98,7 +98,7 @@ class BatchCache:
                 _, event = await self.occurrence_event(storage, occurrence_id)
                 await self.team(storage, event.team_id)
             except NotFound:
-                continue  # deleted meanwhile: composing that delivery reports it
+                continue  # deleted meanwhile, and its deliveries with it
             await self.occurrence_answers(storage, occurrence_id)
 
 
