@@ -36,6 +36,11 @@ async def test_quiet_hours_are_validated_and_shown(bot: Bot) -> None:
     )
     assert "действуют часы команды" in await owner.say("/quiet")
     assert "Пояс команды «Склад Север»: Самара" in await owner.say("/teamtz Самара")
+    # Bad team values get the same answers as personal ones and change nothing.
+    assert "Не знаю пояс «Марс»" in await owner.say("/teamtz Марс")
+    assert "Не понял «25:00-08:00»" in await owner.say("/teamquiet 25:00-08:00")
+    assert "Самара" in await owner.say("/teamtz")
+    assert "23:00-07:00" in await owner.say("/teamquiet")
 
 
 async def test_me_shows_teams_role_groups_tags_and_settings(bot: Bot) -> None:

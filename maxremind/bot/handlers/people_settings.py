@@ -43,6 +43,25 @@ def parse_quiet(text: str) -> QuietHoursSpec | None:
     return QuietHoursSpec(f"{quiet.start:%H:%M}", f"{quiet.end:%H:%M}")
 
 
+async def read_zone(ctx: Ctx, text: str) -> str | None:
+    """The zone ``text`` names; None after telling the person it is unknown."""
+    try:
+        return parse_zone(text)
+    except UnknownZone:
+        await ctx.say("ppl_tz_bad", text=text)
+        return None
+
+
+async def read_quiet(ctx: Ctx, text: str) -> tuple[bool, QuietHoursSpec | None]:
+    """``(True, spec)`` for valid quiet hours (None: off); ``(False, None)`` after
+    telling the person what was wrong."""
+    try:
+        return True, parse_quiet(text)
+    except ValueError:
+        await ctx.say("ppl_quiet_bad", text=text)
+        return False, None
+
+
 def zone_buttons(ctx: Ctx, action: str) -> list[list[Button]]:
     lang = lang_code(ctx.lang)
     buttons = [
@@ -72,13 +91,11 @@ def register(router: Router) -> None:
             zone = team.timezone if team else ctx.services.default_timezone
             await ctx.say("ppl_tz_reset", zone=describe_zone(ctx, zone))
             return
-        try:
-            zone = parse_zone(text)
-        except UnknownZone:
-            await ctx.say("ppl_tz_bad", text=text)
+        chosen = await read_zone(ctx, text)
+        if chosen is None:
             return
-        await service(ctx).set_user_timezone(ctx.user.user_id, zone)
-        await ctx.say("ppl_tz_set", zone=describe_zone(ctx, zone))
+        await service(ctx).set_user_timezone(ctx.user.user_id, chosen)
+        await ctx.say("ppl_tz_set", zone=describe_zone(ctx, chosen))
 
     async def tz_pressed(ctx: Ctx) -> None:
         zone = COMMON_ZONES[int(ctx.extras["args"][0])][2]
@@ -99,10 +116,8 @@ def register(router: Router) -> None:
             else:
                 await ctx.say("ppl_quiet_none")
             return
-        try:
-            spec = parse_quiet(text)
-        except ValueError:
-            await ctx.say("ppl_quiet_bad", text=text)
+        valid, spec = await read_quiet(ctx, text)
+        if not valid:
             return
         await service(ctx).set_user_quiet(ctx.user.user_id, spec)
         if spec is None:
@@ -118,10 +133,8 @@ def register(router: Router) -> None:
                 "ppl_teamtz_current", team=team.name, zone=describe_zone(ctx, team.timezone)
             )
             return
-        try:
-            zone = parse_zone(text)
-        except UnknownZone:
-            await ctx.say("ppl_tz_bad", text=text)
+        zone = await read_zone(ctx, text)
+        if zone is None:
             return
         await service(ctx).set_team_timezone(team.id, ctx.user.user_id, zone)
         await ctx.say("ppl_teamtz_set", team=team.name, zone=describe_zone(ctx, zone))
@@ -133,10 +146,8 @@ def register(router: Router) -> None:
             current = str(team.quiet_hours) if team.quiet_hours else ctx.t("ppl_quiet_none_short")
             await ctx.say("ppl_teamquiet_current", team=team.name, quiet=current)
             return
-        try:
-            spec = parse_quiet(text)
-        except ValueError:
-            await ctx.say("ppl_quiet_bad", text=text)
+        valid, spec = await read_quiet(ctx, text)
+        if not valid:
             return
         await service(ctx).set_team_quiet(team.id, ctx.user.user_id, spec)
         shown = str(spec) if spec else ctx.t("ppl_quiet_none_short")
