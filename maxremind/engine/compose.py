@@ -21,8 +21,10 @@ from maxremind.domain.models import (
     DeliveryKind,
     DeliveryStatus,
     Event,
+    EventStatus,
     Language,
     Occurrence,
+    OccurrenceStatus,
     RecipientKind,
     Team,
     User,
@@ -102,6 +104,12 @@ class BatchCache:
             await self.occurrence_answers(storage, occurrence_id)
 
 
+# Deliveries that only make sense while their occurrence is still on.
+_ABOUT_THE_OCCURRENCE = frozenset(
+    {DeliveryKind.REMINDER, DeliveryKind.SNOOZE, DeliveryKind.SUMMARY}
+)
+
+
 class Composer:
     def __init__(self, storage: Storage, signer: CallbackSigner, default_timezone: str) -> None:
         self.storage = storage
@@ -151,6 +159,12 @@ class Composer:
         if delivery.occurrence_id is None:
             return None
         occurrence, event = await cache.occurrence_event(self.storage, delivery.occurrence_id)
+        if delivery.kind in _ABOUT_THE_OCCURRENCE and (
+            occurrence.status is OccurrenceStatus.CANCELLED or event.status is EventStatus.CANCELLED
+        ):
+            # Cancelling skips what is waiting in the ledger; this catches a delivery
+            # that was claimed at that very moment.
+            return None
         reader = await self.reader(delivery, event, cache)
         if delivery.kind is DeliveryKind.REPORT:
             failed = [

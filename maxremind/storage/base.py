@@ -437,7 +437,9 @@ class Storage(ABC):
     ) -> int:
         """Cancel planned occurrences starting at/after ``after`` except ``keep`` ids.
 
-        Their still-planned jobs are dropped too.  Returns how many were cancelled.
+        Their still-planned jobs are dropped too, and their deliveries not yet sent
+        (planned or held by quiet hours) are skipped with the reason "occurrence
+        cancelled".  Returns how many were cancelled.
         """
 
     # --- jobs (reminder steps of occurrences) ----------------------------------------

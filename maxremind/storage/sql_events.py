@@ -390,6 +390,11 @@ class EventsSql(SqlBase):
             await conn.executemany(
                 "DELETE FROM jobs WHERE occurrence_id = ? AND status = 'planned'", doomed
             )
+            await conn.executemany(
+                "UPDATE deliveries SET status = 'skipped', skip_reason = 'occurrence cancelled',"
+                " updated_at = ? WHERE occurrence_id = ? AND status IN ('planned', 'held')",
+                [(_now_ms(), occurrence_id) for (occurrence_id,) in doomed],
+            )
         return len(doomed)
 
     # --- jobs ------------------------------------------------------------------------

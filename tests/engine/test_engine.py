@@ -12,6 +12,7 @@ from maxremind.domain.models import (
     AudienceKind,
     DeliveryStatus,
     EventKind,
+    EventStatus,
     NewEvent,
     QuietHoursSpec,
     ReminderSpec,
@@ -378,3 +379,52 @@ async def test_a_batch_reads_shared_rows_once_however_many_sends_run_at_once(
     assert len(env.sender.sent) == 206
     # Expansion and the send batch each read these once, not once per delivery.
     assert max(calls.values()) <= 2, calls
+
+
+async def test_cancelling_an_event_stops_reminders_already_in_the_ledger(env: Env) -> None:
+    """A reminder held by quiet hours (already a delivery, no longer a job) must not
+    reach anyone once the event is cancelled; the ledger says why."""
+    sleeper = env.members[0]
+    await env.storage.update_user(sleeper, quiet_hours=QuietHoursSpec("22:00", "08:00"))
+    event = await env.events.create(
+        spec(
+            env,
+            start_local=datetime(2026, 11, 26, 12, 0),
+            reminders=(ReminderSpec(offset=timedelta(hours=13)),),
+        )
+    )
+    await env.run_until(datetime.fromisoformat("2026-11-25T20:00:00+00:00"))
+    assert env.sender.to(sleeper) == []  # held until 08:00 MSK
+    await env.events.cancel(event.id, actor_id=env.owner)
+    await env.run_until(datetime.fromisoformat("2026-11-26T09:00:00+00:00"))
+    assert env.sender.to(sleeper) == []
+    (occurrence,) = await env.storage.list_occurrences(event.id)
+    held = [
+        d for d in await env.storage.list_deliveries(occurrence.id) if d.recipient_id == sleeper
+    ]
+    assert [(d.status, d.skip_reason) for d in held] == [
+        (DeliveryStatus.SKIPPED, "occurrence cancelled")
+    ]
+
+
+async def test_a_reminder_claimed_as_its_event_is_cancelled_is_skipped_not_sent(env: Env) -> None:
+    sleeper = env.members[0]
+    await env.storage.update_user(sleeper, quiet_hours=QuietHoursSpec("22:00", "08:00"))
+    event = await env.events.create(
+        spec(
+            env,
+            start_local=datetime(2026, 11, 26, 12, 0),
+            reminders=(ReminderSpec(offset=timedelta(hours=13)),),
+        )
+    )
+    await env.run_until(datetime.fromisoformat("2026-11-25T20:00:00+00:00"))
+    # The event is cancelled between the claim and the send: its held delivery is
+    # still in the ledger when the dispatcher composes it.
+    await env.storage.set_event_status(event.id, EventStatus.CANCELLED, "cancelled")
+    await env.run_until(datetime.fromisoformat("2026-11-26T09:00:00+00:00"))
+    assert env.sender.to(sleeper) == []
+    (occurrence,) = await env.storage.list_occurrences(event.id)
+    (held,) = [
+        d for d in await env.storage.list_deliveries(occurrence.id) if d.recipient_id == sleeper
+    ]
+    assert held.status is DeliveryStatus.SKIPPED
