@@ -210,6 +210,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         ),
     },
     "catchup_item": {Language.RU: "• {title} — {when}", Language.EN: "• {title} — {when}"},
+    "cancelled_title": {
+        Language.RU: "❌ Отменено: {title}",
+        Language.EN: "❌ Cancelled: {title}",
+    },
+    "cancelled_note": {
+        Language.RU: "Напоминание об этом больше не придёт.",
+        Language.EN: "You will get no more reminders about it.",
+    },
     "nobody": {Language.RU: "—", Language.EN: "—"},
 }
 

@@ -290,6 +290,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Событие «{title}» отменено, напоминаний больше не будет.",
         EN: "The event “{title}” is cancelled; no more reminders.",
     },
+    "ev_cancel_notified": {
+        RU: "Кому уже пришло напоминание ({n}), получат сообщение об отмене.",
+        EN: "Those already reminded ({n}) will be told it is cancelled.",
+    },
     "ev_export_text": {
         RU: "📅 «{title}» — откройте файл, чтобы добавить в календарь.",
         EN: "📅 “{title}” — open the file to add it to your calendar.",

@@ -277,6 +277,7 @@ class DeliveryKind(StrEnum):
     SNOOZE = "snooze"  # a reminder again, later, because the person asked
     REPORT = "report"  # problems for the organizer (unreachable people, flagged event)
     CATCHUP = "catchup"  # what could not be sent while the service was down
+    CANCELLED = "cancelled"  # an occurrence people were reminded of is off
 
 
 class JobStatus(StrEnum):

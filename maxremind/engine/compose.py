@@ -32,6 +32,7 @@ from maxremind.domain.models import (
 from maxremind.engine.audience import resolve_audience
 from maxremind.engine.render import (
     Reader,
+    cancelled_text,
     catchup_text,
     flagged_text,
     reminder_body,
@@ -166,6 +167,8 @@ class Composer:
             # that was claimed at that very moment.
             return None
         reader = await self.reader(delivery, event, cache)
+        if delivery.kind is DeliveryKind.CANCELLED:
+            return NewMessageBody(text=cancelled_text(event, occurrence, reader, now=now))
         if delivery.kind is DeliveryKind.REPORT:
             failed = [
                 d.recipient_id

@@ -185,3 +185,12 @@ def catchup_text(items: Sequence[tuple[str, datetime]], reader: Reader, *, now: 
         when = format_when(starts_at, reader.tz, reader.lang.value, now=now)
         lines.append(t("catchup_item", reader.lang, title=title, when=when))
     return fit("\n".join(lines))
+
+
+def cancelled_text(event: Event, occurrence: Occurrence, reader: Reader, *, now: datetime) -> str:
+    lines = [t("cancelled_title", reader.lang, title=event.title)]
+    if event.kind is not EventKind.ANNOUNCEMENT:
+        when = format_when(occurrence.starts_at, reader.tz, reader.lang.value, now=now)
+        lines.append(t("reminder_when", reader.lang, when=when))
+    lines.append(t("cancelled_note", reader.lang))
+    return fit("\n".join(lines))

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from maxremind.domain.escalation import MAX_OFFSET
 from maxremind.domain.models import (
     AudienceKind,
+    DeliveryKind,
+    DeliveryStatus,
     Event,
     EventKind,
     EventStatus,
+    NewDelivery,
     NewEvent,
+    OccurrenceStatus,
+    RecipientKind,
     Role,
 )
 from maxremind.domain.recurrence import RecurrenceError, check_fires, next_occurrence
@@ -54,6 +59,12 @@ class PermissionDenied(PermissionError):
     def __init__(self, needed: Role) -> None:
         super().__init__(f"needs the role {needed.value}")
         self.needed = needed
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    event: Event
+    notified: int  # people and chats that had been reminded and are told it is off
 
 
 class EventService:
@@ -143,14 +154,46 @@ class EventService:
         self.poke()
         return event
 
-    async def cancel(self, event_id: int, *, actor_id: int) -> Event:
+    async def cancel(self, event_id: int, *, actor_id: int) -> Cancellation:
+        """Cancel the event's dates that have not started; whoever was already reminded
+        of one of them (except the one cancelling) is told it is off, once, in their
+        language and zone."""
         current = await self.storage.get_event(event_id)
         await self._require_manage(current, actor_id)
+        now = self.clock()
+        upcoming = [
+            o
+            for o in await self.storage.list_occurrences(event_id)
+            if o.status is OccurrenceStatus.PLANNED and o.starts_at >= now
+        ]
         event = await self.storage.set_event_status(event_id, EventStatus.CANCELLED, "cancelled")
-        await self.storage.cancel_occurrences(event_id, after=self.clock())
+        await self.storage.cancel_occurrences(event_id, after=now)
         await self.storage.drop_planned_jobs(event_id)
+        notices = []
+        for occurrence in upcoming:
+            told = {
+                (d.recipient_kind, d.recipient_id)
+                for d in await self.storage.list_deliveries(occurrence.id)
+                if d.status is DeliveryStatus.SENT
+                and d.kind in (DeliveryKind.REMINDER, DeliveryKind.SNOOZE)
+            }
+            told.discard((RecipientKind.USER, actor_id))  # who cancels knows
+            notices += [
+                NewDelivery(
+                    key=f"cancelled:{occurrence.id}:{kind.value}:{recipient}",
+                    recipient_kind=kind,
+                    recipient_id=recipient,
+                    due_at=now,
+                    send_at=now,
+                    kind=DeliveryKind.CANCELLED,
+                    occurrence_id=occurrence.id,
+                )
+                for kind, recipient in sorted(told)
+            ]
+        await self.storage.add_deliveries(notices)
         await self._audit(event, actor_id, "event.cancel")
-        return event
+        self.poke()
+        return Cancellation(event, notified=len(notices))
 
     async def _require_manage(self, event: Event, actor_id: int) -> None:
         if event.organizer_id == actor_id:

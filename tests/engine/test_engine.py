@@ -428,3 +428,28 @@ async def test_a_reminder_claimed_as_its_event_is_cancelled_is_skipped_not_sent(
         d for d in await env.storage.list_deliveries(occurrence.id) if d.recipient_id == sleeper
     ]
     assert held.status is DeliveryStatus.SKIPPED
+
+
+async def test_people_already_reminded_are_told_once_when_the_event_is_cancelled(
+    env: Env,
+) -> None:
+    from maxremind.domain.models import Language
+
+    english = env.members[1]
+    await env.storage.update_user(english, language=Language.EN)
+    event = await env.events.create(spec(env))  # reminder at 06:00 UTC, start 07:00 UTC
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"))
+    assert len(env.sender.sent) == 6
+    env.sender.sent.clear()
+    cancellation = await env.events.cancel(event.id, actor_id=env.owner)
+    assert cancellation.notified == 5  # everyone reminded but the organizer who cancels
+    await env.run()
+    assert sorted(s.user_id for s in env.sender.sent) == sorted(env.members)
+    assert env.sender.to(env.members[0]) == [
+        "❌ Отменено: Планёрка\n🕒 чт, 26 ноября, 10:00 МСК\nНапоминание об этом больше не придёт."
+    ]
+    assert env.sender.to(english)[0].startswith("❌ Cancelled: Планёрка")
+    # Cancelling again tells nobody a second time.
+    again = await env.events.cancel(event.id, actor_id=env.owner)
+    await env.run_until(datetime.fromisoformat("2026-11-26T08:00:00+00:00"))
+    assert again.notified == 0 and len(env.sender.sent) == 5

@@ -177,12 +177,14 @@ async def cancel_yes(ctx: Ctx) -> None:
         await stale(ctx)
         return
     try:
-        await ctx.services.events.cancel(event.id, actor_id=ctx.user.user_id)
+        cancellation = await ctx.services.events.cancel(event.id, actor_id=ctx.user.user_id)
     except PermissionDenied as exc:
         await ctx.say("role_needed", role=ctx.t(f"role_{exc.needed.value}"))
         return
     await ctx.notify(ctx.t("ev_cancelled_short"))
     await ctx.say("ev_cancelled", title=event.title)
+    if cancellation.notified:
+        await ctx.say("ev_cancel_notified", n=cancellation.notified)
 
 
 async def cancel_no(ctx: Ctx) -> None:
