@@ -11,6 +11,7 @@ from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
     DeliveryStatus,
+    Event,
     EventKind,
     EventStatus,
     NewEvent,
@@ -381,9 +382,9 @@ async def test_a_batch_reads_shared_rows_once_however_many_sends_run_at_once(
     assert max(calls.values()) <= 2, calls
 
 
-async def test_cancelling_an_event_stops_reminders_already_in_the_ledger(env: Env) -> None:
-    """A reminder held by quiet hours (already a delivery, no longer a job) must not
-    reach anyone once the event is cancelled; the ledger says why."""
+async def held_reminder(env: Env) -> tuple[int, Event]:
+    """An event whose reminder waits in the ledger for a member's quiet hours to end
+    (08:00 MSK); returns that member and the event, at 23:00 MSK the evening before."""
     sleeper = env.members[0]
     await env.storage.update_user(sleeper, quiet_hours=QuietHoursSpec("22:00", "08:00"))
     event = await env.events.create(
@@ -394,6 +395,13 @@ async def test_cancelling_an_event_stops_reminders_already_in_the_ledger(env: En
         )
     )
     await env.run_until(datetime.fromisoformat("2026-11-25T20:00:00+00:00"))
+    return sleeper, event
+
+
+async def test_cancelling_an_event_stops_reminders_already_in_the_ledger(env: Env) -> None:
+    """A reminder held by quiet hours (already a delivery, no longer a job) must not
+    reach anyone once the event is cancelled; the ledger says why."""
+    sleeper, event = await held_reminder(env)
     assert env.sender.to(sleeper) == []  # held until 08:00 MSK
     await env.events.cancel(event.id, actor_id=env.owner)
     await env.run_until(datetime.fromisoformat("2026-11-26T09:00:00+00:00"))
@@ -408,16 +416,7 @@ async def test_cancelling_an_event_stops_reminders_already_in_the_ledger(env: En
 
 
 async def test_a_reminder_claimed_as_its_event_is_cancelled_is_skipped_not_sent(env: Env) -> None:
-    sleeper = env.members[0]
-    await env.storage.update_user(sleeper, quiet_hours=QuietHoursSpec("22:00", "08:00"))
-    event = await env.events.create(
-        spec(
-            env,
-            start_local=datetime(2026, 11, 26, 12, 0),
-            reminders=(ReminderSpec(offset=timedelta(hours=13)),),
-        )
-    )
-    await env.run_until(datetime.fromisoformat("2026-11-25T20:00:00+00:00"))
+    sleeper, event = await held_reminder(env)
     # The event is cancelled between the claim and the send: its held delivery is
     # still in the ledger when the dispatcher composes it.
     await env.storage.set_event_status(event.id, EventStatus.CANCELLED, "cancelled")
