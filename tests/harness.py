@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +18,20 @@ from maxremind.emulator.server import free_port as free_port  # re-exported for 
 from maxremind.emulator.server import serve as serve_emulator
 
 TOKEN = "test-token-0123456789abcdef"
+
+
+def product_env(api_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
+    """Environment for the product started as its own process: this one's, without any
+    MAXREMIND_* of its own, pointed at ``api_url`` with a fresh data folder and web port."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAXREMIND_")}
+    env.update(
+        MAXREMIND_TOKEN=TOKEN,
+        MAXREMIND_API_URL=api_url,
+        MAXREMIND_DATA_DIR=str(data_dir),
+        MAXREMIND_WEB_PORT=str(free_port()),
+        **extra,
+    )
+    return env
 
 
 @asynccontextmanager

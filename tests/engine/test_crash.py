@@ -11,7 +11,6 @@ kill, so ``kills × (concurrency + FLUSH_ITEMS)`` bounds them.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import httpx
 import pytest
 
 from maxremind.engine.dispatcher import EngineConfig, _SentBuffer
-from tests.harness import TOKEN, emulator_process, free_port
+from tests.harness import TOKEN, emulator_process, product_env
 
 from .crashrun import ANNOUNCEMENT, emulator_users, ledger, seed_announcement
 
@@ -36,12 +35,9 @@ LEASE_S = 3  # the product's lease in this test (60 s in production; see crashru
 
 
 def start_product(api_url: str, data_dir: Path, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAXREMIND_")}
-    env.update(
-        MAXREMIND_TOKEN=TOKEN,
-        MAXREMIND_API_URL=api_url,
-        MAXREMIND_DATA_DIR=str(data_dir),
-        MAXREMIND_WEB_PORT=str(free_port()),
+    env = product_env(
+        api_url,
+        data_dir,
         MAXREMIND_RATE_LIMIT_RPS="400",
         MAXREMIND_LOG_LEVEL="warning",
         CRASHRUN_LEASE_S=str(LEASE_S),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import time
@@ -13,20 +12,13 @@ import httpx
 import pytest
 
 from tests.engine.crashrun import emulator_users, ledger, seed_announcement
-from tests.harness import TOKEN, emulator_process, free_port
+from tests.harness import TOKEN, emulator_process, product_env
 
 PEOPLE = 240  # eight seconds of sending at MAX's 30 requests per second
 
 
 def _start(url: str, data_dir: Path) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAXREMIND_")}
-    env.update(
-        MAXREMIND_TOKEN=TOKEN,
-        MAXREMIND_API_URL=url,
-        MAXREMIND_DATA_DIR=str(data_dir),
-        MAXREMIND_WEB_PORT=str(free_port()),
-        MAXREMIND_BACKUP_INTERVAL_HOURS="0",
-    )
+    env = product_env(url, data_dir, MAXREMIND_BACKUP_INTERVAL_HOURS="0")
     return asyncio.create_subprocess_exec(  # type: ignore[return-value]
         sys.executable,
         "-m",
