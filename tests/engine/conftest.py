@@ -113,39 +113,34 @@ class Env:
         await self.run()
 
 
+async def assemble(storage: Storage, clock: Clock, owner: str = "test") -> Env:
+    """Planner, dispatcher and engine on ``storage`` with ``clock``, and a team in
+    Moscow owned by user 100; no members yet."""
+    signer = await CallbackSigner.load(storage)
+    sender = RecordingSender()
+    planner = Planner(storage, rps=30, clock=clock)
+    dispatcher = Dispatcher(
+        storage, sender, signer, owner=owner, config=EngineConfig(), clock=clock
+    )
+    engine = Engine(planner, dispatcher)
+    events = EventService(storage, planner, poke=engine.poke, clock=clock)
+    organizer = 100
+    await storage.upsert_user(organizer, name="Организатор", username="boss")
+    team = await storage.create_team(
+        "Отдел", timezone="Europe/Moscow", language=Language.RU, created_by=organizer
+    )
+    await storage.add_member(team.id, organizer, Role.OWNER)
+    return Env(
+        storage, clock, sender, planner, dispatcher, engine, events, signer, team.id, organizer, []
+    )
+
+
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    clock = Clock(START)
     async with open_storage(f"sqlite:///{tmp_path / 'engine.db'}") as storage:
-        signer = await CallbackSigner.load(storage)
-        sender = RecordingSender()
-        planner = Planner(storage, rps=30, clock=clock)
-        dispatcher = Dispatcher(
-            storage, sender, signer, owner="test", config=EngineConfig(), clock=clock
-        )
-        engine = Engine(planner, dispatcher)
-        events = EventService(storage, planner, poke=engine.poke, clock=clock)
-        owner = 100
-        await storage.upsert_user(owner, name="Организатор", username="boss")
-        team = await storage.create_team(
-            "Отдел", timezone="Europe/Moscow", language=Language.RU, created_by=owner
-        )
-        await storage.add_member(team.id, owner, Role.OWNER)
-        members = []
+        env = await assemble(storage, Clock(START))
         for i in range(1, 6):
             user = await storage.upsert_user(100 + i, name=f"Участник {i}", username=f"m{i}")
-            await storage.add_member(team.id, user.user_id, Role.MEMBER)
-            members.append(user.user_id)
-        yield Env(
-            storage,
-            clock,
-            sender,
-            planner,
-            dispatcher,
-            engine,
-            events,
-            signer,
-            team.id,
-            owner,
-            members,
-        )
+            await storage.add_member(env.team_id, user.user_id, Role.MEMBER)
+            env.members.append(user.user_id)
+        yield env

@@ -36,7 +36,6 @@ from maxremind.domain.models import (
     AudienceKind,
     DeliveryKind,
     DeliveryStatus,
-    Language,
     NewEvent,
     QuietHoursSpec,
     RecipientKind,
@@ -44,14 +43,10 @@ from maxremind.domain.models import (
     ReminderTarget,
     Role,
 )
-from maxremind.engine.dispatcher import Dispatcher, EngineConfig
-from maxremind.engine.planner import Planner
-from maxremind.engine.timer import Engine
-from maxremind.services.callbacks import CallbackSigner
-from maxremind.services.events import EventService
+from maxremind.engine.dispatcher import EngineConfig
 from maxremind.storage import open_storage
 
-from .conftest import START, Clock, Env, RecordingSender
+from .conftest import START, Clock, Env, assemble
 
 OWNER = 100
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -124,25 +119,11 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 
 async def build_env(db: Path) -> Env:
-    clock = Clock(START)
     storage = open_storage(f"sqlite:///{db}")
     await storage.open()
-    signer = await CallbackSigner.load(storage)
-    sender = RecordingSender()
-    planner = Planner(storage, rps=30, clock=clock)
-    dispatcher = Dispatcher(
-        storage, sender, signer, owner="prop", config=EngineConfig(), clock=clock
-    )
-    engine = Engine(planner, dispatcher)
-    events = EventService(storage, planner, poke=engine.poke, clock=clock)
-    await storage.upsert_user(OWNER, name="Организатор", username="boss")
-    team = await storage.create_team(
-        "Отдел", timezone="Europe/Moscow", language=Language.RU, created_by=OWNER
-    )
-    await storage.add_member(team.id, OWNER, Role.OWNER)
-    return Env(
-        storage, clock, sender, planner, dispatcher, engine, events, signer, team.id, OWNER, []
-    )
+    env = await assemble(storage, Clock(START), owner="prop")
+    assert env.owner == OWNER
+    return env
 
 
 async def run_scenario(sc: Scenario, db: Path) -> None:
