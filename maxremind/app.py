@@ -29,7 +29,6 @@ from maxremind.backup import (
 )
 from maxremind.bot.context import Services
 from maxremind.bot.handlers import register_all
-from maxremind.bot.inbox import Inbox, StorageMarker
 from maxremind.bot.router import Router
 from maxremind.config import Settings
 from maxremind.engine.dispatcher import Dispatcher, EngineConfig
@@ -38,12 +37,13 @@ from maxremind.engine.timer import Engine
 from maxremind.http.app import WebContext, create_web_app
 from maxremind.http.metrics import api_error_code, build_metrics
 from maxremind.http.server import serve_app
-from maxremind.http.webhook import WEBHOOK_PATH
+from maxremind.intake.inbox import Inbox, StorageMarker
+from maxremind.intake.polling import run_polling
+from maxremind.intake.webhook import WEBHOOK_PATH
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import RateLimiter
 from maxremind.maxapi.models import BotInfo
-from maxremind.maxapi.polling import run_polling
 from maxremind.services.callbacks import CallbackSigner
 from maxremind.services.confirmations import Confirmations
 from maxremind.services.events import EventService

@@ -18,9 +18,9 @@ from maxremind import __version__
 
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
-from maxremind.bot.inbox import Inbox
 from maxremind.http.metrics import METRICS_PATH, Metrics, metrics_endpoint, storage_collector
-from maxremind.http.webhook import WEBHOOK_PATH, webhook_endpoint
+from maxremind.intake.inbox import Inbox
+from maxremind.intake.webhook import WEBHOOK_PATH, webhook_endpoint
 from maxremind.resources import web_dir
 from maxremind.storage import Storage, StorageError
 

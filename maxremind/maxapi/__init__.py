@@ -1,4 +1,4 @@
-"""MAX Bot API: client, models, typed errors, rate limiter and long-polling intake."""
+"""MAX Bot API: client, models, typed errors, rate limiter."""
 
 from .client import DEFAULT_BASE_URL, MaxClient, RetryPolicy, UpdateBatch, UpdateParseFailure
 from .errors import (
@@ -13,13 +13,11 @@ from .errors import (
     Unauthorized,
 )
 from .limiter import RateLimiter
-from .polling import MarkerStore, run_polling
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "BadRequest",
     "Forbidden",
-    "MarkerStore",
     "MaxApiError",
     "MaxClient",
     "NetworkError",
@@ -32,5 +30,4 @@ __all__ = [
     "Unauthorized",
     "UpdateBatch",
     "UpdateParseFailure",
-    "run_polling",
 ]

@@ -16,9 +16,9 @@ import random
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar
 
-from .client import UpdateBatch
-from .errors import MaxApiError, Unauthorized
-from .models import Update
+from maxremind.maxapi.client import UpdateBatch
+from maxremind.maxapi.errors import MaxApiError, Unauthorized
+from maxremind.maxapi.models import Update
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
-from maxremind.maxapi import polling
+from maxremind.intake import polling
+from maxremind.intake.polling import run_polling
 from maxremind.maxapi.client import UpdateBatch, UpdateParseFailure
 from maxremind.maxapi.errors import ServerError, Unauthorized
 from maxremind.maxapi.models import Update, parse_update
-from maxremind.maxapi.polling import run_polling
-
-from . import samples
+from tests.maxapi import samples
 
 
 @pytest.fixture(autouse=True)

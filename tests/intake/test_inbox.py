@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from maxremind.bot.inbox import MAX_ATTEMPTS, Inbox
+from maxremind.intake.inbox import MAX_ATTEMPTS, Inbox
 from maxremind.maxapi.models import Update, parse_update
 from maxremind.storage import open_storage
 

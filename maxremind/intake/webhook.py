@@ -14,7 +14,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from maxremind.bot.inbox import Inbox
+from maxremind.intake.inbox import Inbox
 from maxremind.storage import StorageError
 
 log = logging.getLogger(__name__)
