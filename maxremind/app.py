@@ -31,6 +31,8 @@ from maxremind.bot.context import Services
 from maxremind.bot.handlers import register_all
 from maxremind.bot.router import Router
 from maxremind.config import Settings
+from maxremind.core.keys import load_signer
+from maxremind.domain.signing import CallbackSigner
 from maxremind.engine.dispatcher import Dispatcher, EngineConfig
 from maxremind.engine.planner import Planner
 from maxremind.engine.timer import Engine
@@ -44,7 +46,6 @@ from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import RateLimiter
 from maxremind.maxapi.models import BotInfo
-from maxremind.services.callbacks import CallbackSigner
 from maxremind.services.confirmations import Confirmations
 from maxremind.services.events import EventService
 from maxremind.state import open_state
@@ -186,7 +187,7 @@ async def serve(
         if bot is None:
             return
         log.info("connected to MAX as %s (@%s)", bot.name, bot.username)
-        signer = await CallbackSigner.load(storage)
+        signer = await load_signer(storage)
         engine = build_engine(storage, client, signer, settings)
         engine.dispatcher.stats.on_status = lambda s: metrics.deliveries.labels(status=s).inc()
         engine.dispatcher.stats.on_late = metrics.lateness.observe
@@ -199,7 +200,6 @@ async def serve(
             state=state,
             signer=signer,
             events=EventService(storage, engine.planner, poke=engine.poke),
-            planner=engine.planner,
             confirmations=confirmations,
             bot_username=bot.username or "",
             default_timezone=settings.timezone,

@@ -13,12 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 from maxremind.domain.models import Language, Role, Team, User
-from maxremind.engine.planner import Planner
+from maxremind.domain.signing import CallbackSigner
 from maxremind.i18n import t
 from maxremind.maxapi.attachments import callback_button, inline_keyboard, link_button
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.models import Button, NewMessageBody
-from maxremind.services.callbacks import CallbackSigner
 from maxremind.services.confirmations import Confirmations
 from maxremind.services.events import EventService
 from maxremind.state.base import StateStore
@@ -59,7 +58,6 @@ class Services:
     state: StateStore
     signer: CallbackSigner
     events: EventService
-    planner: Planner
     confirmations: Confirmations
     bot_username: str
     default_timezone: str

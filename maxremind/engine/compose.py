@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from maxremind.core.audience import resolve_audience
 from maxremind.domain.escalation import summarize
 from maxremind.domain.models import (
     Answer,
@@ -29,7 +30,7 @@ from maxremind.domain.models import (
     Team,
     User,
 )
-from maxremind.engine.audience import resolve_audience
+from maxremind.domain.signing import CallbackSigner
 from maxremind.engine.render import (
     Reader,
     cancelled_text,
@@ -40,7 +41,6 @@ from maxremind.engine.render import (
     unreachable_text,
 )
 from maxremind.maxapi.models import NewMessageBody
-from maxremind.services.callbacks import CallbackSigner
 from maxremind.storage import NotFound, Storage
 
 

@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from maxremind.core.audience import member_clock, resolve_audience
 from maxremind.domain.escalation import EscalationStep, plan_step
 from maxremind.domain.models import (
     Delivery,
@@ -49,12 +50,11 @@ from maxremind.domain.models import (
     delivery_key,
 )
 from maxremind.domain.quiet_hours import parse_quiet_hours, place_send_time
-from maxremind.engine.audience import member_clock, resolve_audience
+from maxremind.domain.signing import CallbackSigner
 from maxremind.engine.compose import BatchCache, Composer
 from maxremind.engine.planner import fanout_lead
 from maxremind.maxapi.errors import MaxApiError
 from maxremind.maxapi.models import Message, NewMessageBody
-from maxremind.services.callbacks import CallbackSigner
 from maxremind.storage import LeaseLost, NotFound, Storage
 
 log = logging.getLogger(__name__)

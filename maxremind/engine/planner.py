@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from maxremind.core.audience import member_clock, resolve_audience
 from maxremind.domain.escalation import due_before
 from maxremind.domain.models import (
     Event,
@@ -32,7 +33,6 @@ from maxremind.domain.models import (
 from maxremind.domain.quiet_hours import QuietHours, parse_quiet_hours, place_send_time
 from maxremind.domain.recurrence import expand
 from maxremind.domain.rrule import parse_exdates
-from maxremind.engine.audience import member_clock, resolve_audience
 from maxremind.storage import Storage
 
 log = logging.getLogger(__name__)

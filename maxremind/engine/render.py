@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from maxremind.domain.escalation import Summary
 from maxremind.domain.models import Answer, Event, EventKind, Language, Occurrence
+from maxremind.domain.signing import CallbackSigner
 from maxremind.domain.timefmt import format_when
 from maxremind.i18n import t
 from maxremind.maxapi.attachments import callback_button, inline_keyboard
 from maxremind.maxapi.models import NewMessageBody
-from maxremind.services.callbacks import CallbackSigner
 
 MAX_TEXT = 4000
 MAX_NAMES = 40

@@ -25,12 +25,12 @@ from maxremind.domain.models import (
     OccurrenceStatus,
     RecipientKind,
 )
+from maxremind.domain.signing import CallbackSigner
 from maxremind.domain.timefmt import format_when
 from maxremind.domain.wall_time import resolve_local
 from maxremind.i18n import t
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.models import MessageCallbackUpdate, NewMessageBody
-from maxremind.services.callbacks import CallbackSigner
 from maxremind.storage import NotFound, Storage
 
 log = logging.getLogger(__name__)

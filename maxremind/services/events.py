@@ -10,8 +10,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from maxremind.core.audience import resolve_audience
 from maxremind.domain.escalation import MAX_OFFSET
 from maxremind.domain.models import (
     AudienceKind,
@@ -28,8 +30,6 @@ from maxremind.domain.models import (
 )
 from maxremind.domain.recurrence import RecurrenceError, check_fires, next_occurrence
 from maxremind.domain.rrule import parse_exdates
-from maxremind.engine.audience import resolve_audience
-from maxremind.engine.planner import Planner
 from maxremind.storage import NotFound, Storage
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,13 @@ Clock = Callable[[], datetime]
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class Planning(Protocol):
+    """What services need from the engine's planner: (re)plan one event now.  A
+    protocol, so services do not import the engine (app.py hands the planner in)."""
+
+    async def plan_event(self, event_id: int) -> object: ...
 
 
 class EventRejected(ValueError):
@@ -71,7 +78,7 @@ class EventService:
     def __init__(
         self,
         storage: Storage,
-        planner: Planner,
+        planner: Planning,
         *,
         poke: Callable[[], None] = lambda: None,
         clock: Clock = utcnow,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from maxremind.core.audience import resolve_audience
 from maxremind.domain.escalation import default_ladder, summarize
 from maxremind.domain.models import (
     Answer,
@@ -34,7 +35,6 @@ from maxremind.domain.models import (
     Role,
 )
 from maxremind.domain.timeparse import Lang, TimeParseError, When, parse_offsets, parse_when
-from maxremind.engine.audience import resolve_audience
 from maxremind.services.teams import find_members
 from maxremind.storage import NotFound, Storage
 

@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
+from maxremind.core.keys import load_signer
 from maxremind.domain.models import Language, Role
+from maxremind.domain.signing import CallbackSigner
 from maxremind.engine.dispatcher import Dispatcher, EngineConfig
 from maxremind.engine.planner import Planner
 from maxremind.engine.timer import Engine
 from maxremind.maxapi.errors import MaxApiError
 from maxremind.maxapi.models import Message, NewMessageBody
-from maxremind.services.callbacks import CallbackSigner
 from maxremind.services.events import EventService
 from maxremind.storage import Storage, open_storage
 
@@ -116,7 +117,7 @@ class Env:
 async def assemble(storage: Storage, clock: Clock, owner: str = "test") -> Env:
     """Planner, dispatcher and engine on ``storage`` with ``clock``, and a team in
     Moscow owned by user 100; no members yet."""
-    signer = await CallbackSigner.load(storage)
+    signer = await load_signer(storage)
     sender = RecordingSender()
     planner = Planner(storage, rps=30, clock=clock)
     dispatcher = Dispatcher(

@@ -14,8 +14,8 @@ from maxremind.bot.handlers.events_render import (
     when_text,
 )
 from maxremind.calendar.ics import event_to_ics
+from maxremind.core.audience import resolve_audience
 from maxremind.domain.models import Event, EventKind, EventStatus, Occurrence, OccurrenceStatus
-from maxremind.engine.audience import resolve_audience
 from maxremind.maxapi.errors import BadRequest
 from maxremind.maxapi.models import Button, NewMessageBody
 from maxremind.services.events import PermissionDenied

@@ -20,6 +20,7 @@ from maxremind.bot.handlers.events_render import (
     when_text,
     zone_of,
 )
+from maxremind.core.audience import resolve_audience
 from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
@@ -30,7 +31,6 @@ from maxremind.domain.models import (
     Role,
     Team,
 )
-from maxremind.engine.audience import resolve_audience
 from maxremind.services.events import MAX_TITLE, EventRejected, PermissionDenied
 from maxremind.services.reminders import (
     LineError,

@@ -2,8 +2,9 @@
 
 Format: ``<action>:<arg>:<arg>…:<signature>``, the signature being the first 12
 characters of an HMAC-SHA256 (urlsafe base64) over the rest with a per-instance
-secret kept in the database.  A forged or mangled payload fails verification and
-is answered "устарело", changing nothing.
+secret kept in the database (``maxremind.core.keys`` loads it; this module does no
+I/O).  A forged or mangled payload fails verification and is answered "устарело",
+changing nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-
-from maxremind.storage import Storage
 
 SECRET_KEY = "callbacks.secret"  # noqa: S105 - the name of a stored value
 MAX_PAYLOAD = 1024
@@ -24,14 +23,10 @@ class CallbackSigner:
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
 
-    @classmethod
-    async def load(cls, storage: Storage) -> CallbackSigner:
-        """The instance's signer, creating its secret on first use."""
-        stored = await storage.get_value(SECRET_KEY)
-        if stored is None:
-            stored = secrets.token_urlsafe(32)
-            await storage.set_value(SECRET_KEY, stored)
-        return cls(stored.encode())
+    @staticmethod
+    def new_secret() -> str:
+        """A fresh secret for an instance that has none yet (the caller stores it)."""
+        return secrets.token_urlsafe(32)
 
     def _sig(self, body: str) -> str:
         mac = hmac.new(self._secret, body.encode(), hashlib.sha256).digest()
