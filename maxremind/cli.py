@@ -148,6 +148,11 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
         raise CommandError(f"configuration error: {exc}", EXIT_CONFIG) from None
 
 
+def _secrets(settings: Settings) -> list[str]:
+    """Every secret setting's value, for the log filter to scrub."""
+    return [getattr(settings, s.name) for s in SETTINGS if s.secret]
+
+
 def _data_dir(settings: Settings) -> None:
     try:
         prepare_data_dir(settings.data_path)
@@ -195,7 +200,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             EXIT_CONFIG,
         )
     _data_dir(settings)
-    setup_logging(settings.log_level, [settings.token, settings.webhook_secret])
+    setup_logging(settings.log_level, _secrets(settings))
     return asyncio.run(run_app(settings))
 
 
@@ -228,7 +233,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not settings.token:
         raise CommandError("MAXREMIND_TOKEN is not set", EXIT_CONFIG)
-    setup_logging(settings.log_level, [settings.token, settings.webhook_secret])
+    setup_logging(settings.log_level, _secrets(settings))
     for line in asyncio.run(manage_webhook(settings, args.action, remove_all=args.all)):
         print(line)
     return 0

@@ -10,6 +10,7 @@ setting and what it accepts.  Secret values never appear in messages or reprs.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -118,6 +119,38 @@ def _parse_webhook_secret(raw: str) -> str:
     return value
 
 
+_STATUS_TOKEN_RE = re.compile(r"^[a-zA-Z0-9_-]{16,256}$")
+
+
+def _parse_status_token(raw: str) -> str:
+    value = raw.strip()
+    if value and not _STATUS_TOKEN_RE.match(value):
+        raise ConfigError("must be 16-256 characters of A-Z, a-z, 0-9, '_' and '-'")
+    return value
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _split_networks(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parse_networks(raw: str) -> str:
+    entries = _split_networks(raw)
+    for entry in entries:
+        try:
+            # strict=False: "127.0.0.1/8" names the network the operator means; refusing it
+            # over host bits would be pedantry.
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{entry!r} is not an IP network; give comma-separated networks such as "
+                "127.0.0.1/8,::1/128,192.168.1.0/24 (empty: none)"
+            ) from None
+    return ",".join(entries)
+
+
 def _parse_token(raw: str) -> str:
     value = raw.strip()
     if any(ch.isspace() for ch in value):
@@ -207,6 +240,25 @@ SETTINGS: tuple[Setting, ...] = (
         secret=True,
     ),
     Setting(
+        "web_max_connections",
+        256,
+        _parse_int(1, 100000),
+        "Open connections the web server accepts at once; more wait or are refused.",
+    ),
+    Setting(
+        "status_allow",
+        "127.0.0.1/8,::1/128",
+        _parse_networks,
+        "Comma-separated IP networks whose direct requests may see the status page and /metrics.",
+    ),
+    Setting(
+        "status_token",
+        "",
+        _parse_status_token,
+        "Bearer token that opens the status page and /metrics from anywhere; empty = none.",
+        secret=True,
+    ),
+    Setting(
         "timezone",
         "Europe/Moscow",
         _parse_timezone,
@@ -264,6 +316,9 @@ class Settings:
     public_url: str = ""
     mode: str = "polling"
     webhook_secret: str = field(default="", repr=False)
+    web_max_connections: int = 256
+    status_allow: str = "127.0.0.1/8,::1/128"
+    status_token: str = field(default="", repr=False)
     timezone: str = "Europe/Moscow"
     log_level: str = "info"
     rate_limit_rps: float = 30.0
@@ -278,6 +333,13 @@ class Settings:
     @property
     def backups_path(self) -> Path:
         return Path(self.backup_dir).expanduser() if self.backup_dir else self.data_path / "backups"
+
+    @property
+    def status_networks(self) -> tuple[IPNetwork, ...]:
+        """``status_allow`` as networks (already validated by the loader)."""
+        return tuple(
+            ipaddress.ip_network(e, strict=False) for e in _split_networks(self.status_allow)
+        )
 
     @property
     def database_url(self) -> str:

@@ -119,3 +119,23 @@ def test_data_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["migrate", "--data-dir", str(not_a_dir)]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
     assert not_a_dir.read_text() == "x"
+
+
+def test_status_settings_have_flags_but_the_token_has_none(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["check-config", "--status-allow", "10.0.0.0/8", "--web-max-connections", "32"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert '"10.0.0.0/8"' in out and "32" in out and "status_token" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["check-config", "--status-token", "status-token-0123456789"])
+    assert exc.value.code == 2  # argparse: no such flag, secrets stay out of `ps`
+    assert "--status-token" in capsys.readouterr().err
+
+
+def test_bad_status_allow_flag_is_one_line_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-config", "--status-allow", "10.0.0.0/8,lan"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("maxremind: configuration error: MAXREMIND_STATUS_ALLOW")
+    assert "'lan' is not an IP network" in err and "\n" not in err

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 import re
 from pathlib import Path
 
 import pytest
 
-from maxremind.config import SETTINGS, ConfigError, load_settings
+from maxremind.config import SETTINGS, ConfigError, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "secret-token-1234567890"
@@ -71,6 +73,12 @@ def test_secret_file(tmp_path: Path) -> None:
         ),
         ({"MAXREMIND_WEB_PROT": "1"}, "unknown environment variable MAXREMIND_WEB_PROT"),
         ({"MAXREMIND_TOKEN_FILE": "/nonexistent/token"}, "cannot read"),
+        ({"MAXREMIND_WEB_MAX_CONNECTIONS": "0"}, "MAXREMIND_WEB_MAX_CONNECTIONS"),
+        ({"MAXREMIND_WEB_MAX_CONNECTIONS": "100001"}, "whole number from 1 to 100000"),
+        ({"MAXREMIND_STATUS_ALLOW": "10.0.0.0/8,intranet"}, "'intranet' is not an IP network"),
+        ({"MAXREMIND_STATUS_ALLOW": "10.0.0.0/33"}, "MAXREMIND_STATUS_ALLOW"),
+        ({"MAXREMIND_STATUS_TOKEN": "short-token"}, "MAXREMIND_STATUS_TOKEN"),
+        ({"MAXREMIND_STATUS_TOKEN": "x" * 20 + "!"}, "16-256 characters"),
     ],
 )
 def test_invalid_values_name_the_setting(env: dict[str, str], fragment: str) -> None:
@@ -83,6 +91,60 @@ def test_token_never_in_error_messages() -> None:
         load_settings(environ={"MAXREMIND_TOKEN": "abc def-secret-value"})
     assert "secret-value" not in str(exc.value)
     assert "MAXREMIND_TOKEN" in str(exc.value)
+
+
+def test_status_settings_defaults_allow_only_loopback() -> None:
+    s = load_settings(environ={})
+    assert (s.status_allow, s.status_token, s.web_max_connections) == (
+        "127.0.0.1/8,::1/128",
+        "",
+        256,
+    )
+    assert s.status_networks == (
+        ipaddress.ip_network("127.0.0.0/8"),
+        ipaddress.ip_network("::1/128"),
+    )
+
+
+def test_status_allow_from_every_source_becomes_networks(tmp_path: Path) -> None:
+    cfg = tmp_path / "m.toml"
+    cfg.write_text('status_allow = "192.168.1.0/24"\nweb_max_connections = 64\n')
+    s = load_settings(config_file=str(cfg), environ={})
+    assert s.status_networks == (ipaddress.ip_network("192.168.1.0/24"),)
+    assert s.web_max_connections == 64
+    s = load_settings(
+        config_file=str(cfg),
+        environ={"MAXREMIND_STATUS_ALLOW": " 10.1.2.3/8 , fd00::/8 ,"},
+        overrides={"web_max_connections": "1000"},
+    )
+    assert s.status_allow == "10.1.2.3/8,fd00::/8"
+    assert s.status_networks == (
+        ipaddress.ip_network("10.0.0.0/8"),
+        ipaddress.ip_network("fd00::/8"),
+    )
+    assert s.web_max_connections == 1000
+    nobody = load_settings(environ={"MAXREMIND_STATUS_ALLOW": ""})
+    assert nobody.status_networks == ()
+
+
+def test_status_token_is_a_secret_from_env_or_file(tmp_path: Path) -> None:
+    value = "status-token-0123456789"
+    token_file = tmp_path / "status"
+    token_file.write_text(value + "\n")
+    s = load_settings(environ={"MAXREMIND_STATUS_TOKEN_FILE": str(token_file)})
+    assert s.status_token == value
+    assert value not in repr(s) and s.redacted()["status_token"] == "(set)"
+    with pytest.raises(ConfigError) as exc:
+        load_settings(environ={"MAXREMIND_STATUS_TOKEN": "bad token with-secret-part"})
+    assert "with-secret-part" not in str(exc.value)
+    assert "MAXREMIND_STATUS_TOKEN" in str(exc.value)
+
+
+def test_settings_class_defaults_match_the_documented_defaults() -> None:
+    # Settings() is built directly by tests and the demo; its defaults must be the loader's.
+    defaults = {f.name: f.default for f in dataclasses.fields(Settings)}
+    assert defaults == {s.name: s.default for s in SETTINGS}
+    assert dataclasses.asdict(load_settings(environ={})) == defaults
 
 
 def test_bad_toml_and_unknown_key(tmp_path: Path) -> None:
