@@ -1,25 +1,29 @@
-"""RRULE bodies in words: "FREQ=WEEKLY;BYDAY=MO" → "каждый понедельник" / "every Monday".
+"""Rules in words: "FREQ=WEEKLY;BYDAY=MO" → "каждый понедельник" / "every Monday".
 
-Covers what `maxremind.domain.timerecur` produces plus the common shapes of imported rules
-(``BYDAY=WE;BYSETPOS=2``, ``FREQ=DAILY;BYDAY=MO,...``, ``COUNT``, ``UNTIL``). Anything else
-is returned as the rule text itself rather than described wrongly.
+A rule is read with `Recurrence.from_rrule`, the one parser of RRULE text, so what is
+described is exactly what storage and expansion accept: what `maxremind.domain.timerecur`
+produces plus the common shapes of imported rules (``BYDAY=WE;BYSETPOS=2``, ``COUNT``,
+``UNTIL``). A rule `Recurrence` rejects, or one there are no words for, is returned as its
+own text rather than described wrongly.
+
+One imported shape is read more kindly than `Recurrence` reads it: ``FREQ=DAILY`` with a
+``BYDAY`` list and no interval fires on exactly the days a weekly rule on those days does,
+so it is described as that weekly rule ("по будням").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time
 
+from .rrule import Freq, Recurrence, RecurrenceError
 from .timefmt import MONTHS_EN, MONTHS_RU_GENITIVE
 from .timetypes import Lang
 from .timewords import plural_ru
 
-_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WORKWEEK = (0, 1, 2, 3, 4)
 _WEEKEND = (5, 6)
-_KNOWN_KEYS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT"}
-_KNOWN_KEYS |= {"UNTIL", "WKST"}
+_DAILY = re.compile(r"(?i)\bFREQ\s*=\s*DAILY\b")
 
 # Russian weekday forms: gender, accusative ("каждую среду"), dative plural ("по средам"),
 # and the ordinal adjective endings by gender.
@@ -36,69 +40,49 @@ _EN_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
 _EN_ORD = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    freq: str
-    interval: int
-    days: tuple[int, ...]
-    nth: int | None
-    monthday: int | None
-    month: int | None
-    count: int | None
-    until: str | None
-
-
-def _parse(body: str) -> _Rule | None:
-    body = body.strip().removeprefix("RRULE:")
+def _read(text: str) -> Recurrence | None:
     try:
-        parts = dict(item.split("=", 1) for item in body.upper().split(";") if item)
-    except ValueError:
+        return Recurrence.from_rrule(text)
+    except RecurrenceError:
+        pass
+    if not _DAILY.search(text):
         return None
-    if not parts.keys() <= _KNOWN_KEYS or "FREQ" not in parts:
-        return None
-    days: list[int] = []
-    positions: set[int] = set()
-    for item in filter(None, parts.get("BYDAY", "").split(",")):
-        m = re.fullmatch(r"([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)", item)
-        if m is None:
-            return None
-        days.append(_DAYS.index(m[2]))
-        if m[1]:
-            positions.add(int(m[1]))
-    if "BYSETPOS" in parts:
-        positions.add(int(parts["BYSETPOS"]))
-    if len(positions) > 1 or (positions and len(days) != 1):
-        return None
+    # Daily on some weekdays, every day = weekly on those weekdays, every week.
     try:
-        return _Rule(
-            freq=parts["FREQ"],
-            interval=int(parts.get("INTERVAL", "1")),
-            days=tuple(sorted(set(days))),
-            nth=positions.pop() if positions else None,
-            monthday=int(parts["BYMONTHDAY"]) if "BYMONTHDAY" in parts else None,
-            month=int(parts["BYMONTH"]) if "BYMONTH" in parts else None,
-            count=int(parts["COUNT"]) if "COUNT" in parts else None,
-            until=parts.get("UNTIL"),
-        )
-    except ValueError:
+        rule = Recurrence.from_rrule(_DAILY.sub("FREQ=WEEKLY", text))
+    except RecurrenceError:
         return None
+    return rule if rule.weekdays and rule.interval == 1 else None
 
 
-def describe_rrule(rrule: str, lang: Lang = "ru", *, at: time | None = None) -> str:
-    """Say a rule in words; ``at`` appends the clock time ("… в 10:00" / "… at 10:00")."""
-    rule = _parse(rrule)
+def describe_rrule(rrule: str | Recurrence, lang: Lang = "ru", *, at: time | None = None) -> str:
+    """Say a rule in words; ``at`` appends the clock time ("… в 10:00" / "… at 10:00").
+
+    ``rrule`` is RRULE text or a `Recurrence`; text that cannot be said comes back as is
+    (a `Recurrence` that cannot be said comes back as its ``to_rrule()``).
+    """
+    rule = rrule if isinstance(rrule, Recurrence) else _read(rrule)
     text = None if rule is None else (_ru(rule) if lang == "ru" else _en(rule))
     if rule is None or text is None:
-        return rrule
+        return rrule if isinstance(rrule, str) else rrule.to_rrule()
     if at is not None:
         text += f" в {at:%H:%M}" if lang == "ru" else f" at {at:%H:%M}"
     if rule.count is not None:
         n = rule.count
         text += f", {n} {plural_ru(n, 'раз', 'раза', 'раз')}" if lang == "ru" else f", {n} times"
-    if rule.until:
-        until = f"{rule.until[6:8]}.{rule.until[4:6]}.{rule.until[:4]}"
+    if rule.until is not None:
+        until = _day_of(rule.until).strftime("%d.%m.%Y")
         text += f", до {until}" if lang == "ru" else f", until {until}"
     return text
+
+
+def _day_of(until: date | datetime) -> date:
+    """The day ``UNTIL`` names as written (a ``...Z`` bound is not moved to another zone)."""
+    return until.date() if isinstance(until, datetime) else until
+
+
+def _days(rule: Recurrence) -> tuple[int, ...]:
+    return tuple(day.number for day in rule.weekdays)
 
 
 # --- Russian ------------------------------------------------------------------------------
@@ -118,41 +102,39 @@ def _ru_days(days: tuple[int, ...]) -> str:
     return f"по {listed}"
 
 
-def _ru(rule: _Rule) -> str | None:
+def _ru(rule: Recurrence) -> str | None:
     n = rule.interval
-    if rule.freq in ("DAILY", "WEEKLY") and rule.nth is None and rule.days:
-        if n == 1 and len(rule.days) == 1:
-            day = rule.days[0]
+    days = _days(rule)
+    if rule.freq is Freq.WEEKLY and days:
+        if n == 1 and len(days) == 1:
+            day = days[0]
             return f"{_RU_EVERY[_RU_GENDER[day]]} {_RU_DAY_ACC[day]}"
         if n == 1:
-            return _ru_days(rule.days)
-        unit = ("день", "дня", "дней") if rule.freq == "DAILY" else ("неделю", "недели", "недель")
-        return f"{_ru_every(n, '', unit)} {_ru_days(rule.days)}"
-    if rule.days and rule.freq != "MONTHLY":
-        return None
-    if rule.freq == "DAILY":
+            return _ru_days(days)
+        return f"{_ru_every(n, '', ('неделю', 'недели', 'недель'))} {_ru_days(days)}"
+    if rule.freq is Freq.DAILY:
         return _ru_every(n, "каждый день", ("день", "дня", "дней"))
-    if rule.freq == "WEEKLY":
+    if rule.freq is Freq.WEEKLY:
         return _ru_every(n, "каждую неделю", ("неделю", "недели", "недель"))
-    if rule.freq == "MONTHLY":
+    if rule.freq is Freq.MONTHLY:
         head = _ru_every(n, "каждый месяц", ("месяц", "месяца", "месяцев"))
-        if rule.nth is not None:
-            day = rule.days[0]
+        if rule.nth_weekday is not None:
+            day, pos = rule.nth_weekday.weekday.number, rule.nth_weekday.n
             gender = _RU_GENDER[day]
-            nth = _RU_LAST[gender] if rule.nth == -1 else f"{rule.nth}-{_RU_ORD_END[gender]}"
+            if pos < -1:
+                return None  # "the second to last" has no short Russian form here
+            nth = _RU_LAST[gender] if pos == -1 else f"{pos}-{_RU_ORD_END[gender]}"
             what = f"{nth} {_RU_DAY_ACC[day]} месяца"
             return f"{_RU_EVERY[gender]} {what}" if n == 1 else f"{head}, в {what}"
-        if rule.days:
-            return None
-        if rule.monthday == -1:
+        if rule.month_day == -1:
             return f"{head} в последний день"
-        return head if rule.monthday is None else f"{head} {rule.monthday}-го числа"
-    if rule.freq == "YEARLY":
-        head = _ru_every(n, "каждый год", ("год", "года", "лет"))
-        if rule.month is None or rule.monthday is None:
-            return head if rule.month is None and rule.monthday is None else None
-        return f"{head} {rule.monthday} {MONTHS_RU_GENITIVE[rule.month - 1]}"
-    return None
+        if rule.month_day is not None and rule.month_day < -1:
+            return None
+        return head if rule.month_day is None else f"{head} {rule.month_day}-го числа"
+    head = _ru_every(n, "каждый год", ("год", "года", "лет"))
+    if rule.month is None or rule.month_day is None or rule.month_day < 0:
+        return head if rule.month is None else None
+    return f"{head} {rule.month_day} {MONTHS_RU_GENITIVE[rule.month - 1]}"
 
 
 # --- English ------------------------------------------------------------------------------
@@ -174,41 +156,38 @@ def _en_suffix(n: int) -> str:
     return str(n) + _EN_SUFFIXES.get(n % 10, "th")
 
 
-def _en(rule: _Rule) -> str | None:
+def _en(rule: Recurrence) -> str | None:
     n = rule.interval
-    if rule.freq in ("DAILY", "WEEKLY") and rule.nth is None and rule.days:
-        if rule.days == _WORKWEEK:
+    day_numbers = _days(rule)
+    if rule.freq is Freq.WEEKLY and day_numbers:
+        if day_numbers == _WORKWEEK:
             days = "weekday"
-        elif rule.days == _WEEKEND:
+        elif day_numbers == _WEEKEND:
             days = "weekend"
         else:
-            days = _en_list([_EN_DAYS[d] for d in rule.days])
+            days = _en_list([_EN_DAYS[d] for d in day_numbers])
         if n == 1:
             return f"every {days}"
         return f"every other {days}" if n == 2 else f"every {n} weeks on {days}"
-    if rule.days and rule.freq != "MONTHLY":
-        return None
-    if rule.freq == "DAILY":
+    if rule.freq is Freq.DAILY:
         return _en_every(n, "day")
-    if rule.freq == "WEEKLY":
+    if rule.freq is Freq.WEEKLY:
         return _en_every(n, "week")
-    if rule.freq == "MONTHLY":
+    if rule.freq is Freq.MONTHLY:
         head = "monthly" if n == 1 else _en_every(n, "month")
-        if rule.nth is not None:
-            what = f"{_EN_ORD.get(rule.nth, _en_suffix(rule.nth))} {_EN_DAYS[rule.days[0]]}"
+        if rule.nth_weekday is not None:
+            pos = rule.nth_weekday.n
+            if pos < -1:
+                return None
+            day = _EN_DAYS[rule.nth_weekday.weekday.number]
+            what = f"{_EN_ORD.get(pos, _en_suffix(pos))} {day}"
             return f"every {what} of the month" if n == 1 else f"{head} on the {what}"
-        if rule.days:
-            return None
-        if rule.monthday == -1:
+        if rule.month_day == -1:
             return f"{head} on the last day"
-        return (
-            _en_every(n, "month")
-            if rule.monthday is None
-            else f"{head} on the {_en_suffix(rule.monthday)}"
-        )
-    if rule.freq == "YEARLY":
-        head = _en_every(n, "year")
-        if rule.month is None or rule.monthday is None:
-            return head if rule.month is None and rule.monthday is None else None
-        return f"{head} on {rule.monthday} {MONTHS_EN[rule.month - 1]}"
-    return None
+        if rule.month_day is None:
+            return _en_every(n, "month")
+        return None if rule.month_day < -1 else f"{head} on the {_en_suffix(rule.month_day)}"
+    head = _en_every(n, "year")
+    if rule.month is None or rule.month_day is None or rule.month_day < 0:
+        return head if rule.month is None else None
+    return f"{head} on {rule.month_day} {MONTHS_EN[rule.month - 1]}"

@@ -10,6 +10,9 @@ Reading rules:
 * "в выходные" alone is this weekend, not a rule, so it is not read here.
 * A rule that names no day gets one from its first occurrence, so every stored rule
   describes itself: "каждую неделю в 10" on a Wednesday after 10:00 → ``BYDAY=TH``.
+
+What is read is a `maxremind.domain.rrule.Recurrence`, the one rule model storage and
+expansion use too; its ``to_rrule`` writes the RRULE text.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
+from .rrule import Freq, NthWeekday, Recurrence, Weekday
 from .timeslots import DateRef, Remainder, take_day
 from .timetypes import Lang, TimeParseError
 from .timewords import (
@@ -37,34 +42,48 @@ from .timewords import (
     weekday_numbers,
 )
 
-RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAYS: tuple[Weekday, ...] = tuple(Weekday)  # index = date.weekday()
+
+
+def _weekdays(numbers: tuple[int, ...]) -> tuple[Weekday, ...]:
+    return tuple(_DAYS[n] for n in numbers)
 
 
 @dataclass(frozen=True, slots=True)
 class RecurSpec:
-    freq: str
-    interval: int = 1
-    byday: tuple[int, ...] = ()
-    nth: int | None = None
-    """With one weekday in ``byday``: its position in the month (1..5, or -1 for last)."""
-    bymonthday: int | None = None
-    bymonth: int | None = None
+    """A rule while it is being read: the `Recurrence` so far, plus what only the parser
+    needs. The RRULE text always comes from ``rule.to_rrule()``; there is no second model."""
+
+    rule: Recurrence
     default_hour: int | None = None
     """The clock hour implied by "каждое утро"/"every evening" when no time is given."""
 
     def to_rrule(self) -> str:
-        parts = [f"FREQ={self.freq}"]
-        if self.interval > 1:
-            parts.append(f"INTERVAL={self.interval}")
-        if self.bymonth is not None:
-            parts.append(f"BYMONTH={self.bymonth}")
-        if self.bymonthday is not None:
-            parts.append(f"BYMONTHDAY={self.bymonthday}")
-        if self.nth is not None:
-            parts.append(f"BYDAY={self.nth}{RRULE_DAYS[self.byday[0]]}")
-        elif self.byday:
-            parts.append("BYDAY=" + ",".join(RRULE_DAYS[d] for d in self.byday))
-        return ";".join(parts)
+        return self.rule.to_rrule()
+
+    def refine(self, **changes: Any) -> RecurSpec:
+        """The spec with its rule changed; an impossible rule raises `RecurrenceError`."""
+        return replace(self, rule=replace(self.rule, **changes))
+
+
+def _spec(
+    freq: Freq,
+    *,
+    interval: int = 1,
+    weekdays: tuple[int, ...] = (),
+    nth: int | None = None,
+    default_hour: int | None = None,
+    month_day: int | None = None,
+) -> RecurSpec:
+    nth_weekday = NthWeekday(_DAYS[weekdays[0]], nth) if nth is not None else None
+    rule = Recurrence(
+        freq,
+        interval=interval,
+        weekdays=() if nth is not None else _weekdays(weekdays),
+        nth_weekday=nth_weekday,
+        month_day=month_day,
+    )
+    return RecurSpec(rule, default_hour)
 
 
 _EVERY = r"(?:кажд\w+|every|each)"
@@ -77,11 +96,11 @@ def _chislo(group: str) -> str:
 
 
 # Keyed by the first letter of the unit word: день/сутки, недели, месяц, год/лет, days...
-_UNITS = {"д": "DAILY", "с": "DAILY", "н": "WEEKLY", "м": "MONTHLY", "г": "YEARLY", "л": "YEARLY"}
-_UNITS |= {"d": "DAILY", "w": "WEEKLY", "m": "MONTHLY", "y": "YEARLY"}
-_WORD_FREQ = {"ежедневно": "DAILY", "daily": "DAILY", "еженедельно": "WEEKLY", "weekly": "WEEKLY"}
-_WORD_FREQ |= {"ежемесячно": "MONTHLY", "monthly": "MONTHLY", "ежегодно": "YEARLY"}
-_WORD_FREQ |= {"yearly": "YEARLY", "annually": "YEARLY"}
+_D, _W, _M, _Y = Freq.DAILY, Freq.WEEKLY, Freq.MONTHLY, Freq.YEARLY
+_UNITS = {"д": _D, "с": _D, "н": _W, "м": _M, "г": _Y, "л": _Y, "d": _D, "w": _W, "m": _M, "y": _Y}
+_WORD_FREQ = {"ежедневно": _D, "daily": _D, "еженедельно": _W, "weekly": _W}
+_WORD_FREQ |= {"ежемесячно": _M, "monthly": _M, "ежегодно": _Y}
+_WORD_FREQ |= {"yearly": _Y, "annually": _Y}
 
 _WEEKDAYS_HEAD = bounded(
     rf"(?:(?:{_EVERY}|по|в)\s+)?будн\w*(?:\s+(?:день|дни|дням))?|{_EVERY}\s+weekday"
@@ -140,29 +159,37 @@ def _count(text: str) -> int:
 def take_recurrence_head(rem: Remainder) -> RecurSpec | None:
     """Take the words that make the expression a rule; None when it is a one-off."""
     if rem.take(_WEEKDAYS_HEAD):
-        return RecurSpec("WEEKLY", byday=(0, 1, 2, 3, 4))
+        return _spec(Freq.WEEKLY, weekdays=(0, 1, 2, 3, 4))
     if rem.take(_WEEKENDS_HEAD):
-        return RecurSpec("WEEKLY", byday=(5, 6))
+        return _spec(Freq.WEEKLY, weekdays=(5, 6))
     if m := rem.take(_NTH_HEAD):
-        return RecurSpec("MONTHLY", byday=(weekday_number(m["wd"]),), nth=ordinal_value(m["ord"]))
+        wd = (weekday_number(m["wd"]),)
+        return _spec(Freq.MONTHLY, weekdays=wd, nth=ordinal_value(m["ord"]))
     if m := rem.take(_MONTHDAY_HEAD):
         day = m["d"] or m["c"] or m["e"]
-        return RecurSpec("MONTHLY", bymonthday=int(day) if day else -1)
+        return _spec(Freq.MONTHLY, month_day=_month_day(day) if day else -1)
     if rem.take(_YEARDATE_HEAD):
-        return RecurSpec("YEARLY")
+        return _spec(Freq.YEARLY)
     if m := rem.take(_PART_HEAD):
-        return RecurSpec("DAILY", default_hour=9 if m["part"] in ("утро", "morning") else 19)
+        return _spec(Freq.DAILY, default_hour=9 if m["part"] in ("утро", "morning") else 19)
     if m := rem.take(_UNIT_HEAD):
-        return RecurSpec(_UNITS[m["unit"][0]], interval=_count(m["n"]) if m["n"] else 1)
+        return _spec(_UNITS[m["unit"][0]], interval=_count(m["n"]) if m["n"] else 1)
     if m := rem.take(_WEEKDAY_HEAD):
         days = weekday_numbers(m["wds"] or m["plural"])
-        return RecurSpec("WEEKLY", interval=2 if m["other"] else 1, byday=days)
+        return _spec(Freq.WEEKLY, interval=2 if m["other"] else 1, weekdays=days)
     if m := rem.take(_WORD_HEAD):
-        return RecurSpec(_WORD_FREQ[m["word"]])
+        return _spec(_WORD_FREQ[m["word"]])
     return None
 
 
-def _take_redundant_head(rem: Remainder, spec: RecurSpec) -> None:
+def _month_day(text: str) -> int:
+    day = int(text)
+    if not 1 <= day <= 31:
+        raise TimeParseError("not_understood", "no such day of the month")
+    return day
+
+
+def _take_redundant_head(rem: Remainder, rule: Recurrence) -> None:
     """Drop a second head that only repeats the first: "еженедельно по понедельникам",
     "каждый день по будням"; a conflicting one is left for the leftover check to reject."""
     for pattern in (_WORD_HEAD, _UNIT_HEAD):
@@ -171,22 +198,24 @@ def _take_redundant_head(rem: Remainder, spec: RecurSpec) -> None:
             continue
         freq = _WORD_FREQ[m["word"]] if pattern is _WORD_HEAD else _UNITS[m["unit"][0]]
         plain = pattern is _WORD_HEAD or m["n"] is None
-        if plain and (freq == spec.freq or (freq == "DAILY" and spec.byday and not spec.nth)):
+        if plain and (freq == rule.freq or (freq is Freq.DAILY and rule.weekdays)):
             rem.take(pattern)
 
 
 def take_recurrence_details(rem: Remainder, spec: RecurSpec, lang: Lang) -> RecurSpec:
     """Take the day parts that refine a rule: weekdays, "15 числа", "25 декабря"."""
-    _take_redundant_head(rem, spec)
-    if spec.freq == "WEEKLY" and not spec.byday:
+    rule = spec.rule
+    _take_redundant_head(rem, rule)
+    if rule.freq is Freq.WEEKLY and not rule.weekdays:
         if m := rem.take(_WEEKDAYS_MOD):
-            return replace(spec, byday=weekday_numbers(m["wds"]))
-    elif spec.freq == "MONTHLY" and spec.bymonthday is None and spec.nth is None:
+            return spec.refine(weekdays=_weekdays(weekday_numbers(m["wds"])))
+    elif rule.freq is Freq.MONTHLY and rule.month_day is None and rule.nth_weekday is None:
         if m := rem.take(_NTH_MOD):
-            return replace(spec, byday=(weekday_number(m["wd"]),), nth=ordinal_value(m["ord"]))
+            nth = NthWeekday(_DAYS[weekday_number(m["wd"])], ordinal_value(m["ord"]))
+            return spec.refine(nth_weekday=nth)
         if m := rem.take(_MONTHDAY_MOD):
-            return replace(spec, bymonthday=-1 if m["last"] else int(m["d"] or m["e"]))
-    elif spec.freq == "YEARLY":
+            return spec.refine(month_day=-1 if m["last"] else _month_day(m["d"] or m["e"]))
+    elif rule.freq is Freq.YEARLY:
         day = take_day(rem, lang)
         if day.date is not None and day.date.year is None and not day.shift and day.weekday is None:
             return _with_year_date(spec, day.date)
@@ -200,23 +229,18 @@ def _with_year_date(spec: RecurSpec, ref: DateRef) -> RecurSpec:
         date(2024, ref.month, ref.day)  # a leap year admits every real day
     except ValueError:
         raise TimeParseError("not_understood", "no such day of the year") from None
-    return replace(spec, bymonth=ref.month, bymonthday=ref.day)
+    return spec.refine(month=ref.month, month_day=ref.day)
 
 
-def _validate(spec: RecurSpec) -> None:
-    if spec.bymonthday is not None and not (1 <= spec.bymonthday <= 31 or spec.bymonthday == -1):
-        raise TimeParseError("not_understood", "no such day of the month")
-
-
-def _anchor(spec: RecurSpec, first: date) -> RecurSpec:
+def _anchor(rule: Recurrence, first: date) -> Recurrence:
     """Name the day a rule implies, so the stored rule describes itself."""
-    if spec.freq == "WEEKLY" and not spec.byday:
-        return replace(spec, byday=(first.weekday(),))
-    if spec.freq == "MONTHLY" and spec.bymonthday is None and spec.nth is None:
-        return replace(spec, bymonthday=first.day)
-    if spec.freq == "YEARLY" and spec.bymonth is None:
-        return replace(spec, bymonth=first.month, bymonthday=first.day)
-    return spec
+    if rule.freq is Freq.WEEKLY and not rule.weekdays:
+        return replace(rule, weekdays=(Weekday.of(first),))
+    if rule.freq is Freq.MONTHLY and rule.month_day is None and rule.nth_weekday is None:
+        return replace(rule, month_day=first.day)
+    if rule.freq is Freq.YEARLY and rule.month is None:
+        return replace(rule, month=first.month, month_day=first.day)
+    return rule
 
 
 def first_occurrence(
@@ -228,7 +252,6 @@ def first_occurrence(
     after today. Series start on the first day the clock time is still ahead, so
     "каждые 3 дня в 10" at 14:00 starts tomorrow rather than three days later.
     """
-    _validate(spec)
     local_now = now.astimezone(tz).replace(tzinfo=None)
     if at is None:
         start = datetime.combine(local_now.date(), time(0))
@@ -236,8 +259,7 @@ def first_occurrence(
         start = datetime.combine(local_now.date(), at)
         if start < local_now:
             start += timedelta(days=1)
-    spec = _anchor(spec, start.date())
-    body = spec.to_rrule()
+    body = _anchor(spec.rule, start.date()).to_rrule()
     occurrence = rrulestr(body, dtstart=start).after(start, inc=True)
     if occurrence is None:  # pragma: no cover - every rule we build repeats forever
         raise TimeParseError("not_understood", "the rule never occurs")
