@@ -415,3 +415,17 @@ class InboxItem:
     payload: str
     received_at: datetime
     attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """Work decided while handling an update, done once that decision is committed.
+
+    ``payload`` is JSON text; ``inbox_id`` is the update it came from, if any.
+    """
+
+    id: int
+    inbox_id: int | None
+    payload: str
+    attempts: int
+    created_at: datetime

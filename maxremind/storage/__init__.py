@@ -1,4 +1,5 @@
-"""Storage: the port (:mod:`.base`), its errors and the adapter chosen by URL."""
+"""Storage: the ports (:mod:`.ports`, composed in :mod:`.base`), its errors and the
+adapter chosen by URL."""
 
 from __future__ import annotations
 
@@ -6,22 +7,38 @@ from maxremind.storage.base import Storage
 from maxremind.storage.errors import (
     AlreadyExists,
     DatabaseUnusable,
+    InvalidValue,
     InviteUnusable,
     LeaseLost,
     NotFound,
     SchemaTooNew,
     StorageError,
 )
+from maxremind.storage.ports import (
+    AuditStore,
+    DirectoryStore,
+    IntakeStore,
+    LedgerStore,
+    ScheduleStore,
+    UnitOfWork,
+)
 
 __all__ = [
     "AlreadyExists",
+    "AuditStore",
     "DatabaseUnusable",
+    "DirectoryStore",
+    "IntakeStore",
+    "InvalidValue",
     "InviteUnusable",
     "LeaseLost",
+    "LedgerStore",
     "NotFound",
+    "ScheduleStore",
     "SchemaTooNew",
     "Storage",
     "StorageError",
+    "UnitOfWork",
     "open_storage",
 ]
 

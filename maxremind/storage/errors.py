@@ -33,3 +33,7 @@ class SchemaTooNew(StorageError):
 
 class DatabaseUnusable(StorageError):
     """The database file is corrupt, not a database, or cannot be opened."""
+
+
+class InvalidValue(StorageError, ValueError):
+    """A value the schema refuses: a CHECK or NOT NULL rule, or an integer too big."""

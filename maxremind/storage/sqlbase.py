@@ -7,19 +7,31 @@ rewrites them to ``$n``.  Times are stored as integer milliseconds since the epo
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from abc import abstractmethod
-from collections.abc import Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
     Language,
+    NewDelivery,
     QuietHoursSpec,
+    RecipientKind,
 )
 from maxremind.storage.base import Storage
+from maxremind.storage.errors import NotFound, StorageError
+
+log = logging.getLogger(__name__)
 
 Row = Mapping[str, Any]
 
@@ -40,24 +52,215 @@ class Conn(Protocol):
         ...
 
 
+@dataclass(eq=False)
+class _Work:
+    """An open unit of work: its task, its connection and what waits for the commit."""
+
+    task: asyncio.Task[Any] | None
+    conn: Conn
+    callbacks: list[Callable[[], None]] = field(default_factory=list)
+    depth: int = 0
+    open: bool = True
+
+
 class SqlBase(Storage):
-    """Base of the SQL adapters: subclasses provide transactions; mixins provide SQL."""
+    """Base of the SQL adapters: subclasses provide connections; mixins provide SQL.
+
+    Units of work are written once here.  The open one lives in a context variable
+    of this instance together with the task that opened it, so only that task's
+    calls join it (child tasks copy the context but are other tasks).  Inside it,
+    every write method runs in a SAVEPOINT of the one transaction, so a method that
+    raises still undoes only its own writes; reads use the same connection.
+    """
+
+    def __init__(self) -> None:
+        self._work: ContextVar[_Work | None] = ContextVar(
+            f"maxremind_storage_work_{id(self)}", default=None
+        )
 
     @abstractmethod
-    def _tx(self) -> AbstractAsyncContextManager[Conn]:
-        """A write transaction; commits on success, rolls back on error."""
+    def _begin(self) -> AbstractAsyncContextManager[Conn]:
+        """A new write transaction on the writer; commits on success, rolls back on
+        error or cancellation (leaving the connection clean for the next caller)."""
 
     @abstractmethod
+    def _reader(self, *, snapshot: bool) -> AbstractAsyncContextManager[Conn]:
+        """A connection for reads outside any unit of work; with ``snapshot`` its
+        statements see one consistent state of the database."""
+
+    def _open_work(self) -> _Work | None:
+        work = self._work.get()
+        if work is None or not work.open or work.task is not asyncio.current_task():
+            return None
+        return work
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[Conn]:
+        """The transaction a write method runs in: its own, or a savepoint of the
+        current task's unit of work."""
+        work = self._open_work()
+        if work is None:
+            async with self._begin() as conn:
+                yield conn
+        else:
+            async with self._savepoint(work):
+                yield work.conn
+
     def _read(self) -> AbstractAsyncContextManager[Conn]:
-        """A connection for reads (a consistent snapshot where the dialect gives one)."""
+        """A connection for a read of several statements (one snapshot)."""
+        work = self._open_work()
+        if work is not None:
+            return nullcontext(work.conn)  # sees the unit's own uncommitted writes
+        return self._reader(snapshot=True)
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._read() as conn:
+        work = self._open_work()
+        if work is not None:
+            return await work.conn.fetchone(sql, params)
+        async with self._reader(snapshot=False) as conn:
             return await conn.fetchone(sql, params)
 
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._read() as conn:
+        work = self._open_work()
+        if work is not None:
+            return await work.conn.fetchall(sql, params)
+        async with self._reader(snapshot=False) as conn:
             return await conn.fetchall(sql, params)
+
+    @asynccontextmanager
+    async def _savepoint(self, work: _Work) -> AsyncIterator[None]:
+        name = f"maxremind_sp{work.depth}"
+        work.depth += 1
+        kept = len(work.callbacks)
+        try:
+            await work.conn.execute(f"SAVEPOINT {name}")
+            yield
+            await work.conn.execute(f"RELEASE {name}")
+        except BaseException:
+            del work.callbacks[kept:]  # what the undone part asked for must not run
+            await asyncio.shield(self._undo_savepoint(work.conn, name))
+            raise
+        finally:
+            work.depth -= 1
+
+    @staticmethod
+    async def _undo_savepoint(conn: Conn, name: str) -> None:
+        try:
+            await conn.execute(f"ROLLBACK TO {name}")
+            await conn.execute(f"RELEASE {name}")
+        except StorageError:
+            # The savepoint is gone already (released just before a cancellation, or
+            # the whole transaction rolled back): nothing of ours is left to undo.
+            pass
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[None]:
+        return self._unit_of_work()
+
+    @asynccontextmanager
+    async def _unit_of_work(self) -> AsyncIterator[None]:
+        outer = self._open_work()
+        if outer is not None:
+            async with self._savepoint(outer):
+                yield
+            return
+        async with self._begin() as conn:
+            work = _Work(asyncio.current_task(), conn)
+            token = self._work.set(work)
+            try:
+                yield
+            finally:
+                work.open = False
+                self._work.reset(token)
+        _run_callbacks(work.callbacks)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        work = self._open_work()
+        if work is None:
+            _run_callbacks([callback])
+        else:
+            work.callbacks.append(callback)
+
+
+def _run_callbacks(callbacks: Sequence[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            # The data is committed whatever a callback does; one that fails must
+            # neither hide the commit from the caller nor starve the callbacks after it.
+            log.exception("after-commit callback %r failed", callback)
+
+
+async def require(conn: Conn, sql: str, params: Sequence[Any], what: str) -> Row:
+    """The one row ``sql`` finds. :raises NotFound: (saying ``what``)"""
+    row = await conn.fetchone(sql, params)
+    if row is None:
+        raise NotFound(what)
+    return row
+
+
+def now_ms() -> int:
+    return to_ms(datetime.now(UTC))
+
+
+def chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# Deliveries are written by the schedule (a job expands into them) and the ledger.
+INSERT_DELIVERY = (
+    "INSERT INTO deliveries (key, kind, job_id, payload, occurrence_id, reminder_id,"
+    " recipient_kind, recipient_id, due_at, send_at, status, skip_reason, note,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (key) DO NOTHING"
+)
+
+
+def delivery_params(d: NewDelivery, now: int) -> tuple[Any, ...]:
+    return (
+        d.key,
+        d.kind.value,
+        d.job_id,
+        d.payload,
+        d.occurrence_id,
+        d.reminder_id,
+        d.recipient_kind.value,
+        d.recipient_id,
+        to_ms(d.due_at),
+        to_ms(d.send_at),
+        d.status.value,
+        d.skip_reason,
+        d.note,
+        now,
+        now,
+    )
+
+
+def delivery_from_row(row: Row) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        key=row["key"],
+        kind=DeliveryKind(row["kind"]),
+        job_id=row["job_id"],
+        payload=row["payload"],
+        occurrence_id=row["occurrence_id"],
+        reminder_id=row["reminder_id"],
+        recipient_kind=RecipientKind(row["recipient_kind"]),
+        recipient_id=row["recipient_id"],
+        due_at=from_ms(row["due_at"]),
+        send_at=from_ms(row["send_at"]),
+        status=DeliveryStatus(row["status"]),
+        attempts=row["attempts"],
+        max_message_id=row["max_message_id"],
+        last_error=row["last_error"],
+        skip_reason=row["skip_reason"],
+        note=row["note"],
+        lease_owner=row["lease_owner"],
+        lease_until=opt_dt(row["lease_until"]),
+        sent_at=opt_dt(row["sent_at"]),
+        created_at=from_ms(row["created_at"]),
+        updated_at=from_ms(row["updated_at"]),
+    )
 
 
 def to_ms(value: datetime) -> int:

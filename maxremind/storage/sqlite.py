@@ -1,10 +1,12 @@
-"""The SQLite adapter: one aiosqlite connection, one writer, WAL.
+"""The SQLite adapter: one writer connection, a few reader connections, WAL.
 
-aiosqlite runs every statement on one background thread, so a single connection
-already serializes work; the asyncio lock additionally keeps one coroutine's
-transaction from interleaving with another's statements.  Writes use
+Writes go through one aiosqlite connection under an asyncio lock, each in
 ``BEGIN IMMEDIATE`` so a second process (``maxremind backup``, say) waits on
-``busy_timeout`` instead of failing half-way.
+``busy_timeout`` instead of failing half-way.  Reads use a small pool of their
+own connections: under WAL a reader sees the last commit while the writer is in
+the middle of the next one, so reads do not queue behind the dispatcher's
+batches.  A write method returns only after its COMMIT, so a read started after
+it, on any connection, sees what it wrote.
 """
 
 from __future__ import annotations
@@ -23,28 +25,41 @@ import aiosqlite
 from maxremind.storage.errors import (
     AlreadyExists,
     DatabaseUnusable,
+    InvalidValue,
     NotFound,
     SchemaTooNew,
     StorageError,
 )
 from maxremind.storage.migrations import Migration, load_migrations
-from maxremind.storage.sql_events import EventsSql
-from maxremind.storage.sql_people import PeopleSql
+from maxremind.storage.sql import AuditSql, DirectorySql, IntakeSql, LedgerSql, ScheduleSql
 from maxremind.storage.sqlbase import Conn, Row
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "READERS",
+    "SQLITE_MAGIC",
+    "InvalidValue",
+    "SqliteStorage",
+    "check_sqlite_file",
+    "sqlite_path",
+    "translate",
+]
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Reader connections beside the writer: the web pages and the planner read while the
+# dispatcher writes; two cover that on the small machines this runs on.
+READERS = 2
 
 
-class InvalidValue(StorageError, ValueError):
-    """A value broke a CHECK or NOT NULL rule of the schema."""
-
-
-def translate(exc: sqlite3.Error) -> StorageError:
+def translate(exc: sqlite3.Error | OverflowError) -> StorageError:
     """Map a driver error onto the port's errors."""
     text = str(exc)
+    if isinstance(exc, OverflowError):
+        # sqlite3 refuses Python ints beyond 64 bits before the statement runs.
+        return InvalidValue(f"a number is too large for the database: {text}")
     if isinstance(exc, sqlite3.IntegrityError):
         if "UNIQUE" in text or "PRIMARY KEY" in text:
             return AlreadyExists(text)
@@ -66,7 +81,7 @@ class _SqliteConn:
         try:
             async with self._db.execute(sql, params) as cur:
                 return cast(list[Row], await cur.fetchall())
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OverflowError) as exc:
             raise translate(exc) from exc
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
@@ -77,7 +92,7 @@ class _SqliteConn:
         try:
             async with self._db.execute(sql, params) as cur:
                 return cur.rowcount
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OverflowError) as exc:
             raise translate(exc) from exc
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
@@ -86,7 +101,7 @@ class _SqliteConn:
         try:
             async with self._db.executemany(sql, rows) as cur:
                 return cur.rowcount
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OverflowError) as exc:
             raise translate(exc) from exc
 
 
@@ -113,41 +128,69 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseUnusable(f"{path} is not a SQLite database (nothing was changed)")
 
 
-class SqliteStorage(PeopleSql, EventsSql):
+class SqliteStorage(DirectorySql, ScheduleSql, LedgerSql, IntakeSql, AuditSql):
     """Storage on one SQLite file."""
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, readers: int = READERS) -> None:
+        super().__init__()
         self.path = Path(path)
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._reader_count = readers if str(path) != ":memory:" else 0
+        self._readers: list[aiosqlite.Connection] = []
+        # Idle readers; None once closed (a None in the queue wakes a waiting reader
+        # to find the storage closed).
+        self._idle: asyncio.Queue[aiosqlite.Connection | None] | None = None
 
     async def open(self, *, migrate: bool = True) -> None:
         check_sqlite_file(self.path)
         if not self.path.parent.exists():
             raise DatabaseUnusable(f"folder {self.path.parent} does not exist")
         try:
-            self._db = await aiosqlite.connect(self.path, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            for pragma in (
-                f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+            self._db = await self._connect(
                 "PRAGMA journal_mode = WAL",
                 "PRAGMA synchronous = NORMAL",
                 "PRAGMA foreign_keys = ON",
-            ):
-                await self._db.execute(pragma)
+            )
             await self.pending_migrations()  # refuses a database from a newer version
             if migrate:
                 await self.migrate()
+            # Readers come last: until they exist, reads go to the writer.
+            for _ in range(self._reader_count):
+                self._readers.append(await self._connect("PRAGMA query_only = ON"))
+            if self._readers:
+                idle: asyncio.Queue[aiosqlite.Connection | None] = asyncio.Queue()
+                for reader in self._readers:
+                    idle.put_nowait(reader)
+                self._idle = idle
         except sqlite3.Error as exc:
             await self.close()
             raise translate(exc) from exc
-        except StorageError:
+        except BaseException:
             await self.close()
             raise
 
+    async def _connect(self, *pragmas: str) -> aiosqlite.Connection:
+        db = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            for pragma in pragmas:
+                await db.execute(pragma)
+        except BaseException:
+            await db.close()
+            raise
+        return db
+
     async def close(self) -> None:
+        readers, self._readers = self._readers, []
+        idle, self._idle = self._idle, None
+        if idle is not None:
+            idle.put_nowait(None)
+        for reader in readers:
+            await reader.close()
         if self._db is not None:
             db, self._db = self._db, None
             await db.close()
@@ -158,13 +201,14 @@ class SqliteStorage(PeopleSql, EventsSql):
         return self._db
 
     @asynccontextmanager
-    async def _tx(self) -> AsyncIterator[Conn]:
+    async def _begin(self) -> AsyncIterator[Conn]:
         async with self._lock:
             db = self._conn()
+            conn = _SqliteConn(db)
             try:
-                await db.execute("BEGIN IMMEDIATE")
-                yield _SqliteConn(db)
-                await db.execute("COMMIT")
+                await conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                await conn.execute("COMMIT")
             except BaseException:
                 # An error, or a cancelled task whose BEGIN or COMMIT may still be queued
                 # on aiosqlite's thread: leave no transaction open for the next caller.
@@ -178,9 +222,34 @@ class SqliteStorage(PeopleSql, EventsSql):
             await db.execute("ROLLBACK")
 
     @asynccontextmanager
-    async def _read(self) -> AsyncIterator[Conn]:
-        async with self._lock:
-            yield _SqliteConn(self._conn())
+    async def _reader(self, *, snapshot: bool) -> AsyncIterator[Conn]:
+        idle = self._idle
+        if idle is None:
+            # While opening (migrations read the schema version) or in memory: the
+            # writer reads, under the lock so it never sees another task's open write.
+            async with self._lock:
+                yield _SqliteConn(self._conn())
+            return
+        db = await idle.get()
+        if db is None:
+            idle.put_nowait(None)  # pass the wake-up on to the next waiter
+            raise StorageError("storage is not open")
+        try:
+            conn = _SqliteConn(db)
+            if not snapshot:
+                yield conn
+                return
+            try:
+                # A deferred read transaction: the statements of one read (an event
+                # with its audience and reminders, say) see one commit, not two.
+                await conn.execute("BEGIN")
+                yield conn
+                await conn.execute("COMMIT")
+            except BaseException:
+                await asyncio.shield(self._settle(db))
+                raise
+        finally:
+            idle.put_nowait(db)
 
     async def ping(self) -> None:
         await self._one("SELECT 1")
