@@ -46,7 +46,7 @@ from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import RateLimiter
 from maxremind.maxapi.models import BotInfo
-from maxremind.services.confirmations import Confirmations
+from maxremind.services.answers import AnswerService
 from maxremind.services.events import EventService
 from maxremind.state import open_state
 from maxremind.storage import Storage, open_storage
@@ -191,16 +191,13 @@ async def serve(
         engine = build_engine(storage, client, signer, settings)
         engine.dispatcher.stats.on_status = lambda s: metrics.deliveries.labels(status=s).inc()
         engine.dispatcher.stats.on_late = metrics.lateness.observe
-        confirmations = Confirmations(
-            storage, client, signer, engine.dispatcher.render, poke=engine.poke
-        )
         services = Services(
             storage=storage,
             client=client,
             state=state,
             signer=signer,
             events=EventService(storage, engine.planner, poke=engine.poke),
-            confirmations=confirmations,
+            answers=AnswerService(storage, render=engine.dispatcher.render, poke=engine.poke),
             bot_username=bot.username or "",
             default_timezone=settings.timezone,
             public_url=settings.public_url,

@@ -160,6 +160,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.RU: "Событие начнётся раньше — напомнить позже не получится.",
         Language.EN: "The event starts before that, so I can't remind you later.",
     },
+    "answer_not_invited": {
+        Language.RU: "Это напоминание адресовано не вам — ответ не записан.",
+        Language.EN: "This reminder is not addressed to you, so no answer was recorded.",
+    },
     "event_over": {
         Language.RU: "Это событие уже прошло.",
         Language.EN: "This event is already over.",

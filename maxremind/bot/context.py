@@ -18,7 +18,7 @@ from maxremind.i18n import t
 from maxremind.maxapi.attachments import callback_button, inline_keyboard, link_button
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.models import Button, NewMessageBody
-from maxremind.services.confirmations import Confirmations
+from maxremind.services.answers import AnswerService
 from maxremind.services.events import EventService
 from maxremind.state.base import StateStore
 from maxremind.storage import NotFound, Storage
@@ -58,7 +58,7 @@ class Services:
     state: StateStore
     signer: CallbackSigner
     events: EventService
-    confirmations: Confirmations
+    answers: AnswerService
     bot_username: str
     default_timezone: str
     public_url: str
@@ -112,6 +112,14 @@ class Ctx:
         self, key: str, buttons: Sequence[Sequence[Button]] = (), **params: object
     ) -> None:
         await self.reply(self.t(key, **params), buttons)
+
+    async def answer_press(self, text: str, *, message: NewMessageBody | None) -> None:
+        """The toast after a press, replacing the pressed message with ``message``."""
+        if self.callback_id is not None:
+            await self.services.client.answer_callback(
+                self.callback_id, message=message, notification=text[:200]
+            )
+            self.callback_id = None
 
     async def notify(self, text: str) -> None:
         """The short toast after a button press (no-op outside a press)."""

@@ -35,7 +35,6 @@ from maxremind.maxapi.models import (
     Update,
 )
 from maxremind.maxapi.models import User as MaxUser
-from maxremind.services.confirmations import ACTIONS as CONFIRMATION_ACTIONS
 
 log = logging.getLogger(__name__)
 
@@ -214,9 +213,6 @@ class Router:
         if update.message is not None and update.message.recipient.chat_type != "dialog":
             chat_id = update.message.recipient.chat_id
         ctx = await self.context(callback.user, update.user_locale, chat_id=chat_id)
-        if payload.split(":", 1)[0] in CONFIRMATION_ACTIONS:
-            await self.services.confirmations.handle(update, ctx.lang)
-            return
         parts = self.services.signer.verify(payload)
         handler = self.actions.get(parts[0]) if parts else None
         if parts is None or handler is None:

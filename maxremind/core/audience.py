@@ -1,10 +1,28 @@
-"""Who an event reaches right now: people (deduplicated) and linked MAX chats."""
+"""Who an event reaches right now: people (deduplicated) and linked MAX chats — and
+so whose answers count.
+
+Only the audience answers.  A person in ``users`` may answer; so may a member of the
+event's team pressing the buttons of a reminder posted in a chat that is part of the
+audience (the chat's people are reached through the chat, not one by one).  Anybody
+else — a removed member, a stranger pressing a forwarded button — is refused and
+their presses are neither stored nor counted; answers stored before someone left the
+audience stop counting too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from maxremind.domain.models import AudienceEntry, AudienceKind, Event, QuietHoursSpec, Team, User
+from maxremind.domain.models import (
+    Answer,
+    AudienceEntry,
+    AudienceKind,
+    Event,
+    QuietHoursSpec,
+    Team,
+    User,
+)
 from maxremind.storage import NotFound, Storage
 
 
@@ -15,10 +33,34 @@ class Resolved:
     users: list[int] = field(default_factory=list)
     chats: list[int] = field(default_factory=list)
     missing: list[AudienceEntry] = field(default_factory=list)
+    # Team members, when a chat of the audience lets them answer from the chat.
+    chat_answerers: frozenset[int] = frozenset()
 
     @property
     def size(self) -> int:
         return len(self.users) + len(self.chats)
+
+    def may_answer(self, user_id: int, *, chat_id: int | None = None) -> bool:
+        """Whether a press by ``user_id`` (in chat ``chat_id``, if it came from a chat)
+        is an answer of this audience."""
+        if user_id in self.users:
+            return True
+        return chat_id is not None and chat_id in self.chats and user_id in self.chat_answerers
+
+    def counted(self, answers: Mapping[int, Answer]) -> dict[int, Answer]:
+        """The answers that count: those of people who may answer now."""
+        return {
+            user_id: answer
+            for user_id, answer in answers.items()
+            if user_id in self.users or user_id in self.chat_answerers
+        }
+
+    def roster(self, answers: Mapping[int, Answer]) -> list[int]:
+        """Everybody whose answer is awaited or counted: the people of the audience, then
+        those who answered from one of its chats."""
+        people = dict.fromkeys(self.users)
+        people.update(dict.fromkeys(u for u in answers if u in self.chat_answerers))
+        return list(people)
 
 
 async def resolve_audience(storage: Storage, event: Event) -> Resolved:
@@ -52,7 +94,8 @@ async def resolve_audience(storage: Storage, event: Event) -> Resolved:
                     missing.append(entry)
         except NotFound:
             missing.append(entry)
-    return Resolved(users=list(users), chats=list(chats), missing=missing)
+    answerers = frozenset(team_members or ()) if chats else frozenset()
+    return Resolved(users=list(users), chats=list(chats), missing=missing, chat_answerers=answerers)
 
 
 def member_clock(user: User, team: Team | None, event: Event) -> tuple[str, QuietHoursSpec | None]:

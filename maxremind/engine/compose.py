@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -188,8 +188,9 @@ class Composer:
         answers = await cache.occurrence_answers(self.storage, occurrence.id)
         if delivery.kind is DeliveryKind.SUMMARY:
             audience = await resolve_audience(self.storage, event)
-            summary = summarize(audience.users, answers, quorum=event.quorum)
-            people = await self.storage.get_users(audience.users)
+            roster = audience.roster(answers)
+            summary = summarize(roster, audience.counted(answers), quorum=event.quorum)
+            people = await self.storage.get_users(roster)
             names = {uid: u.name for uid, u in people.items()}
             return NewMessageBody(
                 text=summary_text(
@@ -199,7 +200,7 @@ class Composer:
         counts = None
         if delivery.recipient_kind is RecipientKind.CHAT and event.confirm_required:
             audience = await resolve_audience(self.storage, event)
-            counts = chat_counts(audience.users, answers)
+            counts = chat_counts(audience.roster(answers), audience.counted(answers))
         answer = (
             answers.get(delivery.recipient_id)
             if delivery.recipient_kind is RecipientKind.USER
@@ -228,9 +229,8 @@ class Composer:
         return body
 
 
-def chat_counts(audience: Sequence[int], answers: dict[int, Any]) -> dict[str, int]:
-    from maxremind.domain.models import Answer
-
+def chat_counts(roster: Sequence[int], answers: Mapping[int, Answer]) -> dict[str, int]:
+    """A chat's live counts over the audience's (already counted) answers."""
     yes = sum(1 for a in answers.values() if a is Answer.YES)
     no = sum(1 for a in answers.values() if a is Answer.NO)
-    return {"yes": yes, "no": no, "none": max(0, len(set(audience) - set(answers)))}
+    return {"yes": yes, "no": no, "none": max(0, len(set(roster) - set(answers)))}

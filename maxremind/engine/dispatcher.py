@@ -263,7 +263,8 @@ class Dispatcher:
                 await self.storage.set_event_status(event.id, EventStatus.FLAGGED, "audience_gone")
                 await self.storage.skip_job(job.id, "event on hold: its audience is gone")
                 return
-        answers = await ctx.occurrence_answers(self.storage, occurrence.id)
+        # Only the audience's answers stop an escalation or reach the quorum.
+        answers = audience.counted(await ctx.occurrence_answers(self.storage, occurrence.id))
         base = {"delayed": delayed}
         deliveries: list[NewDelivery] = []
         # A large fan-out starts early enough that its last message goes out by due time

@@ -415,9 +415,10 @@ class Roster:
 
 async def roster(storage: Storage, event: Event, occurrence: Occurrence) -> Roster:
     audience = await resolve_audience(storage, event)
-    answers = {c.user_id: c.answer for c in await storage.list_confirmations(occurrence.id)}
-    summary = summarize(audience.users, answers)
-    people = await storage.get_users(audience.users)
+    stored = {c.user_id: c.answer for c in await storage.list_confirmations(occurrence.id)}
+    ids = audience.roster(stored)
+    summary = summarize(ids, audience.counted(stored))
+    people = await storage.get_users(ids)
 
     def names(ids: tuple[int, ...]) -> list[str]:
         return [people[i].name if i in people else str(i) for i in ids]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from maxremind.bot.handlers import core, events, people
+from maxremind.bot.handlers import answers, core, events, people
 from maxremind.bot.router import Router
 
-MODULES = [core, people, events]
+MODULES = [core, people, events, answers]
 
 
 def register_all(router: Router) -> None:
