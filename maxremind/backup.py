@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 LOCK_NAME = "maxremind.lock"
 SCHEDULED_RE = re.compile(r"^maxremind-(\d{8}-\d{6})\.db$")
 _STAMP = "%Y%m%d-%H%M%S"
+# Backups hold the signing secret and invite codes.  The CLI's umask already keeps new
+# files private, but these functions also run without it (tests, other callers), so the
+# modes are set explicitly.
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 
 class BackupError(Exception):
@@ -76,8 +81,10 @@ def acquire_instance_lock(data_dir: Path) -> Iterator[Path]:
     :raises InstanceRunning: another process holds it.
     """
     path = data_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE)
     try:
+        with contextlib.suppress(PermissionError):  # someone else's file (root's): leave it
+            os.fchmod(fd, PRIVATE_FILE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -161,6 +168,26 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents as 0700; existing ones are left as they are
+    (an operator's USB mount or shared folder is theirs to set)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another backup
+            path.mkdir(mode=PRIVATE_DIR)
+            os.chmod(path, PRIVATE_DIR)  # mkdir's mode is cut by the umask; this is not
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 before SQLite or a copy writes into it, so its
+    content is never readable by others, not even for a moment."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+
+
 def _remove_quietly(*paths: Path) -> None:
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
@@ -204,9 +231,12 @@ def backup_database(db_path: Path, dest: Path, *, overwrite: bool = False) -> Ba
         raise BackupError(f"there is no database at {db_path}")
     if dest.exists() and not overwrite:
         raise BackupError(f"{dest} already exists (use --force to overwrite it)")
-    dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.tmp")
     try:
+        _make_private_dirs(dest.parent)
+        # SQLite gives an empty existing file a new database and keeps its mode; its
+        # -journal beside it copies that mode too.
+        _create_private(tmp)
         src = _connect(db_path)
         try:
             # Asked through SQLite, not by reading the header: this runs beside the app's
@@ -315,25 +345,32 @@ def _set_aside(db_path: Path) -> Path | None:
             conn.close()
     kept = db_path.with_name(f"{db_path.name}.before-restore-{_stamp()}")
     os.replace(db_path, kept)
+    _strip_others(kept)
     # A -wal left beside the restored file would be replayed into it and corrupt it; moved
     # with the same suffix, SQLite still pairs it with the kept file.
     for suffix in ("-wal", "-shm", "-journal"):
         side = db_path.with_name(db_path.name + suffix)
         if side.exists():
             os.replace(side, kept.with_name(kept.name + suffix))
+            _strip_others(kept.with_name(kept.name + suffix))
     return kept
 
 
+def _strip_others(path: Path) -> None:
+    """The kept database is as secret as the live one, whatever an older version left."""
+    with contextlib.suppress(OSError):
+        os.chmod(path, path.stat().st_mode & 0o700)
+
+
 def _copy_owner(like: Path, path: Path) -> None:
-    """Give ``path`` the owner and mode of ``like``: a restore run as root must leave a
-    database the service's own user can still write."""
+    """Give ``path`` the owner of ``like``: a restore run as root must leave a database the
+    service's own user can still write.  The mode stays 0600 whatever ``like`` had."""
     try:
         st = like.stat()
     except FileNotFoundError:
         return
     with contextlib.suppress(PermissionError):  # only root may chown; others own it already
         os.chown(path, st.st_uid, st.st_gid)
-    os.chmod(path, st.st_mode & 0o777)
 
 
 def restore_database(src: Path, db_path: Path, data_dir: Path) -> RestoreResult:
@@ -351,7 +388,8 @@ def restore_database(src: Path, db_path: Path, data_dir: Path) -> RestoreResult:
         tmp = db_path.with_name(f".{db_path.name}.restore-{secrets.token_hex(4)}.tmp")
         try:
             # Verify a copy: opening src itself could leave -wal/-shm files beside it.
-            shutil.copyfile(src, tmp)
+            _create_private(tmp)
+            shutil.copyfile(src, tmp)  # writes into the 0600 file, keeping its mode
             try:
                 version = _verify_restorable(tmp)
             except BackupError as exc:

@@ -22,6 +22,7 @@ from maxremind.logs import setup_logging
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
+PRIVATE_UMASK = 0o077
 
 
 class CommandError(Exception):
@@ -199,8 +200,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             "from @MasterBot, or try maxremind without a token: `maxremind demo`",
             EXIT_CONFIG,
         )
-    _data_dir(settings)
     setup_logging(settings.log_level, _secrets(settings))
+    _data_dir(settings)  # after logging: its warnings belong in the formatted log
     return asyncio.run(run_app(settings))
 
 
@@ -276,6 +277,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from maxremind.storage import StorageError
 
     args = build_parser().parse_args(argv)
+    # Before anything is written: the database, its -wal/-shm (which SQLite creates on its
+    # own), the lock and backups hold the signing secret and invite codes, so nothing this
+    # process creates may be readable by group or others, whatever umask it was started with.
+    umask = os.umask(PRIVATE_UMASK)
     try:
         return COMMANDS[args.command](args)
     except StartupError as exc:
@@ -292,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    finally:
+        os.umask(umask)  # main() also runs inside other programs (tests); leave theirs alone
 
 
 if __name__ == "__main__":  # pragma: no cover

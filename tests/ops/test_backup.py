@@ -249,8 +249,14 @@ def test_cli_backup_into_a_folder_and_restore(db: Path, tmp_path: Path) -> None:
         cli_backup("postgresql://x@y/z", str(tmp_path), force=False)
 
 
-def test_restore_keeps_the_replaced_files_owner_and_mode(db: Path, tmp_path: Path) -> None:
+def test_restore_keeps_the_replaced_files_owner_but_only_the_owner_may_read(
+    db: Path, tmp_path: Path
+) -> None:
     backup = backup_database(db, tmp_path / "b.db").path
     db.chmod(0o640)
+    before = db.stat()
     restore_database(backup, db, db.parent)
-    assert db.stat().st_mode & 0o777 == 0o640
+    after = db.stat()
+    assert (after.st_uid, after.st_gid) == (before.st_uid, before.st_gid)
+    # The database holds the signing secret: 0600 even where the replaced one was looser.
+    assert after.st_mode & 0o777 == 0o600
