@@ -1,7 +1,11 @@
 """Natural-language time expressions (Russian first, English second) → `When`.
 
 ``parse_when("завтра в 9", now=..., tz=..., lang="ru")`` returns the moment (or the first
-occurrence of a rule) the user meant. No I/O, no global state; "now" is always passed in.
+occurrence of a rule) the user meant. No I/O; "now" is always passed in; the only global
+state is the ``PARSE_WORK`` counter.
+
+Text longer than ``MAX_TIME_TEXT`` characters is refused up front, so a parse costs a
+bounded amount of work whatever is pasted; ``PARSE_WORK`` counts what was parsed.
 
 How choices are made (the bot echoes the result, so these must be predictable):
 
@@ -49,10 +53,19 @@ from .timeslots import (
     take_lone_hour,
 )
 from .timespan import Span, parse_duration, parse_offsets, scan_span
-from .timetypes import Lang, TimeParseError, When
+from .timetypes import MAX_TIME_TEXT, PARSE_WORK, Lang, TimeParseError, When
 from .timewords import normalize
 
-__all__ = ["Lang", "TimeParseError", "When", "parse_duration", "parse_offsets", "parse_when"]
+__all__ = [
+    "MAX_TIME_TEXT",
+    "PARSE_WORK",
+    "Lang",
+    "TimeParseError",
+    "When",
+    "parse_duration",
+    "parse_offsets",
+    "parse_when",
+]
 
 _RELATIVE = re.compile(r"(?<!\w)(?:через|спустя|in)\s+")
 _UTC = ZoneInfo("UTC")
@@ -64,11 +77,13 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang = "ru") -> 
 
     :param now: the current moment, timezone-aware (any zone).
     :param tz: the user's zone; ``start`` is returned in it.
-    :raises TimeParseError: reason ``"empty"``, ``"not_understood"``, ``"past"`` or
+    :raises TimeParseError: reason ``"empty"``, ``"not_understood"`` (also for text longer
+        than `MAX_TIME_TEXT`, refused before any regex runs), ``"past"`` or
         ``"ambiguous"`` (with ``candidates`` and ``alternatives``).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    PARSE_WORK.admit(text)
     text = normalize(text)
     if not text:
         raise TimeParseError("empty", "no time given")

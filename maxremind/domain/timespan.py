@@ -9,6 +9,8 @@ Rules worth knowing:
   "за 2 часа и за 10 минут" is two offsets, "1h, 10m" too.
 * As offsets, a month counts as 30 days and a year as 365 days (an offset is a fixed
   `timedelta`); anything above 365 days is refused with reason ``"too_far"``.
+* Text longer than `MAX_TIME_TEXT` characters is refused (``"not_understood"``) before any
+  regex runs, so a pasted essay costs nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 
-from .timetypes import Lang, TimeParseError
+from .timetypes import PARSE_WORK, Lang, TimeParseError
 from .timewords import FULL_UNIT_WORDS, NUMBER, UNIT, normalize, number_value, unit_kind
 
 MAX_OFFSET = timedelta(days=365)
@@ -55,7 +57,14 @@ class Span:
         return timedelta(days=self.years * 365 + self.months * 30 + self.days) + self.clock
 
 
+# No real span has a term this large (a billion minutes is 1,900 years); larger numbers
+# would overflow `timedelta` and escape as OverflowError instead of a TimeParseError.
+_MAX_TERM = 10**9
+
+
 def _add_term(span: Span, unit: str, value: Fraction) -> Span:
+    if value > _MAX_TERM:
+        raise TimeParseError("too_far", "the number is too large for a span of time")
     years, months, days, clock = span.years, span.months, span.days, span.clock
     has_clock = span.has_clock
     if unit == "year":
@@ -132,9 +141,11 @@ def parse_offsets(text: str, lang: Lang = "ru") -> list[timedelta]:
     Returns the distinct offsets, largest first. ``lang`` is accepted for symmetry; both
     languages are always understood.
 
-    :raises TimeParseError: ``"empty"``, ``"not_understood"`` or ``"too_far"`` (> 365 days).
+    :raises TimeParseError: ``"empty"``, ``"not_understood"`` (also for text longer than
+        `MAX_TIME_TEXT`) or ``"too_far"`` (> 365 days).
     """
     del lang
+    PARSE_WORK.admit(text)
     s = normalize(text, keep_commas=True)
     items = [item.strip() for item in _ITEM_SPLIT.split(s)]
     items = [item for item in items if item and item != ","]
@@ -167,10 +178,11 @@ def parse_duration(text: str, lang: Lang = "ru") -> timedelta:
 
     Months and years are refused (an event lasting "a month" is better as all-day dates).
 
-    :raises TimeParseError: ``"empty"``, ``"not_understood"`` (also for zero) or
-        ``"too_far"`` (> 365 days).
+    :raises TimeParseError: ``"empty"``, ``"not_understood"`` (also for zero, or for text
+        longer than `MAX_TIME_TEXT`) or ``"too_far"`` (> 365 days).
     """
     del lang
+    PARSE_WORK.admit(text)
     s = " ".join(_DURATION_NOISE.sub(" ", normalize(text)).split())
     if not s:
         raise TimeParseError("empty", "no duration given")

@@ -1,4 +1,5 @@
-"""Value types shared by the time parser and formatter: `When` and `TimeParseError`."""
+"""Value types shared by the time parser and formatter: `When` and `TimeParseError`, plus the
+input bound every public parser enforces and the counter that shows the bound holds."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ from datetime import datetime
 from typing import Literal
 
 Lang = Literal["ru", "en"]
+
+MAX_TIME_TEXT = 200
+"""Longest text, in characters, that `parse_when`, `parse_offsets` and `parse_duration` read.
+
+A real time expression or offset list is a few dozen characters; refusing longer text
+(reason ``"not_understood"``) before any regex runs keeps the cost of one parse bounded no
+matter what a user pastes into a dialog."""
 
 Reason = Literal["empty", "not_understood", "past", "ambiguous", "too_far"]
 """Machine-readable failure reasons; the bot maps each one to a localized hint."""
@@ -57,3 +65,40 @@ class TimeParseError(ValueError):
         self.reason: Reason = reason
         self.candidates: list[datetime] = list(candidates)
         self.alternatives: list[When] = list(alternatives)
+
+
+class ParseWork:
+    """How much text reached the regex-driven parsers since the last `reset`.
+
+    A cheap, process-wide instrumentation point: tests read it to prove that splitting a
+    long ``/remind`` text costs a constant amount of parsing, and an operator may read it
+    to see parsing load. ``calls`` counts calls of the public parsers, refused ones too;
+    ``chars`` counts the characters of the calls that got past `MAX_TIME_TEXT` (only
+    those run regexes). Not thread-safe by design: the bot runs on one event loop.
+    """
+
+    __slots__ = ("calls", "chars")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.chars = 0
+
+    def reset(self) -> None:
+        self.calls = 0
+        self.chars = 0
+
+    def admit(self, text: str) -> None:
+        """Count one parse of ``text``; refuse it if it is longer than `MAX_TIME_TEXT`.
+
+        :raises TimeParseError: ``"not_understood"`` for text that is too long.
+        """
+        self.calls += 1
+        if len(text) > MAX_TIME_TEXT:
+            raise TimeParseError(
+                "not_understood", f"a time is at most {MAX_TIME_TEXT} characters long"
+            )
+        self.chars += len(text)
+
+
+PARSE_WORK = ParseWork()
+"""The one counter `parse_when`, `parse_offsets` and `parse_duration` report to."""

@@ -1,0 +1,120 @@
+"""``/remind <when> <text>``: where the time ends and the text begins.
+
+A time expression is short, so only the first `MAX_TIME_WORDS` words are ever tried as
+the time, and each try parses at most that prefix. However long the message, splitting it
+costs at most ``MAX_TIME_WORDS + 1`` parses of at most `MAX_TIME_TEXT` characters each:
+a 4,000-character message costs what a 40-character one does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .timeparse import parse_when
+from .timetypes import MAX_TIME_TEXT, Lang, TimeParseError, When
+
+__all__ = [
+    "DEFAULT_HOUR",
+    "MAX_TIME_WORDS",
+    "SplitError",
+    "local_start",
+    "parse_time",
+    "split_when",
+]
+
+# A day named without a clock time ("завтра", "каждый понедельник") means this hour:
+# a reminder at midnight would wake people, and the echo shows the hour so it can be changed.
+DEFAULT_HOUR = 9
+
+MAX_TIME_WORDS = 12
+"""The most words a leading time may have. The longest expressions people type
+("каждую последнюю пятницу месяца в 7 вечера", "every other Thursday at 5:30 pm",
+"1 января 2027 года в 10:00") have at most nine."""
+
+_STOP_REASONS = ("past", "ambiguous", "too_far")
+
+
+def local_start(when: When, tz: ZoneInfo) -> datetime:
+    """The naive wall time to store for ``when`` (whole seconds, default hour for a day)."""
+    start = when.start.astimezone(tz)
+    if when.all_day:
+        start = start.replace(hour=DEFAULT_HOUR, minute=0)
+    return start.replace(tzinfo=None, microsecond=0)
+
+
+def parse_time(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang) -> When:
+    """:func:`parse_when`, with a day-only answer moved to :data:`DEFAULT_HOUR`.
+
+    :raises TimeParseError: as ``parse_when``; also ``past`` when today at the default
+        hour is already over.
+    """
+    when = parse_when(text, now=now, tz=tz, lang=lang)
+    if when.all_day and when.rrule is None:
+        start = datetime.combine(when.start.date(), datetime.min.time(), tzinfo=tz)
+        start = start.replace(hour=DEFAULT_HOUR)
+        if start < now:
+            raise TimeParseError("past", "the default hour has passed")
+        return When(start, None, all_day=True, time_given=False)
+    return when
+
+
+class SplitError(ValueError):
+    """``/remind`` text without a usable leading time.
+
+    ``reason`` is a :class:`TimeParseError` reason (``empty`` when no text follows the
+    time); ``text`` is what followed the time; ``alternatives`` the readings of an
+    ambiguous one.
+    """
+
+    def __init__(self, reason: str, text: str = "", alternatives: list[When] | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.text = text
+        self.alternatives = alternatives or []
+
+
+def split_when(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang) -> tuple[When, str]:
+    """Split ``"через 2 часа позвонить в бухгалтерию"`` into the time and the text.
+
+    The longest leading run of words that reads as a time wins; a run that reads as a
+    time but a past or ambiguous one stops the search too, so the person is asked
+    about it instead of getting a reminder for a shorter, wrong reading. Only the first
+    `MAX_TIME_WORDS` words are tried as the time (see the module docstring).
+
+    :raises SplitError: no leading time (``not_understood``), no text after it
+        (``empty``), or the time found is ``past``/``ambiguous``/``too_far``.
+    """
+    # Splitting off only the words that may be tried keeps this step linear too.
+    pieces = text.split(maxsplit=MAX_TIME_WORDS)
+    if len(pieces) <= MAX_TIME_WORDS:
+        # All of it a time ("завтра в 10")? Then the text is missing, rather than "в 10" being it.
+        try:
+            parse_time(text, now=now, tz=tz, lang=lang)
+        except TimeParseError as exc:
+            if exc.reason in _STOP_REASONS:
+                raise SplitError("empty") from None
+        else:
+            raise SplitError("empty")
+        words, tail = pieces, ""
+    else:
+        words, tail = pieces[:MAX_TIME_WORDS], pieces[MAX_TIME_WORDS]
+    # The longest head tried must leave at least one word of text behind.
+    longest = len(words) - 1 if not tail else len(words)
+    for n in range(longest, 0, -1):
+        head = " ".join(words[:n])
+        if len(head) > MAX_TIME_TEXT:
+            continue  # the parser would refuse it unread; no need to ask
+        try:
+            when = parse_time(head, now=now, tz=tz, lang=lang)
+        except TimeParseError as exc:
+            if exc.reason in _STOP_REASONS:
+                raise SplitError(exc.reason, _rest(words[n:], tail), exc.alternatives) from None
+        else:
+            return when, _rest(words[n:], tail)
+    raise SplitError("not_understood")
+
+
+def _rest(words: list[str], tail: str) -> str:
+    """The text after the time, with runs of whitespace collapsed as ``str.split`` does."""
+    return " ".join([*words, *tail.split()])
