@@ -190,8 +190,8 @@ TEXTS: dict[str, dict[Language, str]] = {
         EN: "Too long: up to 200 characters for the name and 2000 for the description.",
     },
     "ev_rejected_bad_quorum": {
-        RU: "Кворум — это число от 1.",
-        EN: "A quorum is a number from 1.",
+        RU: "Кворум — это число от 1 до 10 000.",
+        EN: "A quorum is a number from 1 to 10,000.",
     },
     "ev_rejected_other": {
         RU: "Не получилось сохранить событие.",

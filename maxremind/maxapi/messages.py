@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from .attachments import Attachment, AttachmentRequest
-from .users import RequestModel, ResponseModel, User, UserWithPhoto
+from .users import Int64, RequestModel, ResponseModel, User, UserWithPhoto
 
 MAX_TEXT_LENGTH = 4000
 
@@ -26,20 +26,20 @@ class Image(ResponseModel):
 
 
 class Recipient(ResponseModel):
-    chat_id: int | None = None
+    chat_id: Int64 | None = None
     chat_type: str | None = None
-    user_id: int | None = None
+    user_id: Int64 | None = None
 
 
 class MarkupElement(ResponseModel):
     type: str
-    from_: int = Field(alias="from")
-    length: int
+    from_: Int64 = Field(alias="from")
+    length: Int64
 
 
 class MessageBody(ResponseModel):
     mid: str
-    seq: int | None = None
+    seq: Int64 | None = None
     text: str | None = None
     attachments: list[Attachment] | None = None
     markup: list[MarkupElement] | None = None
@@ -48,18 +48,18 @@ class MessageBody(ResponseModel):
 class LinkedMessage(ResponseModel):
     type: str
     sender: User | None = None
-    chat_id: int | None = None
+    chat_id: Int64 | None = None
     message: MessageBody
 
 
 class MessageStat(ResponseModel):
-    views: int = 0
+    views: Int64 = 0
 
 
 class Message(ResponseModel):
     sender: User | None = None
     recipient: Recipient
-    timestamp: int
+    timestamp: Int64
     link: LinkedMessage | None = None
     body: MessageBody
     stat: MessageStat | None = None
@@ -71,20 +71,20 @@ class Message(ResponseModel):
 
 
 class Chat(ResponseModel):
-    chat_id: int
+    chat_id: Int64
     type: str
     status: str = "active"
     title: str | None = None
     icon: Image | None = None
-    last_event_time: int | None = None
-    participants_count: int | None = None
-    owner_id: int | None = None
+    last_event_time: Int64 | None = None
+    participants_count: Int64 | None = None
+    owner_id: Int64 | None = None
     participants: dict[str, int] | None = None
     is_public: bool = False
     link: str | None = None
     description: str | None = None
     dialog_with_user: UserWithPhoto | None = None
-    messages_count: int | None = None
+    messages_count: Int64 | None = None
     pinned_message: Message | None = None
 
 
@@ -93,7 +93,7 @@ class SendMessageResult(ResponseModel):
 
 
 class Callback(ResponseModel):
-    timestamp: int
+    timestamp: Int64
     callback_id: str
     payload: str | None = None
     user: User

@@ -12,12 +12,12 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Tag, TypeAdapter
 
 from .messages import Callback, Chat, Message
-from .users import ResponseModel, User
+from .users import Int64, ResponseModel, User
 
 
 class UpdateBase(ResponseModel):
     update_type: str
-    timestamp: int
+    timestamp: Int64
 
     def ids(self) -> dict[str, int | str]:
         """Identifiers worth logging (chat, user, message, callback) — never message text."""
@@ -64,27 +64,27 @@ class MessageEditedUpdate(UpdateBase):
 class MessageRemovedUpdate(UpdateBase):
     update_type: Literal["message_removed"] = "message_removed"
     message_id: str
-    chat_id: int
-    user_id: int
+    chat_id: Int64
+    user_id: Int64
 
 
 class BotAddedToChatUpdate(UpdateBase):
     update_type: Literal["bot_added"] = "bot_added"
-    chat_id: int
+    chat_id: Int64
     user: User
     is_channel: bool = False
 
 
 class BotRemovedFromChatUpdate(UpdateBase):
     update_type: Literal["bot_removed"] = "bot_removed"
-    chat_id: int
+    chat_id: Int64
     user: User
     is_channel: bool = False
 
 
 class BotStartedUpdate(UpdateBase):
     update_type: Literal["bot_started"] = "bot_started"
-    chat_id: int
+    chat_id: Int64
     user: User
     payload: str | None = None
     user_locale: str | None = None
@@ -92,59 +92,59 @@ class BotStartedUpdate(UpdateBase):
 
 class BotStoppedUpdate(UpdateBase):
     update_type: Literal["bot_stopped"] = "bot_stopped"
-    chat_id: int
+    chat_id: Int64
     user: User
     user_locale: str | None = None
 
 
 class DialogMutedUpdate(UpdateBase):
     update_type: Literal["dialog_muted"] = "dialog_muted"
-    chat_id: int
+    chat_id: Int64
     user: User
-    muted_until: int | None = None
+    muted_until: Int64 | None = None
     user_locale: str | None = None
 
 
 class DialogUnmutedUpdate(UpdateBase):
     update_type: Literal["dialog_unmuted"] = "dialog_unmuted"
-    chat_id: int
+    chat_id: Int64
     user: User
     user_locale: str | None = None
 
 
 class DialogClearedUpdate(UpdateBase):
     update_type: Literal["dialog_cleared"] = "dialog_cleared"
-    chat_id: int
+    chat_id: Int64
     user: User
     user_locale: str | None = None
 
 
 class DialogRemovedUpdate(UpdateBase):
     update_type: Literal["dialog_removed"] = "dialog_removed"
-    chat_id: int
+    chat_id: Int64
     user: User
     user_locale: str | None = None
 
 
 class UserAddedToChatUpdate(UpdateBase):
     update_type: Literal["user_added"] = "user_added"
-    chat_id: int
+    chat_id: Int64
     user: User
-    inviter_id: int | None = None
+    inviter_id: Int64 | None = None
     is_channel: bool = False
 
 
 class UserRemovedFromChatUpdate(UpdateBase):
     update_type: Literal["user_removed"] = "user_removed"
-    chat_id: int
+    chat_id: Int64
     user: User
-    admin_id: int | None = None
+    admin_id: Int64 | None = None
     is_channel: bool = False
 
 
 class ChatTitleChangedUpdate(UpdateBase):
     update_type: Literal["chat_title_changed"] = "chat_title_changed"
-    chat_id: int
+    chat_id: Int64
     user: User
     title: str
 
@@ -225,4 +225,4 @@ class UpdateList(ResponseModel):
     """The raw GET /updates answer; updates stay unparsed so each is parsed on its own."""
 
     updates: list[Any]
-    marker: int | None = None
+    marker: Int64 | None = None

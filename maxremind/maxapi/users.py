@@ -8,9 +8,15 @@ forbid unknown fields, so a typo fails here instead of at MAX, and dump with
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+"""MAX ids and times are int64 (the official schema says so): a larger number in an
+update is malformed input, refused when the update is parsed, never passed on to the
+database (which would fail on it) or to a handler."""
 
 
 class ResponseModel(BaseModel):
@@ -42,12 +48,12 @@ class RequestModel(BaseModel):
 
 
 class User(ResponseModel):
-    user_id: int
+    user_id: Int64
     first_name: str = ""
     last_name: str | None = None
     username: str | None = None
     is_bot: bool = False
-    last_activity_time: int | None = None
+    last_activity_time: Int64 | None = None
     # Deprecated by MAX ("скоро будет удалено"); kept so old payloads still carry a name.
     name: str | None = None
 
@@ -73,10 +79,10 @@ class BotInfo(UserWithPhoto):
 
 
 class ChatMember(UserWithPhoto):
-    last_access_time: int | None = None
+    last_access_time: Int64 | None = None
     is_owner: bool = False
     is_admin: bool = False
-    join_time: int | None = None
+    join_time: Int64 | None = None
     # Plain strings, not an enum: MAX grows this list (see ChatAdminPermission).
     permissions: list[str] | None = None
     alias: str | None = None
@@ -84,4 +90,4 @@ class ChatMember(UserWithPhoto):
 
 class ChatMembersList(ResponseModel):
     members: list[ChatMember] = Field(default_factory=list)
-    marker: int | None = None
+    marker: Int64 | None = None

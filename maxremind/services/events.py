@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 2000
+MAX_QUORUM = 10_000  # more "yes" answers than any team has people
 
 Clock = Callable[[], datetime]
 
@@ -108,7 +109,7 @@ class EventService:
             tz = ZoneInfo(spec.timezone)
         except (KeyError, ValueError):
             raise EventRejected("bad_timezone", spec.timezone) from None
-        if spec.quorum is not None and spec.quorum < 1:
+        if spec.quorum is not None and not 1 <= spec.quorum <= MAX_QUORUM:
             raise EventRejected("bad_quorum", str(spec.quorum))
         for reminder in spec.reminders:
             if reminder.offset is not None and not (timedelta(0) <= reminder.offset <= MAX_OFFSET):

@@ -35,6 +35,7 @@ from maxremind.domain.models import (
     Role,
 )
 from maxremind.domain.timeparse import Lang, TimeParseError, When, parse_offsets, parse_when
+from maxremind.services.events import MAX_QUORUM
 from maxremind.services.teams import find_members
 from maxremind.storage import NotFound, Storage
 
@@ -166,7 +167,10 @@ def parse_flags(text: str) -> Flags:
     quorum = None
     match = _QUORUM.search(rest)
     if match:
-        quorum = int(match[1])
+        digits = match[1]
+        # A number too long to be a head count (and Python refuses to convert past 4,300
+        # digits) becomes one the service refuses as a quorum, with a message.
+        quorum = int(digits) if len(digits.lstrip("-")) <= 9 else MAX_QUORUM + 1
         rest = rest[: match.start()] + " " + rest[match.end() :]
     rest = rest.replace("с подтверждением", "подтверждение")
     confirm = urgent = False

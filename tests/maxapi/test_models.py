@@ -153,3 +153,14 @@ def test_button_text_must_not_be_empty():
 def test_request_models_reject_unknown_fields():
     with pytest.raises(ValidationError):
         NewMessageBody.model_validate({"text": "hi", "colour": "red"})
+
+
+@pytest.mark.parametrize("bad", [2**63, -(2**63) - 1, 10**30])
+def test_ids_outside_int64_are_malformed_updates(bad):
+    # MAX's ids are int64; a larger one would only fail later, in the database, after
+    # the handler had half-run (and then be retried and dropped without a word).
+    with pytest.raises(ValidationError):
+        parse_update(samples.bot_started(user_id=bad))
+    with pytest.raises(ValidationError):
+        parse_update(samples.bot_started(chat_id=bad))
+    assert parse_update(samples.bot_started(user_id=2**63 - 1)).user.user_id == 2**63 - 1

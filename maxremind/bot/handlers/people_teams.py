@@ -24,6 +24,7 @@ from maxremind.bot.handlers.people_common import (
     team_of,
     tell,
 )
+from maxremind.bot.numbers import small_int
 from maxremind.bot.router import Router
 from maxremind.domain.models import Invite, Language, Member, Role, Team
 from maxremind.domain.timefmt import format_date
@@ -95,8 +96,8 @@ def parse_invite_options(words: list[str]) -> tuple[timedelta | None, int | None
         match = _VALIDITY.match(word.casefold())
         if match and validity is None:
             validity = timedelta(days=int(match.group(1)) * _UNITS[match.group(2)])
-        elif word.isdigit() and uses is None:
-            uses = int(word)
+        elif small_int(word) is not None and uses is None:
+            uses = small_int(word)
         else:
             return validity, uses, word
     return validity, uses, None
@@ -222,7 +223,7 @@ def register(router: Router) -> None:
             if role is None or not role.at_least(Role.ORGANIZER):
                 await ctx.say("role_needed", role=role_name(ctx, Role.ORGANIZER))
                 return
-        page = int(ctx.args) - 1 if ctx.args.strip().isdigit() else 0
+        page = (small_int(ctx.args) or 1) - 1
         await render_members(ctx, team, page)
 
     async def members_page(ctx: Ctx) -> None:
