@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 """MAX ids and times are int64 (the official schema says so): a larger number in an
 update is malformed input, refused when the update is parsed, never passed on to the
