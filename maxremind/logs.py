@@ -8,6 +8,22 @@ from collections.abc import Iterable
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
+# Libraries whose chatty levels print what must not reach a log, whatever log_level says:
+# the redaction filter knows only the token and webhook secret, not what is in the database.
+QUIET_LOGGERS: dict[str, int] = {
+    # DEBUG logs every statement with its parameters: the callback signing secret, invite
+    # codes, calendar tokens and people's message texts.
+    "aiosqlite": logging.INFO,
+    # DEBUG traces every connection step and logs response headers (cookies included).
+    "httpcore": logging.INFO,
+    # DEBUG prints pub/sub and push replies verbatim: cached state in scale mode.
+    "redis": logging.INFO,
+    # INFO logs every request line with its URL, once per message sent; noise, not news.
+    "httpx": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "uvicorn.access": logging.WARNING,
+}
+
 
 class RedactSecrets(logging.Filter):
     """Replace any known secret that slipped into a log message with ``***``."""
@@ -39,7 +55,7 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    # httpx logs every request line at INFO; keep it for debugging only.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    for name, floor in QUIET_LOGGERS.items():
+        # Never below the floor, never below what was asked for either: a library logger
+        # at INFO would otherwise still emit INFO when the operator chose "warning".
+        logging.getLogger(name).setLevel(max(floor, root.level))
