@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from maxremind.storage import Storage
 from tests.storage.kit import NOW
 
@@ -30,3 +32,63 @@ async def test_inbox_dedupes_updates(storage: Storage) -> None:
     assert await storage.inbox_add(items, at=NOW) == 0  # still remembered for de-duplication
     assert await storage.inbox_purge(before=NOW + timedelta(seconds=1)) == 2
     assert await storage.inbox_add(items[:1], at=NOW) == 1
+
+
+async def test_outbox_hands_out_pending_items_by_id(storage: Storage) -> None:
+    ids = await storage.outbox_add(['{"n": 1}', '{"n": 2}', '{"n": 3}'], inbox_id=7, at=NOW)
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    pending = await storage.outbox_pending(10)
+    assert [(p.id, p.payload, p.inbox_id, p.attempts) for p in pending] == [
+        (ids[0], '{"n": 1}', 7, 0),
+        (ids[1], '{"n": 2}', 7, 0),
+        (ids[2], '{"n": 3}', 7, 0),
+    ]
+    assert pending[0].created_at == NOW
+    assert [p.id for p in await storage.outbox_pending(2)] == ids[:2]
+    assert await storage.outbox_add([], inbox_id=None, at=NOW) == []
+
+
+async def test_outbox_failure_counts_attempts_and_done_items_leave(storage: Storage) -> None:
+    first, second = await storage.outbox_add(["a", "b"], inbox_id=None, at=NOW)
+    await storage.outbox_failed(first, error="429", at=NOW)
+    await storage.outbox_failed(first, error="429", at=NOW)
+    assert [(p.id, p.attempts) for p in await storage.outbox_pending(10)] == [
+        (first, 2),
+        (second, 0),
+    ]
+    await storage.outbox_done(first, at=NOW)
+    await storage.outbox_done(second, at=NOW, error="chat deleted: given up")
+    assert await storage.outbox_pending(10) == []
+
+
+async def test_outbox_purge_forgets_done_items_and_never_reuses_ids(storage: Storage) -> None:
+    done, pending = await storage.outbox_add(["a", "b"], inbox_id=None, at=NOW)
+    await storage.outbox_done(done, at=NOW)
+    assert await storage.outbox_purge(before=NOW) == 0  # done at NOW, not before
+    assert await storage.outbox_purge(before=NOW + timedelta(seconds=1)) == 1
+    assert [p.id for p in await storage.outbox_pending(10)] == [pending]
+    await storage.outbox_done(pending, at=NOW)
+    # The inbox purge takes done outbox items along.
+    assert await storage.inbox_purge(before=NOW + timedelta(seconds=1)) == 0
+    assert await storage.outbox_purge(before=NOW + timedelta(days=1)) == 0
+    (again,) = await storage.outbox_add(["c"], inbox_id=None, at=NOW)
+    assert again > pending
+
+
+async def test_outbox_written_in_a_rolled_back_unit_is_never_handed_out(
+    storage: Storage,
+) -> None:
+    await storage.inbox_add([("k1", "message_created", "{}")], at=NOW)
+    (item,) = await storage.inbox_pending(1)
+
+    async def handle() -> None:
+        async with storage.unit_of_work():
+            await storage.outbox_add(['{"reply": "hi"}'], inbox_id=item.id, at=NOW)
+            await storage.inbox_done(item.id, at=NOW)
+            raise RuntimeError("handler failed")
+
+    with pytest.raises(RuntimeError):
+        await handle()
+    # The update is handed out again and no reply waits: handling starts over.
+    assert await storage.outbox_pending(10) == []
+    assert [i.id for i in await storage.inbox_pending(10)] == [item.id]

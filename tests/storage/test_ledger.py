@@ -135,3 +135,26 @@ async def test_confirmation_can_change(storage: Storage) -> None:
     assert [c.answer for c in await storage.list_confirmations(occ_id)] == [Answer.NO]
     with pytest.raises(NotFound):
         await storage.set_confirmation(424242, users[1], Answer.YES, comment="", at=NOW)
+
+
+async def test_release_claims_makes_claimed_rows_due_again(storage: Storage) -> None:
+    _, users, occ_id, rem_id = await an_occurrence(storage)
+    batch = deliveries_for(occ_id, rem_id, users, NOW)
+    await storage.add_deliveries(batch)
+    far = NOW + timedelta(hours=1)
+    claimed = await storage.claim_deliveries(now=NOW, owner="dead", lease_until=far, limit=2)
+    await storage.record_sent(claimed[0].key, owner="dead", max_message_id="m1", sent_at=NOW)
+    third = await storage.claim_deliveries(now=NOW, owner="new", lease_until=far, limit=10)
+    assert [d.key for d in third] == [d.key for d in batch if d.key not in {c.key for c in claimed}]
+
+    assert await storage.release_claims() == 2  # "dead"'s second row and "new"'s row
+    released = await storage.get_delivery(claimed[1].key)
+    assert released.status == DeliveryStatus.PLANNED
+    assert (released.lease_owner, released.lease_until) == (None, None)
+    assert released.send_at == NOW and released.attempts == 1  # attempts stay counted
+    assert (await storage.get_delivery(claimed[0].key)).status == DeliveryStatus.SENT
+    # Due at once, not when the dead owner's lease would have run out.
+    again = await storage.claim_deliveries(now=NOW, owner="next", lease_until=far, limit=10)
+    assert {d.key for d in again} == {claimed[1].key, third[0].key}
+    assert await storage.release_claims() == 2
+    assert await storage.release_claims() == 0

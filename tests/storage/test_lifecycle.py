@@ -2,11 +2,58 @@
 
 from __future__ import annotations
 
-from maxremind.storage import Storage
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from maxremind.storage import InvalidValue, Storage, StorageError, open_storage
+from maxremind.storage.migrations import latest_version
+from tests.storage.kit import NOW, an_occurrence, deliveries_for
 
 
 async def test_fresh_database_is_at_latest_schema(storage: Storage) -> None:
-    from maxremind.storage.migrations import latest_version
-
     assert await storage.schema_version() == latest_version("sqlite")
     await storage.ping()
+
+
+async def test_integer_beyond_int64_is_invalid_value_not_overflow(storage: Storage) -> None:
+    too_big = 2**63
+    with pytest.raises(InvalidValue) as caught:
+        await storage.upsert_user(too_big, name="X", username=None)
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, StorageError)
+    with pytest.raises(InvalidValue):  # a read binds it too
+        await storage.get_user(-(2**64))
+    _, users, occ_id, rem_id = await an_occurrence(storage)
+    with pytest.raises(InvalidValue):  # and a batch written with executemany
+        await storage.add_deliveries(deliveries_for(occ_id, rem_id, [*users, too_big], NOW))
+    assert await storage.list_deliveries(occ_id) == []  # the batch left nothing behind
+    assert (await storage.upsert_user(2**63 - 1, name="Max", username=None)).name == "Max"
+
+
+async def test_close_releases_every_connection_and_can_repeat(tmp_path: Path) -> None:
+    store = open_storage(f"sqlite:///{tmp_path / 'c.db'}")
+    async with store:
+        await store.set_value("k", "v")
+    with pytest.raises(StorageError):
+        await store.get_value("k")
+    with pytest.raises(StorageError):
+        await store.set_value("k", "w")
+    await store.close()
+    async with open_storage(f"sqlite:///{tmp_path / 'c.db'}") as again:
+        assert await again.get_value("k") == "v"
+
+
+async def test_database_at_an_older_version_gains_the_outbox(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    async with open_storage(f"sqlite:///{path}") as store:
+        await store.set_value("kept", "yes")
+    # Take the file back to schema 3, as a previous release left it.
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE outbox")
+        db.execute("DELETE FROM schema_migrations WHERE version >= 4")
+    db.close()
+    async with open_storage(f"sqlite:///{path}") as store:
+        assert await store.schema_version() == latest_version("sqlite")
+        assert await store.get_value("kept") == "yes"
+        assert len(await store.outbox_add(["x"], inbox_id=None, at=NOW)) == 1
