@@ -1,14 +1,47 @@
-"""Serve an ASGI app with uvicorn inside the running event loop."""
+"""Serve an ASGI app with uvicorn inside the running event loop.
+
+uvicorn's HTTP/1.1 protocol (h11) waits forever for a client that connects and sends
+nothing, or half a request, and accepts connections until file descriptors run out; on
+a Pi exposed to the internet that is a denial of service for one idle script.  So the
+protocol here adds what it lacks:
+
+* a deadline for each request: headers and body must arrive within ``request_timeout``
+  seconds of the connection opening (or of the previous answer, on a kept-alive one);
+* ``max_connections``: a connection beyond it is answered 503 and closed at once, and
+  the ones already open are not touched;
+* an idle kept-alive connection closes after ``keep_alive_timeout`` (uvicorn's own timer).
+
+When descriptors run out anyway, asyncio logs each failed ``accept()``;
+:class:`AcceptErrorFilter` lets one such line through per minute with a count.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
+import time
 from collections.abc import AsyncIterator, Callable, Generator
-from typing import Any
+from typing import Any, ClassVar
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+REQUEST_TIMEOUT = 10.0
+KEEP_ALIVE_TIMEOUT = 5  # whole seconds: uvicorn's setting is an int
+MAX_CONNECTIONS = 256
+
+_BUSY_BODY = b"too many open connections, try again shortly\n"
+_BUSY_RESPONSE = (
+    b"HTTP/1.1 503 Service Unavailable\r\n"
+    b"content-type: text/plain; charset=utf-8\r\n"
+    b"content-length: %d\r\n"
+    b"retry-after: 5\r\n"
+    b"connection: close\r\n"
+    b"\r\n%s"
+) % (len(_BUSY_BODY), _BUSY_BODY)
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -17,6 +50,115 @@ class _EmbeddedServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a request deadline and a connection limit.
+
+    Subclassed per server by :func:`guarded_protocol`, which sets the two class
+    attributes: uvicorn builds protocols itself and passes only its own config.
+    """
+
+    request_timeout: ClassVar[float] = REQUEST_TIMEOUT
+    max_connections: ClassVar[int] = MAX_CONNECTIONS
+
+    _deadline: asyncio.TimerHandle | None = None
+    _refused = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        if len(self.connections) >= self.max_connections:
+            # Refused before it counts: existing connections keep their places and the
+            # descriptor is given back at once instead of waiting for a request.
+            self._refused = True
+            self.transport = transport
+            transport.write(_BUSY_RESPONSE)
+            transport.close()
+            return
+        super().connection_made(transport)
+        self._arm_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        super().data_received(data)
+        if self.transport.is_closing() or self.conn.their_state in (h11.DONE, h11.MUST_CLOSE):
+            self._disarm_deadline()  # the request is in; answering it may take its time
+        elif self._deadline is None:
+            self._arm_deadline()  # the first bytes of the next request on a kept-alive one
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_deadline()
+        if self._refused:
+            return
+        super().connection_lost(exc)
+
+    def _arm_deadline(self) -> None:
+        self._disarm_deadline()
+        self._deadline = self.loop.call_later(self.request_timeout, self._deadline_passed)
+
+    def _disarm_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _deadline_passed(self) -> None:
+        self._deadline = None
+        if self.transport.is_closing() or self.conn.their_state in (h11.DONE, h11.MUST_CLOSE):
+            return
+        self.logger.info("closing a connection from %s: no complete request in time", self.client)
+        self.transport.close()
+
+
+def guarded_protocol(request_timeout: float, max_connections: int) -> type[GuardedH11Protocol]:
+    """A :class:`GuardedH11Protocol` class with these limits, for ``uvicorn.Config(http=)``."""
+    return type(
+        "GuardedH11Protocol",
+        (GuardedH11Protocol,),
+        {"request_timeout": request_timeout, "max_connections": max_connections},
+    )
+
+
+ACCEPT_ERROR = "socket.accept() out of system resource"
+
+
+class AcceptErrorFilter(logging.Filter):
+    """Lets one "accept() out of system resource" record through per ``interval``.
+
+    asyncio logs that error on every failed accept while descriptors are exhausted; the
+    first line says all there is to say, the rest only bury other logs and fill the disk.
+    The next line let through tells how many were suppressed in between.
+    """
+
+    def __init__(self, interval: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        super().__init__()
+        self._interval = interval
+        self._clock = clock
+        self._last: float | None = None
+        self.suppressed = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(ACCEPT_ERROR):
+            return True
+        now = self._clock()
+        if self._last is not None and now - self._last < self._interval:
+            self.suppressed += 1
+            return False
+        self._last = now
+        if self.suppressed:
+            record.msg = f"{record.msg}\n({self.suppressed} more like this suppressed)"
+            self.suppressed = 0
+        return True
+
+
+def install_accept_error_filter() -> AcceptErrorFilter:
+    """Adds one :class:`AcceptErrorFilter` to the asyncio logger (once per process)."""
+    logger = logging.getLogger("asyncio")
+    for existing in logger.filters:
+        if isinstance(existing, AcceptErrorFilter):
+            return existing
+    new = AcceptErrorFilter()
+    logger.addFilter(new)
+    return new
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -42,17 +184,38 @@ def base_url(host: str, port: int) -> str:
 
 @contextlib.asynccontextmanager
 async def serve_app(
-    app: Any, host: str = "127.0.0.1", port: int = 0, before_stop: Callable[[], None] | None = None
+    app: Any,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    before_stop: Callable[[], None] | None = None,
+    *,
+    max_connections: int = MAX_CONNECTIONS,
+    request_timeout: float = REQUEST_TIMEOUT,
+    keep_alive_timeout: int = KEEP_ALIVE_TIMEOUT,
 ) -> AsyncIterator[str]:
     """Serve ``app`` in the current loop; yields its base URL (the real port when ``port``
     is 0) and stops the server on exit.
 
+    ``max_connections`` open connections at most (more are answered 503 and closed);
+    ``request_timeout`` seconds for a request's headers and body to arrive;
+    ``keep_alive_timeout`` seconds an idle kept-alive connection stays open.
+
     :raises OSError: the address cannot be bound (port taken, say).
     """
+    install_accept_error_filter()
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
+        app,
+        http=guarded_protocol(request_timeout, max_connections),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+        timeout_keep_alive=keep_alive_timeout,
+        # The peer address is who connected; X-Forwarded-For is not trusted to rewrite it
+        # (the status page's access rule depends on that).
+        proxy_headers=False,
     )
     server = _EmbeddedServer(config)
     task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]))
