@@ -214,3 +214,19 @@ async def test_cancelled_unit_rolls_back_and_leaves_storage_usable(storage: Stor
     async with storage.unit_of_work():
         await storage.set_value("next", "1")
     assert await storage.get_value("next") == "1"
+
+
+async def test_many_tasks_with_units_and_reads_all_finish_and_read_their_writes(
+    storage: Storage,
+) -> None:
+    async def worker(n: int) -> None:
+        for round_ in range(5):
+            async with storage.unit_of_work():
+                await storage.set_value(f"w{n}", str(round_))
+                assert await storage.get_value(f"w{n}") == str(round_)
+            # Committed: a read on a reader connection sees it at once.
+            assert await storage.get_value(f"w{n}") == str(round_)
+            await storage.set_value(f"plain{n}", str(round_))
+            assert await storage.get_value(f"plain{n}") == str(round_)
+
+    await asyncio.wait_for(asyncio.gather(*(worker(n) for n in range(12))), 30)

@@ -25,7 +25,8 @@ class UnitOfWork(ABC):
         Other tasks are outside: their writes wait until the block ends, their reads
         do not see its uncommitted writes.  That includes tasks started inside the
         block, so do not await another task's storage *writes* inside it (they would
-        wait for the block, and the block for them).
+        wait for the block, and the block for them); note that ``asyncio.wait_for``
+        on Python 3.11 runs what it awaits as another task.
 
         A ``unit_of_work`` opened inside an open one joins it: its writes commit with
         the outer block; if the inner block raises, only its own writes (and its
