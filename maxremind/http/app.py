@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 from collections.abc import Awaitable, Callable
@@ -9,27 +10,47 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from maxremind import __version__
 
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 from maxremind.http.metrics import METRICS_PATH, Metrics, metrics_endpoint, storage_collector
+from maxremind.http.security import (
+    DEFAULT_STATUS_ALLOW,
+    GuardedPaths,
+    SecurityHeaders,
+    StatusGuard,
+    parse_networks,
+)
 from maxremind.intake.inbox import Inbox
 from maxremind.intake.webhook import WEBHOOK_PATH, webhook_endpoint
 from maxremind.resources import web_dir
 from maxremind.storage import Storage, StorageError
 
-READY_CACHE_SECONDS = 15.0
+READY_CACHE_SECONDS = 15.0  # how long a successful MAX check is trusted
+# A failed check is remembered too: while MAX is down, every probe (a load balancer, an
+# uptime monitor, someone pressing F5) would otherwise add one more call to a struggling
+# API and wait for its timeout.
+NOT_READY_CACHE_SECONDS = 15.0
+
+STATUS_PAGE_PATH = "/"
 
 
 @dataclass
 class WebContext:
-    """What the web layer needs from the running process."""
+    """What the web layer needs from the running process.
+
+    ``status_allow`` (networks, comma-separated) and ``status_token`` decide who may open
+    the status page and /metrics (see :mod:`maxremind.http.security`); ``public_url``, when
+    set, is where page links point, never the request's Host header.
+    """
 
     storage: Storage
     inbox: Inbox
@@ -39,18 +60,41 @@ class WebContext:
     webhook_secret: str
     max_check: Callable[[], Awaitable[object]]  # raises when MAX is unreachable
     metrics: Metrics | None = None
+    public_url: str = ""
+    status_allow: str = DEFAULT_STATUS_ALLOW
+    status_token: str = ""
     started_at: float = field(default_factory=time.time)
-    _max_ok_at: float = 0.0
+    _max_checked_at: float = field(default=float("-inf"), repr=False)
+    _max_ok: bool = field(default=False, repr=False)
+    _max_checking: asyncio.Task[bool] | None = field(default=None, repr=False)
 
     async def max_reachable(self) -> bool:
-        if time.monotonic() - self._max_ok_at < READY_CACHE_SECONDS:
-            return True
+        """Whether MAX answered recently; concurrent callers share one check."""
+        age = time.monotonic() - self._max_checked_at
+        if age < (READY_CACHE_SECONDS if self._max_ok else NOT_READY_CACHE_SECONDS):
+            return self._max_ok
+        if self._max_checking is None or self._max_checking.done():
+            self._max_checking = asyncio.get_running_loop().create_task(self._check_max())
+        # Shielded: a caller that gives up (its client hung up) must not cancel the check
+        # the other callers wait for.
+        return await asyncio.shield(self._max_checking)
+
+    async def _check_max(self) -> bool:
         try:
             await self.max_check()
         except Exception:
-            return False
-        self._max_ok_at = time.monotonic()
-        return True
+            ok = False
+        else:
+            ok = True
+        self._max_ok, self._max_checked_at = ok, time.monotonic()
+        self._max_checking = None
+        return ok
+
+
+class _SecuredStarlette(Starlette):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's own error handler, so even its 500 page gets the headers.
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 @functools.cache
@@ -66,6 +110,9 @@ def create_web_app(ctx: WebContext) -> Starlette:
     async def index(request: Request) -> Response:
         counts = await ctx.storage.count_deliveries()
         context: dict[str, Any] = {
+            # Links are built from the configured address, or left relative: the Host
+            # header is whatever the client wrote, so it must never end up in a page.
+            "base": ctx.public_url.rstrip("/"),
             "version": __version__,
             "bot_name": ctx.bot_name,
             "bot_username": ctx.bot_username,
@@ -91,8 +138,9 @@ def create_web_app(ctx: WebContext) -> Starlette:
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
+    guard = StatusGuard(parse_networks(ctx.status_allow), ctx.status_token)
     routes: list[Route | Mount] = [
-        Route("/", index),
+        Route(STATUS_PAGE_PATH, index),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Mount("/static", StaticFiles(directory=str(web_dir() / "static")), name="static"),
@@ -103,4 +151,8 @@ def create_web_app(ctx: WebContext) -> Starlette:
     if ctx.mode == "webhook":
         endpoint = webhook_endpoint(ctx.inbox, ctx.webhook_secret)
         routes.append(Route(WEBHOOK_PATH, endpoint, methods=["POST"]))  # type: ignore[arg-type]
-    return Starlette(routes=routes)
+    closed = [STATUS_PAGE_PATH]
+    if ctx.metrics is not None:
+        closed.append(METRICS_PATH)
+    middleware = [Middleware(GuardedPaths, guard=guard, paths=closed)]
+    return _SecuredStarlette(routes=routes, middleware=middleware)

@@ -28,6 +28,7 @@ from starlette.responses import Response
 
 from maxremind.domain.models import DeliveryStatus
 from maxremind.maxapi.errors import MaxApiError
+from maxremind.maxapi.updates import UnknownUpdate, UpdateBase
 from maxremind.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,30 @@ def build_metrics(*, process: bool = True) -> Metrics:
     for status in ("sent", "retry", "failed", "unreachable", "skipped"):
         metrics.deliveries.labels(status=status)
     return metrics
+
+
+def _known_update_types() -> frozenset[str]:
+    # Each update model names its type as the default of its ``update_type`` Literal;
+    # reading them from the models keeps this list from drifting behind a new one.
+    kinds = (
+        cls.model_fields["update_type"].default
+        for cls in UpdateBase.__subclasses__()
+        if cls is not UnknownUpdate
+    )
+    return frozenset(kind for kind in kinds if isinstance(kind, str))
+
+
+KNOWN_UPDATE_TYPES = _known_update_types()
+OTHER_UPDATE = "other"
+
+
+def update_label(kind: str) -> str:
+    """A bounded label value for ``updates``: a known update type, else ``"other"``.
+
+    ``update_type`` comes from whoever posts to the webhook; used raw, each made-up value
+    would add a series to every scrape for the life of the process.
+    """
+    return kind if kind in KNOWN_UPDATE_TYPES else OTHER_UPDATE
 
 
 def api_error_code(exc: MaxApiError) -> str:
