@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +61,7 @@ class WebContext:
     max_check: Callable[[], Awaitable[object]]  # raises when MAX is unreachable
     metrics: Metrics | None = None
     public_url: str = ""
-    status_allow: str = DEFAULT_STATUS_ALLOW
+    status_allow: str | Sequence[str] = DEFAULT_STATUS_ALLOW
     status_token: str = ""
     started_at: float = field(default_factory=time.time)
     _max_checked_at: float = field(default=float("-inf"), repr=False)

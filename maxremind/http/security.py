@@ -43,13 +43,15 @@ CLOSED_TEXT = (
 )
 
 
-def parse_networks(text: str) -> tuple[Network, ...]:
-    """Comma-separated networks (``10.0.0.0/8, ::1``); a bare address is a /32 or /128.
+def parse_networks(text: str | Iterable[str]) -> tuple[Network, ...]:
+    """Networks, comma-separated (``10.0.0.0/8, ::1``) or already a list of entries;
+    a bare address is a /32 or /128.
 
     :raises ValueError: an entry is not an address or network; the message names it.
     """
+    entries = text.split(",") if isinstance(text, str) else text
     networks: list[Network] = []
-    for entry in (part.strip() for part in text.split(",")):
+    for entry in (part.strip() for part in entries):
         if not entry:
             continue
         try:

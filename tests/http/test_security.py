@@ -125,7 +125,7 @@ async def test_allowed_networks_come_from_the_setting(make_context: MakeContext)
 def test_a_bad_network_is_refused_with_the_setting_name() -> None:
     with pytest.raises(ValueError, match="MAXREMIND_STATUS_ALLOW: 'localhost'"):
         parse_networks("127.0.0.1/8,localhost")
-    assert parse_networks(" ,::1 ,") == parse_networks("::1/128")
+    assert parse_networks(" ,::1 ,") == parse_networks("::1/128") == parse_networks(["::1"])
 
 
 async def test_over_http_a_forwarded_request_is_refused_and_a_direct_one_allowed(
