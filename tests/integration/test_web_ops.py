@@ -32,7 +32,13 @@ async def test_health_ready_metrics_and_status_page(tmp_path: Path) -> None:
             assert (
                 page.status_code == 200 and "Напоминалка" in page.text and "maxremind" in page.text
             )
+            assert page.headers["x-frame-options"] == "DENY"
             assert (await http.get("/static/style.css")).status_code == 200
+            # Through a proxy the same loopback client is an outsider: closed by default.
+            proxied = {"X-Forwarded-For": "198.51.100.1"}
+            assert (await http.get("/", headers=proxied)).status_code == 403
+            assert (await http.get("/metrics", headers=proxied)).status_code == 403
+            assert (await http.get("/healthz", headers=proxied)).text == "ok"
 
 
 async def test_readyz_reports_max_unreachable(tmp_path: Path) -> None:
