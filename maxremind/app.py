@@ -27,7 +27,7 @@ from maxremind.backup import (
     backup_before_migrations,
     backup_loop,
 )
-from maxremind.bot.context import Services
+from maxremind.bot.context import Services as BotServices
 from maxremind.bot.handlers import register_all
 from maxremind.bot.router import Router
 from maxremind.config import Settings
@@ -37,7 +37,7 @@ from maxremind.engine.dispatcher import Dispatcher, EngineConfig
 from maxremind.engine.planner import Planner
 from maxremind.engine.timer import Engine
 from maxremind.http.app import WebContext, create_web_app
-from maxremind.http.metrics import api_error_code, build_metrics
+from maxremind.http.metrics import api_error_code, build_metrics, update_label
 from maxremind.http.server import serve_app
 from maxremind.intake.inbox import Inbox, StorageMarker
 from maxremind.intake.polling import run_polling
@@ -46,8 +46,13 @@ from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import RateLimiter
 from maxremind.maxapi.models import BotInfo
+from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
+from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
+from maxremind.services.oneliner import TypedEvents
+from maxremind.services.teams import TeamService
+from maxremind.services.users import UserService
 from maxremind.state import open_state
 from maxremind.storage import Storage, open_storage
 from maxremind.storage.sqlite import sqlite_path
@@ -107,6 +112,33 @@ def build_engine(
     owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     dispatcher = Dispatcher(storage, client, signer, owner=owner, config=config)
     return Engine(planner, dispatcher)
+
+
+@dataclass(frozen=True)
+class AppServices:
+    """The one set of services: the only door to the data for the bot (and the web)."""
+
+    people: TeamService
+    users: UserService
+    chats: ChatService
+    agenda: AgendaService
+    typed: TypedEvents
+    events: EventService
+    answers: AnswerService
+
+
+def build_services(storage: Storage, engine: Engine, client: MaxClient) -> AppServices:
+    events = EventService(storage, engine.planner, poke=engine.poke)
+    people = TeamService(storage, events)
+    return AppServices(
+        people=people,
+        users=UserService(storage),
+        chats=ChatService(storage, people, client),
+        agenda=AgendaService(storage, poke=engine.poke),
+        typed=TypedEvents(storage),
+        events=events,
+        answers=AnswerService(storage, render=engine.dispatcher.render, poke=engine.poke),
+    )
 
 
 async def _check_token(client: MaxClient, stop: asyncio.Event) -> BotInfo | None:
@@ -178,6 +210,13 @@ async def serve(
             raise StartupError(str(exc)) from None
         await _backup_before_upgrade(settings)
         storage = await stack.enter_async_context(open_storage(settings.database_url))
+        if _sqlite_file(settings) is not None:
+            # We hold the data folder's lock, so whoever claimed deliveries before is dead:
+            # take their claims back now instead of waiting out the lease (a fan-out cut
+            # by kill -9 goes on as soon as we are up).
+            released = await storage.release_claims()
+            if released:
+                log.info("took back %s deliveries claimed by a previous run", released)
         state = open_state(storage, settings.redis_url)
         stack.push_async_callback(state.close)
         client = await stack.enter_async_context(build_client(settings))
@@ -191,23 +230,28 @@ async def serve(
         engine = build_engine(storage, client, signer, settings)
         engine.dispatcher.stats.on_status = lambda s: metrics.deliveries.labels(status=s).inc()
         engine.dispatcher.stats.on_late = metrics.lateness.observe
-        services = Services(
-            storage=storage,
+        services = build_services(storage, engine, client)
+        bot_context = BotServices(
+            people=services.people,
+            users=services.users,
+            chats=services.chats,
+            agenda=services.agenda,
+            typed=services.typed,
+            events=services.events,
+            answers=services.answers,
             client=client,
             state=state,
             signer=signer,
-            events=EventService(storage, engine.planner, poke=engine.poke),
-            answers=AnswerService(storage, render=engine.dispatcher.render, poke=engine.poke),
             bot_username=bot.username or "",
             default_timezone=settings.timezone,
             public_url=settings.public_url,
             dialog_timeout=timedelta(minutes=settings.dialog_timeout_minutes),
             poke=engine.poke,
         )
-        router = Router(services)
+        router = Router(bot_context)
         register_all(router)
         inbox = Inbox(storage, router.feed_update)
-        inbox.on_update = lambda kind: metrics.updates.labels(type=kind).inc()
+        inbox.on_update = lambda kind: metrics.updates.labels(type=update_label(kind)).inc()
         ctx = WebContext(
             storage=storage,
             inbox=inbox,
@@ -217,10 +261,18 @@ async def serve(
             webhook_secret=settings.webhook_secret,
             max_check=client.get_me,
             metrics=metrics,
+            public_url=settings.public_url,
+            status_allow=settings.status_allow,
+            status_token=settings.status_token,
         )
         try:
             web_url = await stack.enter_async_context(
-                serve_app(create_web_app(ctx), settings.web_host, settings.web_port)
+                serve_app(
+                    create_web_app(ctx),
+                    settings.web_host,
+                    settings.web_port,
+                    max_connections=settings.web_max_connections,
+                )
             )
         except OSError as exc:
             raise StartupError(

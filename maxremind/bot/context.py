@@ -18,10 +18,14 @@ from maxremind.i18n import t
 from maxremind.maxapi.attachments import callback_button, inline_keyboard, link_button
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.models import Button, NewMessageBody
+from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
+from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
+from maxremind.services.oneliner import TypedEvents
+from maxremind.services.teams import TeamService
+from maxremind.services.users import UserService
 from maxremind.state.base import StateStore
-from maxremind.storage import NotFound, Storage
 
 MAX_TEXT = 4000
 DIALOG_KEY = "dialog:{user_id}"
@@ -51,9 +55,14 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 @dataclass
 class Services:
-    """Long-lived collaborators, built once in app.py."""
+    """Long-lived collaborators, built once in app.py: the services (the only door to
+    the data) and what a conversation needs (the MAX client, dialog state, signing)."""
 
-    storage: Storage
+    people: TeamService
+    users: UserService
+    chats: ChatService
+    agenda: AgendaService
+    typed: TypedEvents
     client: MaxClient
     state: StateStore
     signer: CallbackSigner
@@ -77,10 +86,6 @@ class Ctx:
     args: str = ""
     callback_id: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def storage(self) -> Storage:
-        return self.services.storage
 
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -144,28 +149,15 @@ class Ctx:
     # --- team context ----------------------------------------------------------------
 
     async def teams(self) -> list[Team]:
-        return await self.storage.list_teams_of_user(self.user.user_id)
+        return await self.services.people.teams_of(self.user.user_id)
 
     async def current_team(self) -> Team | None:
-        """The team chosen last, or the only one; None when a choice is needed."""
-        if self.chat_id is not None:
-            try:
-                chat = await self.storage.get_chat(self.chat_id)
-            except NotFound:
-                chat = None
-            if chat is not None and chat.team_id is not None:
-                return await self.storage.get_team(chat.team_id)
-        teams = await self.teams()
-        chosen = [team for team in teams if team.id == self.user.current_team_id]
-        if chosen:
-            return chosen[0]
-        return teams[0] if len(teams) == 1 else None
+        """The team a command is for (a linked chat's, the one chosen last, or the only
+        one); None when a choice is needed."""
+        return await self.services.users.current_team(self.user, chat_id=self.chat_id)
 
     async def role_in(self, team: Team) -> Role | None:
-        try:
-            return (await self.storage.get_member(team.id, self.user.user_id)).role
-        except NotFound:
-            return None
+        return await self.services.people.role_of(team.id, self.user.user_id)
 
 
 Handler = Callable[[Ctx], Awaitable[None]]

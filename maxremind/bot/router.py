@@ -13,7 +13,7 @@ Feature modules (``maxremind/bot/handlers/*``) register what they handle:
 * ``on(update_type, handler)`` — other updates (bot added to a chat, a deep link…).
 
 A handler that raises is the inbox's business (logged, retried a few times, then
-abandoned); the router itself never lets bad input from MAX reach storage unchecked.
+abandoned); the router itself never passes bad input from MAX on unchecked.
 """
 
 from __future__ import annotations
@@ -110,35 +110,30 @@ class Router:
             await self._on_bot_started(update)
         elif isinstance(update, BotStoppedUpdate | DialogRemovedUpdate):
             await self._remember(update.user)
-            await self.services.storage.set_user_reachable(
-                update.user.user_id, False, update.update_type
-            )
+            await self.services.users.set_reachable(update.user.user_id, False, update.update_type)
         elif update.update_type in self.update_handlers:
             await self.update_handlers[update.update_type](update, self.services)
         else:
             log.debug("ignoring update of type %s", update.update_type)
 
-    async def _remember(self, user: MaxUser) -> User:
-        return await self.services.storage.upsert_user(
-            user.user_id, name=user.display_name, username=user.username
+    async def _remember(self, user: MaxUser, locale: str | None = None) -> User:
+        return await self.services.users.remember(
+            user.user_id,
+            name=user.display_name,
+            username=user.username,
+            language=language_for(locale, None) if locale else None,
         )
 
     async def context(
         self, user: MaxUser, locale: str | None, *, chat_id: int | None = None
     ) -> Ctx:
-        stored = await self._remember(user)
-        if stored.language is None and locale:
-            # Remember the MAX locale as the person's language, so reminders the engine
-            # sends later (outside any conversation) are in it too; /lang changes it.
-            stored = await self.services.storage.update_user(
-                stored.user_id, language=language_for(locale, None)
-            )
+        stored = await self._remember(user, locale)
         return Ctx(self.services, stored, language_for(locale, stored.language), chat_id=chat_id)
 
     async def _on_bot_started(self, update: BotStartedUpdate) -> None:
         ctx = await self.context(update.user, update.user_locale)
         if not ctx.user.reachable:
-            await self.services.storage.set_user_reachable(ctx.user.user_id, True, None)
+            await self.services.users.set_reachable(ctx.user.user_id, True)
             await ctx.say("welcome_back")
         payload = (update.payload or "").strip()
         if payload and self.start_handler is not None and await self.start_handler(ctx, payload):

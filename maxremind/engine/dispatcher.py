@@ -27,11 +27,12 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from maxremind.core.audience import member_clock, resolve_audience
+from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.escalation import EscalationStep, plan_step
 from maxremind.domain.models import (
     Delivery,
@@ -58,12 +59,6 @@ from maxremind.maxapi.models import Message, NewMessageBody
 from maxremind.storage import LeaseLost, NotFound, Storage
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Sender(Protocol):

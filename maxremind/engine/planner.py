@@ -13,12 +13,12 @@ a minute, so the last recipient is told no later than a minute after due time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from maxremind.core.audience import member_clock, resolve_audience
+from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.escalation import due_before
 from maxremind.domain.models import (
     Event,
@@ -42,12 +42,6 @@ HORIZON = timedelta(days=35)
 REPLAN_MARGIN = timedelta(days=7)
 # What fan-out may take past due time: the last recipient hears within this.
 FANOUT_SLACK = timedelta(seconds=50)
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def job_key(occurrence_id: int, reminder: Reminder) -> str:

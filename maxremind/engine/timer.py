@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from maxremind.domain.clock import utcnow
 from maxremind.engine.dispatcher import Dispatcher
-from maxremind.engine.planner import Planner, utcnow
+from maxremind.engine.planner import Planner
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from maxremind.core.audience import resolve_audience
+from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.models import (
     Answer,
     Delivery,
@@ -28,7 +29,6 @@ from maxremind.domain.models import (
 )
 from maxremind.domain.wall_time import resolve_local
 from maxremind.maxapi.models import NewMessageBody
-from maxremind.services.events import Clock, utcnow
 from maxremind.storage import NotFound, Storage
 
 log = logging.getLogger(__name__)

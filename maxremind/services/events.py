@@ -14,6 +14,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from maxremind.core.audience import resolve_audience
+from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.escalation import MAX_OFFSET
 from maxremind.domain.models import (
     AudienceKind,
@@ -37,12 +38,6 @@ log = logging.getLogger(__name__)
 MAX_TITLE = 200
 MAX_DESCRIPTION = 2000
 MAX_QUORUM = 10_000  # more "yes" answers than any team has people
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Planning(Protocol):

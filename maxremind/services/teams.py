@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
 
+from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.models import (
-    Chat,
     Event,
     Group,
     Invite,
@@ -30,7 +30,7 @@ from maxremind.domain.models import (
     Team,
     User,
 )
-from maxremind.services.events import Clock, EventService, PermissionDenied, utcnow
+from maxremind.services.events import EventService, PermissionDenied
 from maxremind.storage import AlreadyExists, InviteUnusable, NotFound, Storage
 
 MAX_NAME = 100
@@ -129,7 +129,7 @@ def invite_link(bot_username: str, code: str) -> str:
     return f"https://max.ru/{bot_username}?start={code}"
 
 
-def _check_name(name: str) -> str:
+def check_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise PeopleRefused("name_empty")
@@ -160,7 +160,7 @@ class TeamService:
             raise PermissionDenied(role)
         return member
 
-    async def _audit(
+    async def record_change(
         self, team_id: int, actor_id: int | None, action: str, subject: str, **details: object
     ) -> None:
         """Log a change to a team; it may change who is reminded when, so re-plan too."""
@@ -188,19 +188,88 @@ class TeamService:
     async def _owners(self, team_id: int) -> list[Member]:
         return [m for m in await self.storage.list_members(team_id) if m.role is Role.OWNER]
 
+    # --- reads (what handlers and pages show) --------------------------------------
+
+    async def team(self, team_id: int) -> Team:
+        """:raises NotFound:"""
+        return await self.storage.get_team(team_id)
+
+    async def teams_of(self, user_id: int) -> list[Team]:
+        """The person's teams, by name."""
+        return await self.storage.list_teams_of_user(user_id)
+
+    async def member(self, team_id: int, user_id: int) -> Member | None:
+        try:
+            return await self.storage.get_member(team_id, user_id)
+        except NotFound:
+            return None
+
+    async def role_of(self, team_id: int, user_id: int) -> Role | None:
+        """The person's role in the team, or None when they are not in it."""
+        member = await self.member(team_id, user_id)
+        return None if member is None else member.role
+
+    async def members(self, team_id: int) -> list[Member]:
+        return await self.storage.list_members(team_id)
+
+    async def groups(self, team_id: int) -> list[Group]:
+        return await self.storage.list_groups(team_id)
+
+    async def group(self, group_id: int) -> Group:
+        """:raises NotFound:"""
+        return await self.storage.get_group(group_id)
+
+    async def group_members(self, group_id: int) -> list[int]:
+        return await self.storage.list_group_members(group_id)
+
+    async def groups_of(self, team_id: int, user_id: int) -> list[Group]:
+        return await self.storage.list_groups_of_member(team_id, user_id)
+
+    async def find_group(self, team_id: int, name: str) -> Group | None:
+        """``#name`` as typed, with ``_`` standing for spaces when that is what matches."""
+        group = await self.storage.find_group(team_id, name)
+        if group is None and "_" in name:
+            group = await self.storage.find_group(team_id, name.replace("_", " "))
+        return group
+
+    async def tags(self, team_id: int) -> list[Tag]:
+        return await self.storage.list_tags(team_id)
+
+    async def tag_by_id(self, tag_id: int) -> Tag:
+        """:raises NotFound:"""
+        return await self.storage.get_tag(tag_id)
+
+    async def find_tag(self, team_id: int, name: str) -> Tag | None:
+        return await self.storage.find_tag(team_id, name)
+
+    async def tag_members(self, tag_id: int) -> list[int]:
+        return await self.storage.list_tag_members(tag_id)
+
+    async def tags_of(self, team_id: int, user_id: int) -> list[Tag]:
+        return await self.storage.list_tags_of_member(team_id, user_id)
+
+    async def usable_invites(self, team_id: int) -> list[Invite]:
+        """Invites that still work, newest first."""
+        now = self.clock()
+        return [i for i in await self.storage.list_invites(team_id) if not i.unusable_reason(now)]
+
+    async def find_members(self, team_id: int, token: str) -> list[Member]:
+        """See :func:`find_members`."""
+        return await find_members(self.storage, team_id, token)
+
     # --- teams and invites -------------------------------------------------------
 
     async def create_team(
         self, user_id: int, name: str, *, timezone: str, language: Language
     ) -> Team:
         """A new team owned by ``user_id``, who now works in it. :raises PeopleRefused:"""
-        cleaned = _check_name(name)
+        cleaned = check_name(name)
         team = await self.storage.create_team(
             cleaned, timezone=timezone, language=language, created_by=user_id
         )
         await self.storage.add_member(team.id, user_id, Role.OWNER)
         await self.storage.update_user(user_id, current_team_id=team.id)
-        await self._audit(team.id, user_id, "team.create", f"team:{team.id}", name=cleaned)
+        await self.record_change(team.id, user_id, "team.create", f"team:{team.id}", name=cleaned)
         return team
 
     async def create_invite(
@@ -229,7 +298,7 @@ class TeamService:
             expires_at=expires_at,
             max_uses=max_uses,
         )
-        await self._audit(team_id, actor_id, "invite.create", f"group:{group_id or 0}")
+        await self.record_change(team_id, actor_id, "invite.create", f"group:{group_id or 0}")
         return invite
 
     async def revoke_invite(self, actor_id: int, code: str) -> Invite:
@@ -240,7 +309,7 @@ class TeamService:
         invite = await self.storage.get_invite(code)
         await self.require_role(invite.team_id, actor_id, Role.ADMIN)
         await self.storage.revoke_invite(code)
-        await self._audit(
+        await self.record_change(
             invite.team_id, actor_id, "invite.revoke", f"group:{invite.group_id or 0}"
         )
         return await self.storage.get_invite(code)
@@ -272,10 +341,10 @@ class TeamService:
             except AlreadyExists:  # a double tap raced us: the person is in, that's all
                 member = await self.storage.get_member(team.id, user_id)
             await self.storage.update_user(user_id, current_team_id=team.id)
-            await self._audit(team.id, user_id, "member.join", f"user:{user_id}")
+            await self.record_change(team.id, user_id, "member.join", f"user:{user_id}")
         if group is not None:
             await self.storage.add_to_group(group.id, [user_id])
-            await self._audit(team.id, user_id, "group.join", f"group:{group.id}")
+            await self.record_change(team.id, user_id, "group.join", f"group:{group.id}")
         return JoinResult(team, group, already_member=False, role=member.role)
 
     # --- roles and membership ----------------------------------------------------
@@ -298,7 +367,7 @@ class TeamService:
         if target.role is Role.OWNER and len(await self._owners(team_id)) == 1:
             raise PeopleRefused("last_owner")
         updated = await self.storage.set_member_role(team_id, target_id, role)
-        await self._audit(
+        await self.record_change(
             team_id,
             actor_id,
             "member.role",
@@ -323,7 +392,9 @@ class TeamService:
         if target.role is Role.ADMIN and actor.role is not Role.OWNER:
             raise PermissionDenied(Role.OWNER)
         await self.storage.remove_member(team_id, target_id)
-        await self._audit(team_id, actor_id, "member.remove", f"user:{target_id}", name=target.name)
+        await self.record_change(
+            team_id, actor_id, "member.remove", f"user:{target_id}", name=target.name
+        )
         return target
 
     async def leave(self, team_id: int, user_id: int) -> Member:
@@ -332,7 +403,7 @@ class TeamService:
         if member.role is Role.OWNER and len(await self._owners(team_id)) == 1:
             raise PeopleRefused("last_owner")
         await self.storage.remove_member(team_id, user_id)
-        await self._audit(team_id, user_id, "member.leave", f"user:{user_id}")
+        await self.record_change(team_id, user_id, "member.leave", f"user:{user_id}")
         return member
 
     # --- groups ------------------------------------------------------------------
@@ -340,24 +411,26 @@ class TeamService:
     async def create_group(self, team_id: int, actor_id: int, name: str) -> Group:
         """:raises PermissionDenied: :raises PeopleRefused: ``group_exists``, bad name."""
         await self.require_role(team_id, actor_id, Role.ADMIN)
-        cleaned = _check_name(name)
+        cleaned = check_name(name)
         try:
             group = await self.storage.create_group(team_id, cleaned)
         except AlreadyExists:
             raise PeopleRefused("group_exists", name=cleaned) from None
-        await self._audit(team_id, actor_id, "group.create", f"group:{group.id}", name=cleaned)
+        await self.record_change(
+            team_id, actor_id, "group.create", f"group:{group.id}", name=cleaned
+        )
         return group
 
     async def rename_group(self, team_id: int, actor_id: int, group_id: int, name: str) -> Group:
         """:raises PermissionDenied: :raises PeopleRefused: :raises NotFound:"""
         await self.require_role(team_id, actor_id, Role.ADMIN)
         old = await self.team_group(team_id, group_id)
-        cleaned = _check_name(name)
+        cleaned = check_name(name)
         try:
             group = await self.storage.rename_group(group_id, cleaned)
         except AlreadyExists:
             raise PeopleRefused("group_exists", name=cleaned) from None
-        await self._audit(
+        await self.record_change(
             team_id, actor_id, "group.rename", f"group:{group_id}", old=old.name, new=cleaned
         )
         return group
@@ -371,7 +444,7 @@ class TeamService:
         group = await self.team_group(team_id, group_id)
         await self.storage.delete_group(group_id)
         flagged = [] if self.events is None else await self.events.group_deleted(group_id)
-        await self._audit(
+        await self.record_change(
             team_id,
             actor_id,
             "group.delete",
@@ -389,7 +462,7 @@ class TeamService:
         await self.team_group(team_id, group_id)
         added = await self.storage.add_to_group(group_id, user_ids)
         if added:
-            await self._audit(
+            await self.record_change(
                 team_id, actor_id, "group.add", f"group:{group_id}", users=list(user_ids)
             )
         return added
@@ -402,7 +475,7 @@ class TeamService:
         await self.team_group(team_id, group_id)
         removed = await self.storage.remove_from_group(group_id, user_ids)
         if removed:
-            await self._audit(
+            await self.record_change(
                 team_id, actor_id, "group.remove", f"group:{group_id}", users=list(user_ids)
             )
         return removed
@@ -424,15 +497,17 @@ class TeamService:
     ) -> tuple[Tag, bool, int]:
         """Tag members, creating the tag if needed; returns (tag, created, newly tagged)."""
         await self.require_role(team_id, actor_id, Role.ADMIN)
-        cleaned = _check_name(name.lstrip("#"))
+        cleaned = check_name(name.lstrip("#"))
         tag = await self.storage.find_tag(team_id, cleaned)
         created = tag is None
         if tag is None:
             tag = await self.storage.create_tag(team_id, cleaned)
-            await self._audit(team_id, actor_id, "tag.create", f"tag:{tag.id}", name=cleaned)
+            await self.record_change(team_id, actor_id, "tag.create", f"tag:{tag.id}", name=cleaned)
         added = await self.storage.tag_members(tag.id, user_ids)
         if added:
-            await self._audit(team_id, actor_id, "tag.add", f"tag:{tag.id}", users=list(user_ids))
+            await self.record_change(
+                team_id, actor_id, "tag.add", f"tag:{tag.id}", users=list(user_ids)
+            )
         return tag, created, added
 
     async def untag(self, team_id: int, actor_id: int, tag: Tag, user_ids: Sequence[int]) -> int:
@@ -440,72 +515,10 @@ class TeamService:
         await self.require_role(team_id, actor_id, Role.ADMIN)
         removed = await self.storage.untag_members(tag.id, user_ids)
         if removed:
-            await self._audit(
+            await self.record_change(
                 team_id, actor_id, "tag.remove", f"tag:{tag.id}", users=list(user_ids)
             )
         return removed
-
-    # --- MAX group chats ---------------------------------------------------------
-
-    async def chat_teams(self, user_id: int) -> list[Team]:
-        """Teams where ``user_id`` may link a chat (organizers and up)."""
-        teams = []
-        for team in await self.storage.list_teams_of_user(user_id):
-            member = await self.storage.get_member(team.id, user_id)
-            if member.role.at_least(Role.ORGANIZER):
-                teams.append(team)
-        return teams
-
-    async def link_chat(
-        self, chat_id: int, actor_id: int, team_id: int, group_id: int | None
-    ) -> Chat:
-        """Link a chat to a team (and group). :raises PermissionDenied: :raises NotFound:"""
-        await self.require_role(team_id, actor_id, Role.ORGANIZER)
-        if group_id is not None:
-            await self.team_group(team_id, group_id)
-        chat = await self.storage.link_chat(chat_id, team_id, group_id)
-        await self._audit(team_id, actor_id, "chat.link", f"chat:{chat_id}", group=group_id)
-        return chat
-
-    async def create_group_for_chat(self, chat_id: int, actor_id: int, team_id: int) -> Chat:
-        """Link a chat to a new group named after it (organizers may do this too)."""
-        await self.require_role(team_id, actor_id, Role.ORGANIZER)
-        chat = await self.storage.get_chat(chat_id)
-        name = _check_name(chat.title or str(chat_id))
-        group = await self.storage.find_group(team_id, name)
-        if group is None:
-            group = await self.storage.create_group(team_id, name)
-            await self._audit(team_id, actor_id, "group.create", f"group:{group.id}", name=name)
-        return await self.link_chat(chat_id, actor_id, team_id, group.id)
-
-    async def chat_member_added(self, chat_id: int, user_id: int) -> Group | None:
-        """Someone joined a linked chat: they join its team (as member) and group."""
-        chat = await self.storage.get_chat(chat_id)
-        if chat.team_id is None or not chat.active:
-            return None
-        try:
-            await self.storage.get_member(chat.team_id, user_id)
-        except NotFound:
-            await self.storage.add_member(chat.team_id, user_id, Role.MEMBER)
-            await self._audit(chat.team_id, None, "member.join", f"user:{user_id}", chat=chat_id)
-        if chat.group_id is None:
-            return None
-        if await self.storage.add_to_group(chat.group_id, [user_id]):
-            await self._audit(
-                chat.team_id, None, "group.add", f"group:{chat.group_id}", users=[user_id]
-            )
-        return await self.storage.get_group(chat.group_id)
-
-    async def chat_member_removed(self, chat_id: int, user_id: int) -> Group | None:
-        """Someone left a linked chat: they leave its group (but stay in the team)."""
-        chat = await self.storage.get_chat(chat_id)
-        if chat.team_id is None or chat.group_id is None:
-            return None
-        if await self.storage.remove_from_group(chat.group_id, [user_id]):
-            await self._audit(
-                chat.team_id, None, "group.remove", f"group:{chat.group_id}", users=[user_id]
-            )
-        return await self.storage.get_group(chat.group_id)
 
     # --- settings ----------------------------------------------------------------
 
@@ -522,7 +535,7 @@ class TeamService:
     async def set_team_timezone(self, team_id: int, actor_id: int, zone: str) -> Team:
         await self.require_role(team_id, actor_id, Role.ADMIN)
         team = await self.storage.update_team(team_id, timezone=zone)
-        await self._audit(team_id, actor_id, "team.timezone", f"team:{team_id}", zone=zone)
+        await self.record_change(team_id, actor_id, "team.timezone", f"team:{team_id}", zone=zone)
         return team
 
     async def set_team_quiet(
@@ -530,5 +543,7 @@ class TeamService:
     ) -> Team:
         await self.require_role(team_id, actor_id, Role.ADMIN)
         team = await self.storage.update_team(team_id, quiet_hours=quiet)
-        await self._audit(team_id, actor_id, "team.quiet", f"team:{team_id}", quiet=str(quiet))
+        await self.record_change(
+            team_id, actor_id, "team.quiet", f"team:{team_id}", quiet=str(quiet)
+        )
         return team

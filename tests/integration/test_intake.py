@@ -97,17 +97,12 @@ async def test_webhook_handles_redelivery_once_and_checks_secret(tmp_path: Path)
                 )
                 missing = await http.post(hook, json=update)
                 assert (wrong.status_code, missing.status_code) == (401, 401)
-                bad_json = await http.post(
-                    hook, content=b"{not json", headers={"X-Max-Bot-Api-Secret": secret}
-                )
+                as_json = {"X-Max-Bot-Api-Secret": secret, "Content-Type": "application/json"}
+                bad_json = await http.post(hook, content=b"{not json", headers=as_json)
                 bad_utf8 = await http.post(
-                    hook,
-                    content=b'{"update_type": "\xff"}',
-                    headers={"X-Max-Bot-Api-Secret": secret},
+                    hook, content=b'{"update_type": "\xff"}', headers=as_json
                 )
-                not_update = await http.post(
-                    hook, content=json.dumps([1, 2]), headers={"X-Max-Bot-Api-Secret": secret}
-                )
+                not_update = await http.post(hook, content=json.dumps([1, 2]), headers=as_json)
                 assert (bad_json.status_code, bad_utf8.status_code, not_update.status_code) == (
                     400,
                     400,

@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from maxremind.domain.models import AudienceEntry, AudienceKind, Language, ReminderTarget, Role
-from maxremind.services.reminders import (
+from maxremind.domain.timesplit import SplitError, split_when
+from maxremind.services.oneliner import (
     LineContext,
     LineError,
-    SplitError,
     parse_event_line,
     parse_flags,
     split_audience,
-    split_when,
 )
 from maxremind.storage import Storage, open_storage
 

@@ -27,19 +27,18 @@ def register(router: Router) -> None:
     async def lang_chosen(ctx: Ctx) -> None:
         (code,) = ctx.extras["args"]
         chosen = Language(code)
-        await ctx.storage.update_user(ctx.user.user_id, language=chosen)
+        ctx.user = await ctx.services.users.set_language(ctx.user.user_id, chosen)
         ctx.lang = chosen
         await ctx.say("lang_set")
         await ctx.notify(ctx.t("lang_set"))
 
     async def team_chosen(ctx: Ctx) -> None:
         (team_id,) = ctx.extras["args"]
-        teams = {team.id: team for team in await ctx.teams()}
-        team = teams.get(int(team_id))
+        team = await ctx.services.users.choose_team(ctx.user.user_id, int(team_id))
         if team is None:
             await ctx.notify(ctx.t("stale_button"))
             return
-        ctx.user = await ctx.storage.update_user(ctx.user.user_id, current_team_id=team.id)
+        ctx.user = await ctx.services.users.get(ctx.user.user_id) or ctx.user
         loaded = await ctx.services.state.load(ctx.dialog_key)
         state = loaded.value or {}
         await ctx.say("team_chosen", name=team.name)

@@ -36,18 +36,15 @@ from maxremind.domain.models import (
 )
 from maxremind.domain.timefmt import format_offset
 from maxremind.domain.timeparse import TimeParseError, When, parse_offsets
+from maxremind.domain.timesplit import local_start, parse_time
 from maxremind.i18n import t
 from maxremind.maxapi.attachments import inline_keyboard
 from maxremind.maxapi.models import Button, NewMessageBody
-from maxremind.services.events import EventRejected, PermissionDenied
-from maxremind.services.reminders import (
+from maxremind.services.errors import EventRejected, PermissionDenied
+from maxremind.services.oneliner import (
     LineContext,
     LineError,
-    local_start,
     offsets_of,
-    parse_audience,
-    parse_event_line,
-    parse_time,
     reminder_specs,
 )
 
@@ -187,11 +184,12 @@ async def audience_rows(ctx: Ctx, draft: Draft) -> list[list[Button]]:
     team_id = draft["team_id"]
     rows = [[ctx.button(mark(ctx.t("ev_audience_team"), ("team", None)), "ev", "aud", "team")]]
     choices = [
-        (f"#{g.name}", ("group", g.id), f"g{g.id}") for g in await ctx.storage.list_groups(team_id)
+        (f"#{g.name}", ("group", g.id), f"g{g.id}")
+        for g in await ctx.services.people.groups(team_id)
     ]
     choices += [
         (f"🏷 {tag.name}", ("tag", tag.id), f"t{tag.id}")
-        for tag in await ctx.storage.list_tags(team_id)
+        for tag in await ctx.services.people.tags(team_id)
     ]
     buttons = [ctx.button(mark(label, key), "ev", "aud", code) for label, key, code in choices]
     rows += [buttons[i : i + 2] for i in range(0, min(len(buttons), MAX_CHOICES), 2)]
@@ -252,7 +250,7 @@ async def on_text(ctx: Ctx) -> None:
             return
     elif step == "audience":
         try:
-            entries = await parse_audience(ctx.storage, draft["team_id"], text)
+            entries = await ctx.services.typed.audience(draft["team_id"], text)
         except LineError as exc:
             await ctx.reply(line_error_text(ctx, exc))
             return
@@ -423,7 +421,11 @@ async def finish(ctx: Ctx, draft: Draft) -> None:
     events = ctx.services.events
     try:
         if draft.get("edit_id"):
-            base = await ctx.storage.get_event(int(draft["edit_id"]))
+            base = await ctx.services.agenda.event(int(draft["edit_id"]))
+            if base is None:
+                await ctx.end_dialog()
+                await ctx.notify(ctx.t("ev_gone"))
+                return
             spec = spec_of(draft, ctx.user.user_id, base)
             event = await events.update(base.id, spec, actor_id=ctx.user.user_id)
             key = "ev_updated"
@@ -443,8 +445,8 @@ async def finish(ctx: Ctx, draft: Draft) -> None:
 
 
 async def echo(ctx: Ctx, event: Event, key: str) -> None:
-    occurrences = await ctx.storage.list_occurrences(event.id, after=now_utc())
-    team = await ctx.storage.get_team(event.team_id) if event.team_id else None
+    occurrences = await ctx.services.agenda.coming_dates(event.id)
+    team = await ctx.services.people.team(event.team_id) if event.team_id else None
     card = await event_card(ctx, event, zone_of(ctx, team), occurrences)
     await ctx.reply(ctx.t(key) + "\n" + card + "\n" + ctx.t("ev_after_create"))
 
@@ -466,7 +468,7 @@ async def start(ctx: Ctx) -> None:
 async def one_liner(ctx: Ctx, team: Team) -> None:
     line = LineContext(team.id, ctx.user.user_id, zone_of(ctx, team), now_utc(), lang_code(ctx))
     try:
-        spec = await parse_event_line(ctx.storage, ctx.args, line)
+        spec = await ctx.services.typed.event(ctx.args, line)
     except LineError as exc:
         await ctx.reply(line_error_text(ctx, exc) + "\n\n" + ctx.t("ev_oneliner_example"))
         return

@@ -10,25 +10,13 @@ from maxremind.bot.handlers.events_dialog import open_editor
 from maxremind.bot.handlers.events_render import (
     ANSWER_MARK,
     event_card,
-    now_utc,
     when_text,
 )
-from maxremind.calendar.ics import event_to_ics
-from maxremind.core.audience import resolve_audience
-from maxremind.domain.models import Event, EventKind, EventStatus, Occurrence, OccurrenceStatus
+from maxremind.domain.models import Event, EventKind, Occurrence
 from maxremind.maxapi.errors import BadRequest
 from maxremind.maxapi.models import Button, NewMessageBody
-from maxremind.services.events import PermissionDenied
-from maxremind.services.reminders import (
-    Upcoming,
-    can_manage,
-    managed_by,
-    next_occurrence_of,
-    nudge_silent,
-    roster,
-    upcoming_for,
-)
-from maxremind.storage import NotFound
+from maxremind.services.agenda import NudgeOutcome, Upcoming
+from maxremind.services.errors import PermissionDenied
 
 MAX_LISTED = 10
 NEXT_SHOWN = 5
@@ -42,23 +30,11 @@ def reader_zone(ctx: Ctx, event: Event) -> ZoneInfo:
 
 async def visible_event(ctx: Ctx, event_id: str) -> Event | None:
     """The event if this person may see it (invited, organizer or admin), else None."""
-    try:
-        event = await ctx.storage.get_event(int(event_id))
-    except (NotFound, ValueError):
-        return None
-    if event.status is not EventStatus.ACTIVE:
-        return None
-    if await can_manage(ctx.storage, event, ctx.user.user_id):
-        return event
-    invited = ctx.user.user_id in (await resolve_audience(ctx.storage, event)).users
-    return event if invited else None
+    return await ctx.services.agenda.visible_event(event_id, ctx.user.user_id)
 
 
 async def managed_event(ctx: Ctx, event_id: str) -> Event | None:
-    event = await visible_event(ctx, event_id)
-    if event is None or not await can_manage(ctx.storage, event, ctx.user.user_id):
-        return None
-    return event
+    return await ctx.services.agenda.managed_event(event_id, ctx.user.user_id)
 
 
 async def stale(ctx: Ctx) -> None:
@@ -69,9 +45,7 @@ async def stale(ctx: Ctx) -> None:
 
 
 async def list_events(ctx: Ctx) -> None:
-    items = await upcoming_for(
-        ctx.storage, ctx.user.user_id, now=now_utc(), kinds=(EventKind.EVENT,)
-    )
+    items = await ctx.services.agenda.upcoming(ctx.user.user_id, (EventKind.EVENT,))
     if not items:
         await ctx.say("ev_list_empty")
         return
@@ -100,7 +74,7 @@ def list_line(ctx: Ctx, number: int, item: Upcoming) -> str:
 async def item_buttons(ctx: Ctx, number: int, item: Upcoming) -> list[Button]:
     event = item.event
     row = [ctx.button(f"🔎 {number}. {event.title[:24]}", "evv", event.id)]
-    if await can_manage(ctx.storage, event, ctx.user.user_id):
+    if await ctx.services.agenda.can_manage(event, ctx.user.user_id):
         row += [ctx.button("✏️", "eve", event.id), ctx.button("✖️", "evc", event.id)]
     row.append(ctx.button("📅", "evx", event.id))
     return row
@@ -113,20 +87,17 @@ async def view(ctx: Ctx) -> None:
         await stale(ctx)
         return
     tz = reader_zone(ctx, event)
-    occurrences = [
-        o
-        for o in await ctx.storage.list_occurrences(event.id, after=now_utc())
-        if o.status is OccurrenceStatus.PLANNED
-    ]
+    agenda = ctx.services.agenda
+    occurrences = await agenda.future_occurrences(event.id)
     lines = [await event_card(ctx, event, tz, occurrences)]
     if occurrences:
         lines.append(ctx.t("ev_next_header"))
         lines += [f"• {when_text(ctx, o.starts_at, tz)}" for o in occurrences[:NEXT_SHOWN]]
     rows: list[list[Button]] = []
-    invited = ctx.user.user_id in (await resolve_audience(ctx.storage, event)).users
+    invited = await agenda.invited(event, ctx.user.user_id)
     if occurrences and invited and event.confirm_required:
-        answer = await ctx.storage.get_confirmation(occurrences[0].id, ctx.user.user_id)
-        lines.append(ctx.t("ev_your_answer", mark=ANSWER_MARK[answer.answer if answer else None]))
+        answer = await agenda.answer_of(occurrences[0].id, ctx.user.user_id)
+        lines.append(ctx.t("ev_your_answer", mark=ANSWER_MARK[answer]))
         occurrence_id = occurrences[0].id
         rows.append(
             [
@@ -134,7 +105,7 @@ async def view(ctx: Ctx) -> None:
                 ctx.button(ctx.t("button_no"), "c", occurrence_id, "no"),
             ]
         )
-    if await can_manage(ctx.storage, event, ctx.user.user_id):
+    if await agenda.can_manage(event, ctx.user.user_id):
         rows.append(
             [
                 ctx.button(ctx.t("ev_button_edit"), "eve", event.id),
@@ -197,8 +168,7 @@ async def export(ctx: Ctx) -> None:
     if event is None:
         await stale(ctx)
         return
-    occurrences = await ctx.storage.list_occurrences(event.id)
-    data = event_to_ics(event, occurrences)
+    data = await ctx.services.agenda.ics(event)
     client = ctx.services.client
     attachment = await client.upload_file("file", "event.ics", data)
     body = NewMessageBody(text=ctx.t("ev_export_text", title=event.title), attachments=[attachment])
@@ -216,7 +186,7 @@ async def export(ctx: Ctx) -> None:
 
 
 async def who(ctx: Ctx) -> None:
-    items = await managed_by(ctx.storage, ctx.user.user_id, now=now_utc())
+    items = await ctx.services.agenda.managed(ctx.user.user_id)
     if not items:
         await ctx.say("ev_who_none")
         return
@@ -242,7 +212,7 @@ def who_label(ctx: Ctx, item: Upcoming) -> str:
 async def who_pressed(ctx: Ctx) -> None:
     (event_id,) = ctx.extras["args"]
     event = await managed_event(ctx, event_id)
-    occurrence = await next_occurrence_of(ctx.storage, event, now_utc()) if event else None
+    occurrence = await ctx.services.agenda.next_occurrence(event) if event else None
     if event is None or occurrence is None:
         await stale(ctx)
         return
@@ -250,7 +220,7 @@ async def who_pressed(ctx: Ctx) -> None:
 
 
 async def show_roster(ctx: Ctx, event: Event, occurrence: Occurrence) -> None:
-    found = await roster(ctx.storage, event, occurrence)
+    found = await ctx.services.agenda.roster(event, occurrence)
     nobody = ctx.t("nobody")
     when = when_text(ctx, occurrence.starts_at, reader_zone(ctx, event))
     lines = [ctx.t("ev_who_header", title=event.title, when=when)]
@@ -270,21 +240,12 @@ async def show_roster(ctx: Ctx, event: Event, occurrence: Occurrence) -> None:
 
 async def nudge(ctx: Ctx) -> None:
     event_id, occurrence_id = ctx.extras["args"]
-    event = await managed_event(ctx, event_id)
-    occurrence = None
-    if event is not None:
-        try:
-            occurrence = await ctx.storage.get_occurrence(int(occurrence_id))
-        except (NotFound, ValueError):
-            occurrence = None
-    now = now_utc()
-    if event is None or occurrence is None or occurrence.event_id != event.id:
+    nudged = await ctx.services.agenda.nudge(event_id, occurrence_id, ctx.user.user_id)
+    if nudged.outcome == NudgeOutcome.STALE:
         await stale(ctx)
         return
-    if occurrence.starts_at <= now or occurrence.status is not OccurrenceStatus.PLANNED:
+    if nudged.outcome == NudgeOutcome.OVER:
         await ctx.notify(ctx.t("event_over"))
         return
-    queued = await nudge_silent(ctx.storage, event, occurrence, now=now)
-    ctx.services.poke()
-    await ctx.notify(ctx.t("ev_nudged", n=queued))
-    await ctx.say("ev_nudged", n=queued)
+    await ctx.notify(ctx.t("ev_nudged", n=nudged.queued))
+    await ctx.say("ev_nudged", n=nudged.queued)

@@ -6,10 +6,11 @@ Shared by the ``/event`` dialog, the one-liner, ``/events``, ``/who`` and ``/rem
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from maxremind.bot.context import Ctx
+from maxremind.domain.clock import utcnow
 from maxremind.domain.models import (
     Answer,
     AudienceEntry,
@@ -23,15 +24,15 @@ from maxremind.domain.timedescribe import describe_rrule
 from maxremind.domain.timefmt import format_offset, format_when
 from maxremind.domain.timetypes import Lang
 from maxremind.domain.wall_time import resolve_local
-from maxremind.services.reminders import LineError, offsets_of
-from maxremind.storage import NotFound, Storage
+from maxremind.services.agenda import AudiencePart
+from maxremind.services.oneliner import LineError, offsets_of
 
 ANSWER_MARK = {Answer.YES: "✅", Answer.NO: "❌", Answer.MAYBE: "🤔", None: "—"}
 _SHOWN_ADJUSTMENTS = 3
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
 
 
 def lang_code(ctx: Ctx) -> Lang:
@@ -55,29 +56,20 @@ def instant(start_local: datetime, timezone: str) -> datetime:
 
 async def audience_text(ctx: Ctx, audience: Sequence[AudienceEntry]) -> str:
     """``вся команда, #Отдел продаж, Анна Петрова, чат «Склад»`` (gone parts marked)."""
-    storage = ctx.storage
-    parts: list[str] = []
-    for entry in audience:
-        parts.append(await _entry_text(ctx, storage, entry))
-    return ", ".join(parts) or ctx.t("nobody")
+    parts = await ctx.services.agenda.audience_parts(audience, ctx.user.user_id)
+    return ", ".join(_part_text(ctx, part) for part in parts) or ctx.t("nobody")
 
 
-async def _entry_text(ctx: Ctx, storage: Storage, entry: AudienceEntry) -> str:
-    ref = entry.ref_id or 0
-    try:
-        if entry.kind is AudienceKind.TEAM:
-            return ctx.t("ev_audience_team")
-        if entry.kind is AudienceKind.GROUP:
-            return f"#{(await storage.get_group(ref)).name}"
-        if entry.kind is AudienceKind.TAG:
-            return f"#{(await storage.get_tag(ref)).name}"
-        if entry.kind is AudienceKind.CHAT:
-            return ctx.t("ev_audience_chat", title=(await storage.get_chat(ref)).title)
-        if ref == ctx.user.user_id:
-            return ctx.t("ev_audience_me")
-        return (await storage.get_user(ref)).name
-    except NotFound:
+def _part_text(ctx: Ctx, part: AudiencePart) -> str:
+    if part.name is None:
         return ctx.t("ev_audience_gone")
+    if part.kind is AudienceKind.TEAM:
+        return ctx.t("ev_audience_team")
+    if part.kind in (AudienceKind.GROUP, AudienceKind.TAG):
+        return f"#{part.name}"
+    if part.kind is AudienceKind.CHAT:
+        return ctx.t("ev_audience_chat", title=part.name)
+    return ctx.t("ev_audience_me") if part.is_viewer else part.name
 
 
 def reminders_text(ctx: Ctx, offsets: Sequence[timedelta]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from maxremind.bot.context import Ctx, Services
-from maxremind.bot.handlers.people_common import guarded, service, short, show
+from maxremind.bot.handlers.people_common import guarded, short, show
 from maxremind.bot.router import Router
 from maxremind.domain.models import Chat, Group, Language, Team
 from maxremind.i18n import t
@@ -19,15 +19,13 @@ from maxremind.maxapi.models import (
     UserRemovedFromChatUpdate,
 )
 from maxremind.maxapi.models import User as MaxUser
-from maxremind.storage import NotFound
+from maxremind.services.errors import NotFound
 
 log = logging.getLogger(__name__)
 
-MAX_MEMBER_PAGES = 20  # 100 per page: chats beyond 2,000 people are synced by joins only
-
 
 async def _person(services: Services, user: MaxUser) -> Ctx:
-    stored = await services.storage.upsert_user(
+    stored = await services.users.remember(
         user.user_id, name=user.display_name, username=user.username
     )
     return Ctx(services, stored, stored.language or Language.RU)
@@ -35,7 +33,7 @@ async def _person(services: Services, user: MaxUser) -> Ctx:
 
 async def ask_team_for_chat(ctx: Ctx, chat: Chat) -> None:
     """In the person's dialog: which of their teams (and group) this chat is for."""
-    teams = await service(ctx).chat_teams(ctx.user.user_id)
+    teams = await ctx.services.chats.teams_for_linking(ctx.user.user_id)
     if not teams:
         await ctx.say("ppl_chat_no_team", title=chat.title)
         return
@@ -43,31 +41,10 @@ async def ask_team_for_chat(ctx: Ctx, chat: Chat) -> None:
     await ctx.say("ppl_chat_which_team", buttons, title=chat.title)
 
 
-async def _import_members(ctx: Ctx, chat_id: int) -> None:
-    """Who is in the chat already joins the group, as later joiners will."""
-    client = ctx.services.client
-    marker: int | None = None
-    try:
-        for _ in range(MAX_MEMBER_PAGES):
-            page = await client.get_chat_members(chat_id, marker=marker, count=100)
-            for person in page.members:
-                if person.is_bot:
-                    continue
-                await ctx.storage.upsert_user(
-                    person.user_id, name=person.display_name, username=person.username
-                )
-                await service(ctx).chat_member_added(chat_id, person.user_id)
-            marker = page.marker
-            if not marker:
-                break
-    except MaxApiError as exc:  # the bot is not an admin there: joins will fill it in
-        log.info("could not list members of chat %s: %s", chat_id, exc)
-
-
 async def _linked(ctx: Ctx, chat: Chat, team: Team, group: Group | None) -> None:
     if group is not None:
-        await _import_members(ctx, chat.chat_id)
-        count = len(await ctx.storage.list_group_members(group.id))
+        await ctx.services.chats.import_members(chat.chat_id)
+        count = len(await ctx.services.people.group_members(group.id))
         text = ctx.t("ppl_chat_linked_group", title=chat.title, team=team.name, group=group.name)
         text += " " + ctx.t("ppl_chat_group_size", n=count)
         hello = t("ppl_chat_hello_group", team.language, team=team.name, group=group.name)
@@ -86,18 +63,7 @@ def register(router: Router) -> None:
         if not isinstance(update, BotAddedToChatUpdate):
             return
         ctx = await _person(services, update.user)
-        title, chat_type = "", "chat"
-        try:
-            info = await services.client.get_chat(update.chat_id)
-            title, chat_type = info.title or "", info.type
-        except MaxApiError as exc:
-            log.info("could not read chat %s: %s", update.chat_id, exc)
-        chat = await services.storage.upsert_chat(
-            update.chat_id,
-            title=title or str(update.chat_id),
-            chat_type=chat_type,
-            added_by=ctx.user.user_id,
-        )
+        chat = await services.chats.bot_added(update.chat_id, added_by=ctx.user.user_id)
         try:
             await ask_team_for_chat(ctx, chat)
         except MaxApiError:
@@ -110,12 +76,7 @@ def register(router: Router) -> None:
         if ctx.chat_id is None:
             await ctx.say("ppl_link_in_chat")
             return
-        try:
-            chat = await ctx.storage.get_chat(ctx.chat_id)
-        except NotFound:  # added before this version kept chats: remember it now
-            chat = await ctx.storage.upsert_chat(
-                ctx.chat_id, title=str(ctx.chat_id), chat_type="chat", added_by=ctx.user.user_id
-            )
+        chat = await ctx.services.chats.known(ctx.chat_id, added_by=ctx.user.user_id)
         dm = Ctx(ctx.services, ctx.user, ctx.lang)
         try:
             await ask_team_for_chat(dm, chat)
@@ -126,13 +87,15 @@ def register(router: Router) -> None:
 
     async def team_chosen(ctx: Ctx) -> None:
         chat_id, team_id = (int(a) for a in ctx.extras["args"])
+        chat = await ctx.services.chats.chat(chat_id)
         try:
-            chat = await ctx.storage.get_chat(chat_id)
-            team = await ctx.storage.get_team(team_id)
+            team = await ctx.services.people.team(team_id)
         except NotFound:
+            chat = None
+        if chat is None:
             await ctx.notify(ctx.t("stale_button"))
             return
-        groups = await ctx.storage.list_groups(team.id)
+        groups = await ctx.services.people.groups(team.id)
         rows = [[ctx.button(short(g.name), "ppl.cl", chat_id, team_id, g.id)] for g in groups[:20]]
         rows.append([ctx.button(short(ctx.t("ppl_btn_chat_new_group", title=chat.title)),
                                 "ppl.cn", chat_id, team_id)])  # fmt: skip
@@ -142,11 +105,11 @@ def register(router: Router) -> None:
     async def link_chosen(ctx: Ctx) -> None:
         chat_id, team_id, group_id = (int(a) for a in ctx.extras["args"])
         try:
-            chat = await service(ctx).link_chat(
+            chat = await ctx.services.chats.link(
                 chat_id, ctx.user.user_id, team_id, group_id or None
             )
-            team = await ctx.storage.get_team(team_id)
-            group = await ctx.storage.get_group(group_id) if group_id else None
+            team = await ctx.services.people.team(team_id)
+            group = await ctx.services.people.group(group_id) if group_id else None
         except NotFound:
             await ctx.notify(ctx.t("stale_button"))
             return
@@ -155,55 +118,33 @@ def register(router: Router) -> None:
     async def new_group_chosen(ctx: Ctx) -> None:
         chat_id, team_id = (int(a) for a in ctx.extras["args"])
         try:
-            chat = await service(ctx).create_group_for_chat(chat_id, ctx.user.user_id, team_id)
-            team = await ctx.storage.get_team(team_id)
+            chat = await ctx.services.chats.link_to_new_group(chat_id, ctx.user.user_id, team_id)
+            team = await ctx.services.people.team(team_id)
         except NotFound:
             await ctx.notify(ctx.t("stale_button"))
             return
-        group = None if chat.group_id is None else await ctx.storage.get_group(chat.group_id)
+        group = None if chat.group_id is None else await ctx.services.people.group(chat.group_id)
         await _linked(ctx, chat, team, group)
 
     async def user_added(update: Update, services: Services) -> None:
         if not isinstance(update, UserAddedToChatUpdate) or update.user.is_bot:
             return
         ctx = await _person(services, update.user)
-        try:
-            await service(ctx).chat_member_added(update.chat_id, ctx.user.user_id)
-        except NotFound:
-            return  # a chat we never recorded: nothing is linked to it
+        await services.chats.member_added(update.chat_id, ctx.user.user_id)
 
     async def user_removed(update: Update, services: Services) -> None:
         if not isinstance(update, UserRemovedFromChatUpdate) or update.user.is_bot:
             return
         ctx = await _person(services, update.user)
-        try:
-            await service(ctx).chat_member_removed(update.chat_id, ctx.user.user_id)
-        except NotFound:
-            return
+        await services.chats.member_removed(update.chat_id, ctx.user.user_id)
 
     async def bot_removed(update: Update, services: Services) -> None:
         if not isinstance(update, BotRemovedFromChatUpdate):
             return
-        try:
-            chat = await services.storage.get_chat(update.chat_id)
-        except NotFound:
+        unlinked = await services.chats.bot_removed(update.chat_id, actor_id=update.user.user_id)
+        if unlinked is None or unlinked.linker is None:
             return
-        await services.storage.deactivate_chat(chat.chat_id)
-        if chat.team_id is None or chat.added_by is None:
-            return
-        team = await services.storage.get_team(chat.team_id)
-        await services.storage.add_audit(
-            team_id=team.id,
-            actor_id=update.user.user_id,
-            action="chat.unlink",
-            subject=f"chat:{chat.chat_id}",
-            details={"title": chat.title},
-            at=services.events.clock(),
-        )
-        try:
-            linker = await services.storage.get_user(chat.added_by)
-        except NotFound:
-            return
+        chat, team, linker = unlinked.chat, unlinked.team, unlinked.linker
         ctx = Ctx(services, linker, linker.language or Language.RU)
         try:
             await ctx.say("ppl_chat_removed", title=chat.title, team=team.name)

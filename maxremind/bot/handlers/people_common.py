@@ -21,9 +21,7 @@ from maxremind.services.teams import (
     PermissionDenied,
     TeamService,
     close_members,
-    find_members,
 )
-from maxremind.storage import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +58,7 @@ def parse_refs(text: str) -> Refs:
 
 
 def service(ctx: Ctx) -> TeamService:
-    return TeamService(ctx.storage, ctx.services.events)
+    return ctx.services.people
 
 
 def team_of(ctx: Ctx) -> Team:
@@ -126,11 +124,8 @@ async def show(
 
 async def tell(ctx: Ctx, user_id: int, key: str, **params: object) -> None:
     """Message another person in their language; someone who stopped the bot is skipped."""
-    try:
-        user = await ctx.storage.get_user(user_id)
-    except NotFound:
-        return
-    if not user.reachable:
+    user = await ctx.services.users.get(user_id)
+    if user is None or not user.reachable:
         return
     text = t(key, user.language or Language.RU, **params)
     try:
@@ -141,10 +136,7 @@ async def tell(ctx: Ctx, user_id: int, key: str, **params: object) -> None:
 
 async def find_group(ctx: Ctx, team: Team, name: str) -> Group | None:
     """``#name`` as typed, with ``_`` standing for spaces when that is what matches."""
-    group = await ctx.storage.find_group(team.id, name)
-    if group is None and "_" in name:
-        group = await ctx.storage.find_group(team.id, name.replace("_", " "))
-    return group
+    return await ctx.services.people.find_group(team.id, name)
 
 
 async def group_prefix(ctx: Ctx, team: Team, text: str) -> tuple[Group | None, str]:
@@ -165,7 +157,7 @@ async def group_or_say(ctx: Ctx, team: Team, name: str) -> Group | None:
     """The group, or a message listing the team's groups when there is none such."""
     group = await find_group(ctx, team, name)
     if group is None:
-        names = ", ".join(f"#{g.name}" for g in await ctx.storage.list_groups(team.id))
+        names = ", ".join(f"#{g.name}" for g in await ctx.services.people.groups(team.id))
         await ctx.say("ppl_group_not_found", name=name, names=names or ctx.t("nobody"))
     return group
 
@@ -182,17 +174,16 @@ async def resolve_people(
     found: list[Member] = []
     for token in tokens:
         if token in picked:
-            try:
-                found.append(await ctx.storage.get_member(team.id, picked[token]))
+            chosen = await ctx.services.people.member(team.id, picked[token])
+            if chosen is not None:
+                found.append(chosen)
                 continue
-            except NotFound:
-                pass
-        matches = await find_members(ctx.storage, team.id, token)
+        matches = await ctx.services.people.find_members(team.id, token)
         if len(matches) == 1:
             found.append(matches[0])
             continue
         if not matches:
-            close = close_members(await ctx.storage.list_members(team.id), token)
+            close = close_members(await ctx.services.people.members(team.id), token)
             if close:
                 names = ", ".join(label(m) for m in close)
                 await ctx.say("ppl_member_not_found_close", token=token, names=names)

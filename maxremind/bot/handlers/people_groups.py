@@ -21,7 +21,7 @@ from maxremind.bot.handlers.people_teams import send_invite
 from maxremind.bot.router import Router
 from maxremind.domain.models import Group, Role, Team
 from maxremind.maxapi.models import Button
-from maxremind.storage import NotFound
+from maxremind.services.errors import NotFound
 
 PICKER_PAGE = 8
 CARD_NAMES = 30
@@ -44,8 +44,8 @@ _SUBCOMMANDS = {
 async def _group_in_my_team(ctx: Ctx, group_id: int, role: Role) -> tuple[Team, Group] | None:
     """The group and its team if the presser may act on it; otherwise a toast says why."""
     try:
-        group = await ctx.storage.get_group(group_id)
-        team = await ctx.storage.get_team(group.team_id)
+        group = await ctx.services.people.group(group_id)
+        team = await ctx.services.people.team(group.team_id)
     except NotFound:
         await ctx.notify(ctx.t("stale_button"))
         return None
@@ -57,8 +57,8 @@ async def _group_in_my_team(ctx: Ctx, group_id: int, role: Role) -> tuple[Team, 
 
 
 async def group_card(ctx: Ctx, team: Team, group: Group) -> None:
-    ids = set(await ctx.storage.list_group_members(group.id))
-    people = [m for m in await ctx.storage.list_members(team.id) if m.user_id in ids]
+    ids = set(await ctx.services.people.group_members(group.id))
+    people = [m for m in await ctx.services.people.members(team.id) if m.user_id in ids]
     text = ctx.t("ppl_group_card", group=group.name, n=len(people))
     if people:
         text += "\n" + names_of(people[:CARD_NAMES])
@@ -78,8 +78,8 @@ async def group_card(ctx: Ctx, team: Team, group: Group) -> None:
 async def render_picker(
     ctx: Ctx, team: Team, group: Group, page: int, note: str | None = None
 ) -> None:
-    everyone = await ctx.storage.list_members(team.id)
-    inside = set(await ctx.storage.list_group_members(group.id))
+    everyone = await ctx.services.people.members(team.id)
+    inside = set(await ctx.services.people.group_members(group.id))
     pages = max(1, -(-len(everyone) // PICKER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = everyone[page * PICKER_PAGE : (page + 1) * PICKER_PAGE]
@@ -124,14 +124,14 @@ async def confirm_delete(ctx: Ctx, group: Group) -> None:
 def register(router: Router) -> None:
     async def groups(ctx: Ctx) -> None:
         team = team_of(ctx)
-        found = await ctx.storage.list_groups(team.id)
+        found = await ctx.services.people.groups(team.id)
         if not found:
             await ctx.say("ppl_groups_none", team=team.name)
             return
         lines = [ctx.t("ppl_groups_header", team=team.name)]
         buttons = []
         for group in found:
-            count = len(await ctx.storage.list_group_members(group.id))
+            count = len(await ctx.services.people.group_members(group.id))
             lines.append(ctx.t("ppl_groups_line", group=group.name, n=count))
             buttons.append(ctx.button(short(group.name), "ppl.group", group.id))
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -265,9 +265,8 @@ def register(router: Router) -> None:
         if found is None:
             return
         team, target = found
-        try:
-            member = await ctx.storage.get_member(team.id, user_id)
-        except NotFound:
+        member = await ctx.services.people.member(team.id, user_id)
+        if member is None:
             await ctx.notify(ctx.t("stale_button"))
             return
         inside = await service(ctx).toggle_in_group(team.id, ctx.user.user_id, group_id, user_id)
@@ -279,7 +278,7 @@ def register(router: Router) -> None:
         if found is None:
             return
         _, target = found
-        count = len(await ctx.storage.list_group_members(target.id))
+        count = len(await ctx.services.people.group_members(target.id))
         await show(ctx, ctx.t("ppl_picker_done", group=target.name, n=count))
 
     async def group_invite(ctx: Ctx) -> None:
@@ -294,14 +293,14 @@ def register(router: Router) -> None:
 
     async def tags(ctx: Ctx) -> None:
         team = team_of(ctx)
-        found = await ctx.storage.list_tags(team.id)
+        found = await ctx.services.people.tags(team.id)
         if not found:
             await ctx.say("ppl_tags_none")
             return
-        everyone = {m.user_id: m for m in await ctx.storage.list_members(team.id)}
+        everyone = {m.user_id: m for m in await ctx.services.people.members(team.id)}
         lines = [ctx.t("ppl_tags_header", team=team.name)]
         for tag in found:
-            ids = await ctx.storage.list_tag_members(tag.id)
+            ids = await ctx.services.people.tag_members(tag.id)
             people = [everyone[i] for i in ids if i in everyone]
             lines.append(f"• {tag.name} ({len(people)}): {names_of(people) or ctx.t('nobody')}")
         await ctx.reply("\n".join(lines))
@@ -329,9 +328,9 @@ def register(router: Router) -> None:
         if not name or not refs.people:
             await ctx.say("ppl_untag_usage")
             return
-        found = await ctx.storage.find_tag(team.id, name)
+        found = await ctx.services.people.find_tag(team.id, name)
         if found is None:
-            names = ", ".join(t.name for t in await ctx.storage.list_tags(team.id))
+            names = ", ".join(t.name for t in await ctx.services.people.tags(team.id))
             await ctx.say("ppl_tag_not_found", tag=name, names=names or ctx.t("nobody"))
             return
         people = await resolve_people(ctx, team, refs.people, "/untag")

@@ -164,8 +164,8 @@ def register(router: Router) -> None:
             role = await ctx.role_in(team) or Role.MEMBER
             mark = " ✅" if current is not None and current.id == team.id else ""
             lines.append(f"🏢 {team.name} — {role_name(ctx, role)}{mark}")
-            groups = await ctx.storage.list_groups_of_member(team.id, user.user_id)
-            tags = await ctx.storage.list_tags_of_member(team.id, user.user_id)
+            groups = await ctx.services.people.groups_of(team.id, user.user_id)
+            tags = await ctx.services.people.tags_of(team.id, user.user_id)
             if groups:
                 lines.append(
                     "   " + ctx.t("ppl_me_groups", names=", ".join(g.name for g in groups))

@@ -29,8 +29,8 @@ from maxremind.bot.router import Router
 from maxremind.domain.models import Invite, Language, Member, Role, Team
 from maxremind.domain.timefmt import format_date
 from maxremind.i18n import t
+from maxremind.services.errors import InviteUnusable, NotFound
 from maxremind.services.teams import invite_link
-from maxremind.storage import InviteUnusable, NotFound
 
 MEMBERS_PAGE = 15
 INVITES_SHOWN = 10
@@ -63,7 +63,7 @@ def member_line(ctx: Ctx, member: Member, number: int | None = None) -> str:
 async def send_invite(ctx: Ctx, team: Team, invite: Invite, intro: str = "") -> None:
     """The link with its terms and a revoke button (``intro`` goes first, same message)."""
     link = invite_link(ctx.services.bot_username, invite.code)
-    group = None if invite.group_id is None else await ctx.storage.get_group(invite.group_id)
+    group = None if invite.group_id is None else await ctx.services.people.group(invite.group_id)
     text = ctx.t(
         "ppl_invite_group" if group else "ppl_invite_team",
         team=team.name,
@@ -165,12 +165,11 @@ def register(router: Router) -> None:
 
     async def invites(ctx: Ctx) -> None:
         team = team_of(ctx)
-        now = service(ctx).clock()
-        usable = [i for i in await ctx.storage.list_invites(team.id) if not i.unusable_reason(now)]
+        usable = await service(ctx).usable_invites(team.id)
         if not usable:
             await ctx.say("ppl_invites_none")
             return
-        groups = {g.id: g.name for g in await ctx.storage.list_groups(team.id)}
+        groups = {g.id: g.name for g in await ctx.services.people.groups(team.id)}
         lines = [ctx.t("ppl_invites_header", team=team.name)]
         buttons = []
         for number, item in enumerate(usable[:INVITES_SHOWN], 1):
@@ -193,7 +192,7 @@ def register(router: Router) -> None:
         except NotFound:
             await ctx.notify(ctx.t("stale_button"))
             return
-        team = await ctx.storage.get_team(revoked.team_id)
+        team = await ctx.services.people.team(revoked.team_id)
         await ctx.say("ppl_invite_revoked", team=team.name)
         await ctx.notify(ctx.t("ppl_invite_revoked", team=team.name))
 
@@ -229,7 +228,7 @@ def register(router: Router) -> None:
     async def members_page(ctx: Ctx) -> None:
         team_id, page = (int(a) for a in ctx.extras["args"])
         try:
-            team = await ctx.storage.get_team(team_id)
+            team = await ctx.services.people.team(team_id)
         except NotFound:
             await ctx.notify(ctx.t("stale_button"))
             return
@@ -239,7 +238,7 @@ def register(router: Router) -> None:
         await render_members(ctx, team, page)
 
     async def render_members(ctx: Ctx, team: Team, page: int) -> None:
-        everyone = await ctx.storage.list_members(team.id)
+        everyone = await ctx.services.people.members(team.id)
         pages = max(1, -(-len(everyone) // MEMBERS_PAGE))
         page = min(max(page, 0), pages - 1)
         start = page * MEMBERS_PAGE
@@ -312,7 +311,7 @@ def register(router: Router) -> None:
     async def leave_confirmed(ctx: Ctx) -> None:
         (team_id,) = (int(a) for a in ctx.extras["args"])
         try:
-            team = await ctx.storage.get_team(team_id)
+            team = await ctx.services.people.team(team_id)
             await service(ctx).leave(team_id, ctx.user.user_id)
         except NotFound:
             await ctx.notify(ctx.t("stale_button"))

@@ -20,27 +20,19 @@ from maxremind.bot.handlers.events_render import (
     when_text,
     zone_of,
 )
-from maxremind.core.audience import resolve_audience
 from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
     EventKind,
-    EventStatus,
     NewEvent,
     ReminderSpec,
     Role,
     Team,
 )
-from maxremind.services.events import MAX_TITLE, EventRejected, PermissionDenied
-from maxremind.services.reminders import (
-    LineError,
-    SplitError,
-    local_start,
-    parse_audience,
-    split_when,
-    upcoming_for,
-)
-from maxremind.storage import NotFound
+from maxremind.domain.timesplit import SplitError, local_start, split_when
+from maxremind.services.errors import EventRejected, PermissionDenied
+from maxremind.services.events import MAX_TITLE
+from maxremind.services.oneliner import LineError
 
 DIALOG = "remind"
 MAX_LISTED = 15
@@ -99,7 +91,7 @@ async def remind(ctx: Ctx) -> None:
         if team is None:
             return
         try:
-            audience = await parse_audience(ctx.storage, team.id, head)
+            audience = await ctx.services.typed.audience(team.id, head)
         except LineError as exc:
             await ctx.reply(line_error_text(ctx, exc) + "\n\n" + ctx.t("rm_example"))
             return
@@ -178,7 +170,7 @@ async def create_reminder(ctx: Ctx, draft: dict[str, Any]) -> None:
         await ctx.say("role_needed", role=ctx.t(f"role_{exc.needed.value}"))
         return
     tz = ZoneInfo(draft["tz"])
-    occurrences = await ctx.storage.list_occurrences(event.id, after=now_utc())
+    occurrences = await ctx.services.agenda.coming_dates(event.id)
     when = when_text(ctx, occurrences[0].starts_at, tz) if occurrences else ""
     if event.rrule:
         when += f" ({repeat_text(ctx, event.rrule)})"
@@ -200,7 +192,7 @@ async def notify(ctx: Ctx) -> None:
         await ctx.say("nt_usage")
         return
     try:
-        audience = await parse_audience(ctx.storage, team.id, head)
+        audience = await ctx.services.typed.audience(team.id, head)
     except LineError as exc:
         await ctx.reply(line_error_text(ctx, exc) + "\n\n" + ctx.t("nt_usage"))
         return
@@ -224,7 +216,7 @@ async def notify(ctx: Ctx) -> None:
     except PermissionDenied as exc:
         await ctx.say("role_needed", role=ctx.t(f"role_{exc.needed.value}"))
         return
-    size = (await resolve_audience(ctx.storage, event)).size
+    size = await ctx.services.agenda.audience_size(event)
     await ctx.say("nt_sent", n=size, audience=await audience_text(ctx, event.audience))
 
 
@@ -234,9 +226,7 @@ async def notify(ctx: Ctx) -> None:
 async def list_reminders(ctx: Ctx) -> None:
     items = [
         item
-        for item in await upcoming_for(
-            ctx.storage, ctx.user.user_id, now=now_utc(), kinds=(EventKind.REMINDER,)
-        )
+        for item in await ctx.services.agenda.upcoming(ctx.user.user_id, (EventKind.REMINDER,))
         if item.mine
     ]
     if not items:
@@ -257,15 +247,8 @@ async def list_reminders(ctx: Ctx) -> None:
 
 async def cancel_reminder(ctx: Ctx) -> None:
     (event_id,) = ctx.extras["args"]
-    try:
-        event = await ctx.storage.get_event(int(event_id))
-    except (NotFound, ValueError):
-        event = None
-    if (
-        event is None
-        or event.organizer_id != ctx.user.user_id
-        or event.status is not EventStatus.ACTIVE
-    ):
+    event = await ctx.services.agenda.own_reminder(event_id, ctx.user.user_id)
+    if event is None:
         await ctx.notify(ctx.t("ev_gone"))
         return
     await ctx.services.events.cancel(event.id, actor_id=ctx.user.user_id)

@@ -1,0 +1,317 @@
+"""What lies ahead for a person, and who answered: the agenda the bot (and later the
+web) shows — upcoming events, what someone may see or manage, rosters and nudges.
+
+The rules of who may see an event (invited, organizer, or a team admin) and who may
+manage it (organizer or admin; the same rule :class:`EventService` enforces) live here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from maxremind.calendar.ics import event_to_ics
+from maxremind.core.audience import resolve_audience
+from maxremind.domain.clock import Clock, utcnow
+from maxremind.domain.escalation import summarize
+from maxremind.domain.models import (
+    Answer,
+    AudienceEntry,
+    AudienceKind,
+    DeliveryKind,
+    Event,
+    EventKind,
+    EventStatus,
+    NewDelivery,
+    Occurrence,
+    OccurrenceStatus,
+    RecipientKind,
+    Role,
+)
+from maxremind.storage import NotFound, Storage
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """An event as one person sees it: its next occurrence and their answer."""
+
+    event: Event
+    occurrence: Occurrence
+    answer: Answer | None
+    mine: bool  # the person organizes it
+    invited: bool  # the person is in its audience
+
+
+async def next_occurrence_of(storage: Storage, event: Event, now: datetime) -> Occurrence | None:
+    for occurrence in await storage.list_occurrences(event.id, after=now):
+        if occurrence.status is OccurrenceStatus.PLANNED:
+            return occurrence
+    return None
+
+
+async def upcoming_for(
+    storage: Storage, user_id: int, *, now: datetime, kinds: tuple[EventKind, ...]
+) -> list[Upcoming]:
+    """Active events of ``kinds`` the person is invited to or organizes, soonest first."""
+    events: dict[int, Event] = {}
+    for team in await storage.list_teams_of_user(user_id):
+        for event in await storage.list_events(team_id=team.id, status=EventStatus.ACTIVE):
+            events[event.id] = event
+    for event in await storage.list_events(organizer_id=user_id, status=EventStatus.ACTIVE):
+        events[event.id] = event
+    found: list[Upcoming] = []
+    for event in events.values():
+        if event.kind not in kinds:
+            continue
+        mine = event.organizer_id == user_id
+        invited = user_id in (await resolve_audience(storage, event)).users
+        if not (mine or invited):
+            continue
+        occurrence = await next_occurrence_of(storage, event, now)
+        if occurrence is None:
+            continue
+        answer = await storage.get_confirmation(occurrence.id, user_id) if invited else None
+        found.append(Upcoming(event, occurrence, answer.answer if answer else None, mine, invited))
+    return sorted(found, key=lambda u: (u.occurrence.starts_at, u.event.id))
+
+
+async def can_manage(storage: Storage, event: Event, user_id: int) -> bool:
+    """The organizer, or an admin of the event's team (the rule EventService applies)."""
+    if event.organizer_id == user_id:
+        return True
+    if event.team_id is None:
+        return False
+    try:
+        member = await storage.get_member(event.team_id, user_id)
+    except NotFound:
+        return False
+    return member.role.at_least(Role.ADMIN)
+
+
+async def managed_by(storage: Storage, user_id: int, *, now: datetime) -> list[Upcoming]:
+    """Events (not quick reminders) the person may manage that still lie ahead."""
+    events: dict[int, Event] = {}
+    for team in await storage.list_teams_of_user(user_id):
+        for event in await storage.list_events(team_id=team.id, status=EventStatus.ACTIVE):
+            if event.kind is EventKind.EVENT and await can_manage(storage, event, user_id):
+                events[event.id] = event
+    found = []
+    for event in events.values():
+        occurrence = await next_occurrence_of(storage, event, now)
+        if occurrence is not None:
+            found.append(Upcoming(event, occurrence, None, True, False))
+    return sorted(found, key=lambda u: (u.occurrence.starts_at, u.event.id))
+
+
+# --- roster and nudges ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who answered what for one occurrence; names in audience order."""
+
+    occurrence: Occurrence
+    yes: list[str] = field(default_factory=list)
+    no: list[str] = field(default_factory=list)
+    maybe: list[str] = field(default_factory=list)
+    silent: list[str] = field(default_factory=list)
+    silent_ids: list[int] = field(default_factory=list)
+
+
+async def roster(storage: Storage, event: Event, occurrence: Occurrence) -> Roster:
+    audience = await resolve_audience(storage, event)
+    stored = {c.user_id: c.answer for c in await storage.list_confirmations(occurrence.id)}
+    ids = audience.roster(stored)
+    summary = summarize(ids, audience.counted(stored))
+    people = await storage.get_users(ids)
+
+    def names(ids: tuple[int, ...]) -> list[str]:
+        return [people[i].name if i in people else str(i) for i in ids]
+
+    return Roster(
+        occurrence,
+        yes=names(summary.yes),
+        no=names(summary.no),
+        maybe=names(summary.maybe),
+        silent=names(summary.no_answer),
+        silent_ids=list(summary.no_answer),
+    )
+
+
+async def nudge_silent(
+    storage: Storage, event: Event, occurrence: Occurrence, *, now: datetime
+) -> int:
+    """Queue a reminder now for everyone in the audience who has not answered.
+
+    The keys carry the second, so pressing twice in one second sends once, and a later
+    press nudges again (what the organizer asked for). Returns how many were queued.
+    """
+    silent = (await roster(storage, event, occurrence)).silent_ids
+    stamp = int(now.timestamp())
+    return await storage.add_deliveries(
+        [
+            NewDelivery(
+                key=f"nudge:{occurrence.id}:{stamp}:user:{user_id}",
+                recipient_kind=RecipientKind.USER,
+                recipient_id=user_id,
+                due_at=now,
+                send_at=now,
+                kind=DeliveryKind.REMINDER,
+                occurrence_id=occurrence.id,
+            )
+            for user_id in silent
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class AudiencePart:
+    """One entry of an audience as people read it: ``name`` is None when it is gone."""
+
+    kind: AudienceKind
+    name: str | None
+    is_viewer: bool = False  # a person entry naming the one who reads it
+
+
+class NudgeOutcome:
+    QUEUED = "queued"
+    OVER = "over"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class Nudged:
+    outcome: str
+    queued: int = 0
+
+
+class AgendaService:
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        poke: Callable[[], None] = lambda: None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.storage = storage
+        self.poke = poke
+        self.clock = clock
+
+    # --- events --------------------------------------------------------------------
+
+    async def event(self, event_id: int | str) -> Event | None:
+        try:
+            return await self.storage.get_event(int(event_id))
+        except (NotFound, ValueError):
+            return None
+
+    async def invited(self, event: Event, user_id: int) -> bool:
+        return user_id in (await resolve_audience(self.storage, event)).users
+
+    async def can_manage(self, event: Event, user_id: int) -> bool:
+        return await can_manage(self.storage, event, user_id)
+
+    async def visible_event(self, event_id: int | str, user_id: int) -> Event | None:
+        """The active event if this person may see it (invited, organizer or admin)."""
+        event = await self.event(event_id)
+        if event is None or event.status is not EventStatus.ACTIVE:
+            return None
+        if await can_manage(self.storage, event, user_id) or await self.invited(event, user_id):
+            return event
+        return None
+
+    async def managed_event(self, event_id: int | str, user_id: int) -> Event | None:
+        """The active event if this person may change or cancel it."""
+        event = await self.visible_event(event_id, user_id)
+        if event is None or not await can_manage(self.storage, event, user_id):
+            return None
+        return event
+
+    async def own_reminder(self, event_id: int | str, user_id: int) -> Event | None:
+        """An active quick reminder the person set up themselves (theirs to cancel)."""
+        event = await self.event(event_id)
+        if event is None or event.organizer_id != user_id:
+            return None
+        return event if event.status is EventStatus.ACTIVE else None
+
+    async def upcoming(self, user_id: int, kinds: tuple[EventKind, ...]) -> list[Upcoming]:
+        return await upcoming_for(self.storage, user_id, now=self.clock(), kinds=kinds)
+
+    async def managed(self, user_id: int) -> list[Upcoming]:
+        return await managed_by(self.storage, user_id, now=self.clock())
+
+    async def next_occurrence(self, event: Event) -> Occurrence | None:
+        return await next_occurrence_of(self.storage, event, self.clock())
+
+    async def future_occurrences(self, event_id: int) -> list[Occurrence]:
+        """Planned dates still ahead, soonest first."""
+        return [
+            o
+            for o in await self.storage.list_occurrences(event_id, after=self.clock())
+            if o.status is OccurrenceStatus.PLANNED
+        ]
+
+    async def coming_dates(self, event_id: int) -> list[Occurrence]:
+        """Every date from now on, cancelled ones included (what an echo describes)."""
+        return await self.storage.list_occurrences(event_id, after=self.clock())
+
+    async def answer_of(self, occurrence_id: int, user_id: int) -> Answer | None:
+        found = await self.storage.get_confirmation(occurrence_id, user_id)
+        return None if found is None else found.answer
+
+    async def audience_size(self, event: Event) -> int:
+        return (await resolve_audience(self.storage, event)).size
+
+    async def audience_parts(
+        self, audience: Sequence[AudienceEntry], viewer_id: int
+    ) -> list[AudiencePart]:
+        """The audience in words: group, tag and chat names, people's names."""
+        parts = []
+        for entry in audience:
+            ref = entry.ref_id or 0
+            name: str | None
+            try:
+                if entry.kind is AudienceKind.TEAM:
+                    name = ""
+                elif entry.kind is AudienceKind.GROUP:
+                    name = (await self.storage.get_group(ref)).name
+                elif entry.kind is AudienceKind.TAG:
+                    name = (await self.storage.get_tag(ref)).name
+                elif entry.kind is AudienceKind.CHAT:
+                    name = (await self.storage.get_chat(ref)).title
+                elif ref == viewer_id:
+                    parts.append(AudiencePart(entry.kind, "", is_viewer=True))
+                    continue
+                else:
+                    name = (await self.storage.get_user(ref)).name
+            except NotFound:
+                name = None
+            parts.append(AudiencePart(entry.kind, name))
+        return parts
+
+    async def ics(self, event: Event) -> bytes:
+        """The event with all its dates as an .ics file."""
+        return event_to_ics(event, await self.storage.list_occurrences(event.id))
+
+    # --- roster and nudges ---------------------------------------------------------
+
+    async def roster(self, event: Event, occurrence: Occurrence) -> Roster:
+        return await roster(self.storage, event, occurrence)
+
+    async def nudge(self, event_id: int | str, occurrence_id: int | str, actor_id: int) -> Nudged:
+        """Remind now everyone of the audience who has not answered (managers only)."""
+        event = await self.managed_event(event_id, actor_id)
+        try:
+            occurrence = await self.storage.get_occurrence(int(occurrence_id))
+        except (NotFound, ValueError):
+            return Nudged(NudgeOutcome.STALE)
+        if event is None or occurrence.event_id != event.id:
+            return Nudged(NudgeOutcome.STALE)
+        now = self.clock()
+        if occurrence.starts_at <= now or occurrence.status is not OccurrenceStatus.PLANNED:
+            return Nudged(NudgeOutcome.OVER)
+        queued = await nudge_silent(self.storage, event, occurrence, now=now)
+        self.poke()
+        return Nudged(NudgeOutcome.QUEUED, queued)

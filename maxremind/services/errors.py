@@ -1,0 +1,17 @@
+"""Every error a service may raise, in one place for the handlers and routes that
+render them (they never import the storage layer)."""
+
+from __future__ import annotations
+
+from maxremind.services.events import EventRejected, PermissionDenied
+from maxremind.services.teams import PeopleRefused
+from maxremind.storage.errors import AlreadyExists, InviteUnusable, NotFound
+
+__all__ = [
+    "AlreadyExists",
+    "EventRejected",
+    "InviteUnusable",
+    "NotFound",
+    "PeopleRefused",
+    "PermissionDenied",
+]

@@ -1,0 +1,65 @@
+"""People as the bot knows them: remembering who writes, their language, their current
+team, and whether the bot can reach them."""
+
+from __future__ import annotations
+
+from maxremind.domain.clock import Clock, utcnow
+from maxremind.domain.models import Language, Team, User
+from maxremind.storage import NotFound, Storage
+
+
+class UserService:
+    def __init__(self, storage: Storage, *, clock: Clock = utcnow) -> None:
+        self.storage = storage
+        self.clock = clock
+
+    async def remember(
+        self, user_id: int, *, name: str, username: str | None, language: Language | None = None
+    ) -> User:
+        """Create or refresh a person from what MAX says about them.
+
+        ``language`` (from their MAX locale) is kept only while they have chosen none, so
+        reminders the engine sends later, outside any conversation, are in it too.
+        """
+        user = await self.storage.upsert_user(user_id, name=name, username=username)
+        if user.language is None and language is not None:
+            user = await self.storage.update_user(user_id, language=language)
+        return user
+
+    async def get(self, user_id: int) -> User | None:
+        try:
+            return await self.storage.get_user(user_id)
+        except NotFound:
+            return None
+
+    async def set_language(self, user_id: int, language: Language) -> User:
+        return await self.storage.update_user(user_id, language=language)
+
+    async def choose_team(self, user_id: int, team_id: int) -> Team | None:
+        """Make one of the person's teams the one their commands are for; None (nothing
+        changes) when they are not in that team."""
+        teams = {team.id: team for team in await self.storage.list_teams_of_user(user_id)}
+        team = teams.get(team_id)
+        if team is not None:
+            await self.storage.update_user(user_id, current_team_id=team.id)
+        return team
+
+    async def current_team(self, user: User, *, chat_id: int | None = None) -> Team | None:
+        """The team a command is for: a linked chat's team, else the one chosen last, else
+        the only one; None when the person has to choose."""
+        if chat_id is not None:
+            try:
+                chat = await self.storage.get_chat(chat_id)
+            except NotFound:
+                chat = None
+            if chat is not None and chat.team_id is not None:
+                return await self.storage.get_team(chat.team_id)
+        teams = await self.storage.list_teams_of_user(user.user_id)
+        chosen = [team for team in teams if team.id == user.current_team_id]
+        if chosen:
+            return chosen[0]
+        return teams[0] if len(teams) == 1 else None
+
+    async def set_reachable(self, user_id: int, reachable: bool, reason: str | None = None) -> None:
+        """The person started the bot again (True) or stopped it / removed the dialog."""
+        await self.storage.set_user_reachable(user_id, reachable, reason)
