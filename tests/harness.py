@@ -29,8 +29,8 @@ def product_env(api_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
         MAXREMIND_API_URL=api_url,
         MAXREMIND_DATA_DIR=str(data_dir),
         MAXREMIND_WEB_PORT=str(free_port()),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
