@@ -40,6 +40,7 @@ from maxremind.http.app import WebContext, create_web_app
 from maxremind.http.metrics import api_error_code, build_metrics, update_label
 from maxremind.http.server import serve_app
 from maxremind.intake.inbox import Inbox, StorageMarker
+from maxremind.intake.outbox import OutboxSender, Replies
 from maxremind.intake.polling import run_polling
 from maxremind.intake.webhook import WEBHOOK_PATH
 from maxremind.maxapi.client import MaxClient
@@ -128,16 +129,21 @@ class AppServices:
 
 
 def build_services(storage: Storage, engine: Engine, client: MaxClient) -> AppServices:
-    events = EventService(storage, engine.planner, poke=engine.poke)
+    def poke() -> None:
+        # Inside a unit of work (an update being handled) the engine must look only
+        # once the writes are committed, or it sees nothing and sleeps.
+        storage.after_commit(engine.poke)
+
+    events = EventService(storage, engine.planner, poke=poke)
     people = TeamService(storage, events)
     return AppServices(
         people=people,
         users=UserService(storage),
         chats=ChatService(storage, people, client),
-        agenda=AgendaService(storage, poke=engine.poke),
+        agenda=AgendaService(storage, poke=poke),
         typed=TypedEvents(storage),
         events=events,
-        answers=AnswerService(storage, render=engine.dispatcher.render, poke=engine.poke),
+        answers=AnswerService(storage, render=engine.dispatcher.render, poke=poke),
     )
 
 
@@ -239,18 +245,18 @@ async def serve(
             typed=services.typed,
             events=services.events,
             answers=services.answers,
-            client=client,
+            client=Replies(client),
             state=state,
             signer=signer,
             bot_username=bot.username or "",
             default_timezone=settings.timezone,
             public_url=settings.public_url,
             dialog_timeout=timedelta(minutes=settings.dialog_timeout_minutes),
-            poke=engine.poke,
+            poke=lambda: storage.after_commit(engine.poke),
         )
         router = Router(bot_context)
         register_all(router)
-        inbox = Inbox(storage, router.feed_update)
+        inbox = Inbox(storage, router.feed_update, OutboxSender(storage, client))
         inbox.on_update = lambda kind: metrics.updates.labels(type=update_label(kind)).inc()
         ctx = WebContext(
             storage=storage,

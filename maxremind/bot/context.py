@@ -15,8 +15,8 @@ from typing import Any
 from maxremind.domain.models import Language, Role, Team, User
 from maxremind.domain.signing import CallbackSigner
 from maxremind.i18n import t
+from maxremind.intake.outbox import Replies
 from maxremind.maxapi.attachments import callback_button, inline_keyboard, link_button
-from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.models import Button, NewMessageBody
 from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
@@ -63,7 +63,7 @@ class Services:
     chats: ChatService
     agenda: AgendaService
     typed: TypedEvents
-    client: MaxClient
+    client: Replies  # replies go out once the update is handled (intake.outbox)
     state: StateStore
     signer: CallbackSigner
     events: EventService
@@ -86,6 +86,10 @@ class Ctx:
     args: str = ""
     callback_id: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # For messages to the person's dialog: (text, chat id) said in that chat instead if
+    # the dialog is closed to the bot, and (text, chat id) said there once it got through.
+    otherwise: tuple[str, int] | None = None
+    then: tuple[str, int] | None = None
 
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -111,7 +115,9 @@ class Ctx:
             if self.chat_id is not None:
                 await self.services.client.send_message(body, chat_id=self.chat_id)
             else:
-                await self.services.client.send_message(body, user_id=self.user.user_id)
+                await self.services.client.send_message(
+                    body, user_id=self.user.user_id, otherwise=self.otherwise, then=self.then
+                )
 
     async def say(
         self, key: str, buttons: Sequence[Sequence[Button]] = (), **params: object

@@ -6,9 +6,10 @@ hash of its content, so a webhook redelivery or a batch fetched again after a cr
 updates to the router in arrival order; a handler that raises is retried a few
 times and then abandoned with its error recorded, never retried forever.
 
-Guarantee: every update MAX gave us is handled at least once; it is handled twice
-only if the process dies after the handler finished and before ``inbox_done``
-committed (a window of one database write).
+Guarantee: every update MAX gave us is handled, and its effects happen once.  The
+handler runs inside one unit of work with the "done" mark and the replies it collected
+(:mod:`.outbox`): a crash before that commit undoes everything and the update is handled
+again; after it, only the replies are left to send (at the next start if need be).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from maxremind.domain.clock import utcnow
+from maxremind.intake.outbox import OutboxSender, collecting
 from maxremind.maxapi.models import Update, parse_update
 from maxremind.storage import Storage
 
@@ -46,7 +49,7 @@ def dedupe_key(payload: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
 
 
 class StorageMarker:
@@ -66,9 +69,10 @@ class StorageMarker:
 class Inbox:
     """Stores updates durably and feeds them to the bot one by one."""
 
-    def __init__(self, storage: Storage, feed: Feed) -> None:
+    def __init__(self, storage: Storage, feed: Feed, outbox: OutboxSender | None = None) -> None:
         self._storage = storage
         self._feed = feed
+        self._outbox = outbox
         self._wake = asyncio.Event()
         self.received = 0  # updates accepted (new), for metrics
         self.duplicates = 0
@@ -115,6 +119,8 @@ class Inbox:
                 if _now() >= next_purge:
                     await self._purge()
                     next_purge = _now() + PURGE_EVERY
+                if self._outbox is not None:
+                    await self._outbox.flush()  # left by a crash, or a retry that is due
                 handled = await self.drain()
             except Exception:
                 log.exception("inbox worker failed to read the database; retrying")
@@ -141,7 +147,7 @@ class Inbox:
                 total += 1
                 try:
                     update = parse_update(json.loads(item.payload))
-                    await self._feed(update)
+                    await self._handle(item.id, update)
                 except Exception as exc:
                     give_up = item.attempts + 1 >= MAX_ATTEMPTS
                     log.exception(
@@ -155,7 +161,19 @@ class Inbox:
                         item.id, error=repr(exc), give_up=give_up, at=_now()
                     )
                 else:
-                    await self._storage.inbox_done(item.id, at=_now())
+                    if self._outbox is not None:
+                        await self._outbox.flush()
+
+    async def _handle(self, item_id: int, update: Update) -> None:
+        """The handler's writes, its replies and the "done" mark, in one transaction."""
+        async with self._storage.unit_of_work():
+            if self._outbox is None:
+                await self._feed(update)
+            else:
+                with collecting() as replies:
+                    await self._feed(update)
+                await self._outbox.store(replies, inbox_id=item_id, at=_now())
+            await self._storage.inbox_done(item_id, at=_now())
 
     async def _purge(self) -> None:
         removed = await self._storage.inbox_purge(before=_now() - KEEP_HANDLED)

@@ -51,3 +51,49 @@ async def test_failing_handler_is_abandoned_after_bounded_attempts(
         assert calls[1] == MAX_ATTEMPTS
         assert await storage.inbox_pending(10) == []
     assert "bot_started" in caplog.text and "giving up" in caplog.text
+
+
+class _RecordingClient:
+    """Stands in for MAX at the far end of the outbox: records what would be sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int | None, str | None]] = []
+
+    async def send_message(self, body, *, user_id=None, chat_id=None):  # type: ignore[no-untyped-def]
+        self.sent.append((user_id, body.text))
+
+    async def answer_callback(self, callback_id, *, message=None, notification=None):  # type: ignore[no-untyped-def]
+        self.sent.append((None, notification))
+
+    async def upload_file(self, kind, filename, data):  # type: ignore[no-untyped-def]
+        raise AssertionError("not used")
+
+
+async def test_a_failing_handler_leaves_no_writes_and_sends_no_replies(tmp_path: Path) -> None:
+    from maxremind.intake.outbox import OutboxSender, Replies
+
+    client = _RecordingClient()
+    replies = Replies(client)  # type: ignore[arg-type]
+    attempts: list[int] = []
+
+    async with open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}") as storage:
+
+        async def feed(update: Update) -> None:
+            user_id = update.user.user_id  # type: ignore[union-attr]
+            await storage.set_value(f"seen:{user_id}", "1")
+            await replies.send_message("Привет", user_id=user_id)
+            attempts.append(user_id)
+            if len(attempts) == 1:
+                raise RuntimeError("crashed after writing and replying")
+
+        inbox = Inbox(storage, feed, OutboxSender(storage, client))  # type: ignore[arg-type]
+        await inbox.put(_started(7, 10))
+        await inbox.drain()
+        # Handled twice (the first run failed after writing and replying), yet one reply:
+        # the failed run's reply was dropped with its writes.
+        assert attempts == [7, 7]
+        assert client.sent == [(7, "Привет")]
+        assert await storage.get_value("seen:7") == "1"
+        assert await storage.inbox_pending(10) == []
+        await inbox.drain()
+        assert client.sent == [(7, "Привет")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from zoneinfo import ZoneInfo
 
 from maxremind.bot.context import Ctx
@@ -13,15 +12,12 @@ from maxremind.bot.handlers.events_render import (
     when_text,
 )
 from maxremind.domain.models import Event, EventKind, Occurrence
-from maxremind.maxapi.errors import BadRequest
 from maxremind.maxapi.models import Button, NewMessageBody
 from maxremind.services.agenda import NudgeOutcome, Upcoming
 from maxremind.services.errors import PermissionDenied
 
 MAX_LISTED = 10
 NEXT_SHOWN = 5
-# MAX may still be processing an uploaded file when we attach it ("attachment.not.ready").
-UPLOAD_RETRIES = (0.5, 1.0, 2.0)
 
 
 def reader_zone(ctx: Ctx, event: Event) -> ZoneInfo:
@@ -172,14 +168,9 @@ async def export(ctx: Ctx) -> None:
     client = ctx.services.client
     attachment = await client.upload_file("file", "event.ics", data)
     body = NewMessageBody(text=ctx.t("ev_export_text", title=event.title), attachments=[attachment])
-    for delay in (*UPLOAD_RETRIES, None):
-        try:
-            await client.send_message(body, user_id=ctx.user.user_id)
-            return
-        except BadRequest as exc:
-            if exc.code != "attachment.not.ready" or delay is None:
-                raise
-            await asyncio.sleep(delay)
+    # MAX may still be processing the file when the message goes out; the reply is
+    # retried then (intake.outbox).
+    await client.send_message(body, user_id=ctx.user.user_id)
 
 
 # --- /who -----------------------------------------------------------------------------------

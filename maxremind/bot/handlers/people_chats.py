@@ -10,7 +10,6 @@ from maxremind.bot.handlers.people_common import guarded, short, show
 from maxremind.bot.router import Router
 from maxremind.domain.models import Chat, Group, Language, Team
 from maxremind.i18n import t
-from maxremind.maxapi.errors import MaxApiError
 from maxremind.maxapi.models import (
     BotAddedToChatUpdate,
     BotRemovedFromChatUpdate,
@@ -52,10 +51,7 @@ async def _linked(ctx: Ctx, chat: Chat, team: Team, group: Group | None) -> None
         text = ctx.t("ppl_chat_linked", title=chat.title, team=team.name)
         hello = t("ppl_chat_hello", team.language, team=team.name)
     await show(ctx, text)
-    try:
-        await ctx.services.client.send_message(hello, chat_id=chat.chat_id)
-    except MaxApiError as exc:
-        log.info("could not greet chat %s: %s", chat.chat_id, exc)
+    await ctx.services.client.send_message(hello, chat_id=chat.chat_id)
 
 
 def register(router: Router) -> None:
@@ -64,13 +60,9 @@ def register(router: Router) -> None:
             return
         ctx = await _person(services, update.user)
         chat = await services.chats.bot_added(update.chat_id, added_by=ctx.user.user_id)
-        try:
-            await ask_team_for_chat(ctx, chat)
-        except MaxApiError:
-            # They never pressed Start, so their dialog is closed to us: say so in the chat.
-            await services.client.send_message(
-                t("ppl_chat_start_first", Language.RU, name=ctx.user.name), chat_id=chat.chat_id
-            )
+        # If they never pressed Start their dialog is closed to us: say so in the chat.
+        ctx.otherwise = (t("ppl_chat_start_first", Language.RU, name=ctx.user.name), chat.chat_id)
+        await ask_team_for_chat(ctx, chat)
 
     async def link_command(ctx: Ctx) -> None:
         if ctx.chat_id is None:
@@ -78,12 +70,10 @@ def register(router: Router) -> None:
             return
         chat = await ctx.services.chats.known(ctx.chat_id, added_by=ctx.user.user_id)
         dm = Ctx(ctx.services, ctx.user, ctx.lang)
-        try:
-            await ask_team_for_chat(dm, chat)
-        except MaxApiError:
-            await ctx.say("ppl_chat_start_first", name=ctx.user.name)
-            return
-        await ctx.say("ppl_link_sent", name=ctx.user.name)
+        # The question goes to their dialog; the chat hears whether it got there.
+        dm.otherwise = (ctx.t("ppl_chat_start_first", name=ctx.user.name), ctx.chat_id)
+        dm.then = (ctx.t("ppl_link_sent", name=ctx.user.name), ctx.chat_id)
+        await ask_team_for_chat(dm, chat)
 
     async def team_chosen(ctx: Ctx) -> None:
         chat_id, team_id = (int(a) for a in ctx.extras["args"])
@@ -146,10 +136,7 @@ def register(router: Router) -> None:
             return
         chat, team, linker = unlinked.chat, unlinked.team, unlinked.linker
         ctx = Ctx(services, linker, linker.language or Language.RU)
-        try:
-            await ctx.say("ppl_chat_removed", title=chat.title, team=team.name)
-        except MaxApiError as exc:
-            log.info("could not tell %s about chat %s: %s", linker.user_id, chat.chat_id, exc)
+        await ctx.say("ppl_chat_removed", title=chat.title, team=team.name)
 
     router.on("bot_added", bot_added)
     router.on("bot_removed", bot_removed)

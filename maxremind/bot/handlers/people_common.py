@@ -14,7 +14,6 @@ from maxremind.domain.models import Group, Language, Member, Role, Team, User
 from maxremind.domain.timetypes import Lang
 from maxremind.i18n import t
 from maxremind.maxapi.attachments import inline_keyboard
-from maxremind.maxapi.errors import MaxApiError
 from maxremind.maxapi.models import Button, NewMessageBody
 from maxremind.services.teams import (
     PeopleRefused,
@@ -128,10 +127,7 @@ async def tell(ctx: Ctx, user_id: int, key: str, **params: object) -> None:
     if user is None or not user.reachable:
         return
     text = t(key, user.language or Language.RU, **params)
-    try:
-        await ctx.services.client.send_message(text, user_id=user_id)
-    except MaxApiError as exc:
-        log.info("could not tell user %s (%s): %s", user_id, key, exc)
+    await ctx.services.client.send_message(text, user_id=user_id)
 
 
 async def find_group(ctx: Ctx, team: Team, name: str) -> Group | None:
