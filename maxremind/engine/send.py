@@ -1,0 +1,247 @@
+"""Sending: claim, send, record (see :class:`SendLoop`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from maxremind.domain.clock import Clock
+from maxremind.domain.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    RecipientKind,
+)
+from maxremind.engine.compose import BatchCache, Composer
+from maxremind.engine.report import Reports
+from maxremind.engine.types import EngineConfig, EngineStats, Sender
+from maxremind.maxapi.errors import Forbidden, MaxApiError
+from maxremind.maxapi.errors import NotFound as MaxNotFound
+from maxremind.storage import LeaseLost, NotFound, Storage
+
+log = logging.getLogger(__name__)
+
+
+class _SentBuffer:
+    """Results of accepted sends, written in small groups rather than one transaction each.
+
+    This is part of the duplicate window (docs/delivery.md): a send MAX accepted whose
+    result still waits here — at most ``FLUSH_ITEMS`` of them, for at most
+    ``FLUSH_SECONDS`` — is sent again if the process dies now.
+    """
+
+    FLUSH_ITEMS = 32
+    FLUSH_SECONDS = 0.025
+
+    def __init__(self, storage: Storage, owner: str) -> None:
+        self._storage = storage
+        self._owner = owner
+        self._items: list[tuple[str, str | None, datetime]] = []
+        self._full = asyncio.Event()
+        self.done = asyncio.Event()
+
+    def add(self, key: str, max_message_id: str | None, sent_at: datetime) -> None:
+        self._items.append((key, max_message_id, sent_at))
+        if len(self._items) >= self.FLUSH_ITEMS:
+            self._full.set()
+
+    async def run(self) -> None:
+        """Flush now and then until ``done`` is set; never cancelled mid-write."""
+        while not self.done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._full.wait(), self.FLUSH_SECONDS)
+            self._full.clear()
+            await self.flush()
+
+    async def flush(self) -> None:
+        items, self._items = self._items, []
+        if not items:
+            return
+        recorded = await self._storage.record_sent_many(items, owner=self._owner)
+        if recorded < len(items):
+            log.warning(
+                "%s of %s sent deliveries had passed to another worker",
+                len(items) - recorded,
+                len(items),
+            )
+
+
+class SendLoop:
+    """Claims due deliveries and sends them: leases with heartbeats, results written in
+    small groups, failures classified by their typed error (permanent or transient)."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        sender: Sender,
+        composer: Composer,
+        reports: Reports,
+        stats: EngineStats,
+        *,
+        owner: str,
+        config: EngineConfig,
+        clock: Clock,
+    ) -> None:
+        self.storage = storage
+        self.sender = sender
+        self.composer = composer
+        self.reports = reports
+        self.stats = stats
+        self.owner = owner
+        self.config = config
+        self.clock = clock
+        self.stopping = False
+        self._rng = random.Random()
+        self._sent = _SentBuffer(storage, owner)
+
+    async def send_due(self) -> int:
+        """Claim and send everything due now; returns how many deliveries were attempted."""
+        total = 0
+        while not self.stopping:
+            now = self.clock()
+            claimed = await self.storage.claim_deliveries(
+                now=now,
+                owner=self.owner,
+                lease_until=now + self.config.lease,
+                limit=self.config.batch,
+            )
+            if not claimed:
+                return total
+            await self._send_batch(claimed)
+            total += len(claimed)
+        return total
+
+    async def _send_batch(self, claimed: Sequence[Delivery]) -> None:
+        ctx = BatchCache()
+        await ctx.prefetch(self.storage, claimed)
+        pending = {d.key for d in claimed}
+        heartbeat = asyncio.create_task(self._heartbeat(pending))
+        semaphore = asyncio.Semaphore(self.config.concurrency)
+        self._sent = _SentBuffer(self.storage, self.owner)
+        flusher = asyncio.create_task(self._sent.run())
+
+        async def one(delivery: Delivery) -> None:
+            async with semaphore:
+                try:
+                    if self.stopping:
+                        await self._release(delivery)
+                    else:
+                        await self._send_one(delivery, ctx)
+                except LeaseLost:
+                    log.warning("lease on delivery %s passed to another worker", delivery.key)
+                except Exception:
+                    log.exception("delivery %s failed unexpectedly", delivery.key)
+                    await self._fail(delivery, "internal error", permanent=False)
+                finally:
+                    pending.discard(delivery.key)
+
+        try:
+            await asyncio.gather(*(one(d) for d in claimed))
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+            self._sent.done.set()
+            await flusher
+            await self._sent.flush()
+
+    async def _heartbeat(self, pending: set[str]) -> None:
+        interval = self.config.lease.total_seconds() / 3
+        while pending:
+            await asyncio.sleep(interval)
+            now = self.clock()
+            await self.storage.extend_leases(
+                sorted(pending), owner=self.owner, lease_until=now + self.config.lease
+            )
+
+    async def _release(self, delivery: Delivery) -> None:
+        await self.storage.record_failure(
+            delivery.key,
+            owner=self.owner,
+            error="released at shutdown",
+            status=DeliveryStatus.PLANNED,
+            retry_at=delivery.send_at,
+        )
+
+    async def _send_one(self, delivery: Delivery, ctx: BatchCache) -> None:
+        now = self.clock()
+        body = await self.composer.body(delivery, ctx, now)
+        if body is None:  # e.g. a report whose problems resolved themselves meanwhile
+            await self.storage.record_failure(
+                delivery.key,
+                owner=self.owner,
+                error="nothing to send any more",
+                status=DeliveryStatus.SKIPPED,
+                retry_at=None,
+            )
+            return
+        try:
+            if delivery.recipient_kind is RecipientKind.CHAT:
+                message = await self.sender.send_message(body, chat_id=delivery.recipient_id)
+            else:
+                message = await self.sender.send_message(body, user_id=delivery.recipient_id)
+        except MaxApiError as exc:
+            self.stats.error(exc.code or str(exc.status))
+            await self._on_error(delivery, exc)
+            return
+        sent_at = self.clock()
+        self._sent.add(delivery.key, message.body.mid, sent_at)
+        self.stats.count(DeliveryStatus.SENT)
+        self.stats.late((sent_at - delivery.send_at).total_seconds())
+
+    async def _on_error(self, delivery: Delivery, exc: MaxApiError) -> None:
+        if isinstance(exc, Forbidden | MaxNotFound):
+            await self.storage.record_failure(
+                delivery.key,
+                owner=self.owner,
+                error=str(exc),
+                status=DeliveryStatus.UNREACHABLE,
+                retry_at=None,
+            )
+            self.stats.count(DeliveryStatus.UNREACHABLE)
+            if delivery.recipient_kind is RecipientKind.USER:
+                with contextlib.suppress(NotFound):
+                    await self.storage.set_user_reachable(
+                        delivery.recipient_id, False, exc.code or "forbidden"
+                    )
+            else:
+                with contextlib.suppress(NotFound):
+                    await self.storage.deactivate_chat(delivery.recipient_id)
+            if delivery.job_id is not None and delivery.kind in (
+                DeliveryKind.REMINDER,
+                DeliveryKind.SNOOZE,
+            ):
+                await self.reports.unreachable(delivery)
+            return
+        await self._fail(delivery, str(exc), permanent=exc.permanent)
+
+    async def _fail(self, delivery: Delivery, error: str, *, permanent: bool) -> None:
+        if permanent or delivery.attempts >= self.config.max_attempts:
+            await self.storage.record_failure(
+                delivery.key,
+                owner=self.owner,
+                error=error,
+                status=DeliveryStatus.FAILED,
+                retry_at=None,
+            )
+            self.stats.count(DeliveryStatus.FAILED)
+            log.error(
+                "giving up on delivery %s after %s attempts: %s",
+                delivery.key,
+                delivery.attempts,
+                error,
+            )
+            return
+        backoff = min(600.0, 5.0 * 2 ** (delivery.attempts - 1))
+        retry_at = self.clock() + timedelta(seconds=backoff * (0.5 + self._rng.random() / 2))
+        await self.storage.record_failure(
+            delivery.key,
+            owner=self.owner,
+            error=error,
+            status=DeliveryStatus.FAILED,
+            retry_at=retry_at,
+        )
