@@ -47,7 +47,7 @@ class FakeMax:
                     "is_bot": False,
                     "last_activity_time": 0,
                 }
-            )  # fmt: skip
+            )
             for uid in self.members
         ]
         return ChatMembersList(members=people, marker=None)
