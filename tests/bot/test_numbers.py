@@ -15,7 +15,9 @@ async def test_a_huge_quorum_is_refused_with_a_message_and_nothing_is_saved(bot:
         "/event Планёрка; завтра в 10:00; @all; за 1 час; кворум 99999999999999999999"
     )
     assert "Кворум — это число от 1 до 10 000" in answer
-    answer = await owner.say("/event Планёрка; завтра в 10:00; @all; за 1 час; кворум " + "9" * 3900)
+    answer = await owner.say(
+        "/event Планёрка; завтра в 10:00; @all; за 1 час; кворум " + "9" * 3900
+    )
     assert "Кворум — это число от 1 до 10 000" in answer
     async with database(bot) as db:
         assert await db.list_events() == []
