@@ -252,7 +252,6 @@ async def serve(
             default_timezone=settings.timezone,
             public_url=settings.public_url,
             dialog_timeout=timedelta(minutes=settings.dialog_timeout_minutes),
-            poke=lambda: storage.after_commit(engine.poke),
         )
         router = Router(bot_context)
         register_all(router)

@@ -72,7 +72,6 @@ class Services:
     default_timezone: str
     public_url: str
     dialog_timeout: timedelta
-    poke: Callable[[], None] = lambda: None
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,8 +32,6 @@ from maxremind.engine.planner import fanout_lead
 from maxremind.engine.report import Reports
 from maxremind.engine.types import EngineConfig
 from maxremind.storage import NotFound, Storage
-
-log = logging.getLogger(__name__)
 
 
 class Expander:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,8 +16,6 @@ from maxremind.domain.models import (
     RecipientKind,
 )
 from maxremind.storage import Storage
-
-log = logging.getLogger(__name__)
 
 
 class Reports:

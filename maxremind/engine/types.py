@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -12,8 +11,6 @@ from maxremind.domain.models import (
     DeliveryStatus,
 )
 from maxremind.maxapi.models import Message, NewMessageBody
-
-log = logging.getLogger(__name__)
 
 
 class Sender(Protocol):
