@@ -267,7 +267,7 @@ async def serve(
             max_check=client.get_me,
             metrics=metrics,
             public_url=settings.public_url,
-            status_allow=settings.status_allow,
+            status_allow=settings.status_networks,
             status_token=settings.status_token,
         )
         try:

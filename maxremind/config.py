@@ -132,23 +132,36 @@ def _parse_status_token(raw: str) -> str:
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def _split_networks(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
+DEFAULT_STATUS_ALLOW = "127.0.0.1/8,::1/128"
 
 
-def _parse_networks(raw: str) -> str:
-    entries = _split_networks(raw)
-    for entry in entries:
+def parse_networks(raw: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated IP networks (``10.0.0.0/8, ::1``); a bare address is a /32 or /128.
+
+    The one parser of ``status_allow``: the loader validates with it and the web server
+    gets its result through :attr:`Settings.status_networks`.
+
+    :raises ConfigError: an entry is not an address or network; the message names it.
+    """
+    networks: list[IPNetwork] = []
+    for entry in (part.strip() for part in raw.split(",")):
+        if not entry:
+            continue
         try:
             # strict=False: "127.0.0.1/8" names the network the operator means; refusing it
             # over host bits would be pedantry.
-            ipaddress.ip_network(entry, strict=False)
+            networks.append(ipaddress.ip_network(entry, strict=False))
         except ValueError:
             raise ConfigError(
                 f"{entry!r} is not an IP network; give comma-separated networks such as "
                 "127.0.0.1/8,::1/128,192.168.1.0/24 (empty: none)"
             ) from None
-    return ",".join(entries)
+    return tuple(networks)
+
+
+def _parse_networks(raw: str) -> str:
+    parse_networks(raw)  # validates; the setting keeps the operator's own spelling
+    return ",".join(part.strip() for part in raw.split(",") if part.strip())
 
 
 def _parse_token(raw: str) -> str:
@@ -247,7 +260,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "status_allow",
-        "127.0.0.1/8,::1/128",
+        DEFAULT_STATUS_ALLOW,
         _parse_networks,
         "Comma-separated IP networks whose direct requests may see the status page and /metrics.",
     ),
@@ -317,7 +330,7 @@ class Settings:
     mode: str = "polling"
     webhook_secret: str = field(default="", repr=False)
     web_max_connections: int = 256
-    status_allow: str = "127.0.0.1/8,::1/128"
+    status_allow: str = DEFAULT_STATUS_ALLOW
     status_token: str = field(default="", repr=False)
     timezone: str = "Europe/Moscow"
     log_level: str = "info"
@@ -337,9 +350,7 @@ class Settings:
     @property
     def status_networks(self) -> tuple[IPNetwork, ...]:
         """``status_allow`` as networks (already validated by the loader)."""
-        return tuple(
-            ipaddress.ip_network(e, strict=False) for e in _split_networks(self.status_allow)
-        )
+        return parse_networks(self.status_allow)
 
     @property
     def database_url(self) -> str:

@@ -18,16 +18,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from maxremind import __version__
+from maxremind.config import DEFAULT_STATUS_ALLOW, IPNetwork, parse_networks
 
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 from maxremind.http.metrics import METRICS_PATH, Metrics, metrics_endpoint, storage_collector
 from maxremind.http.security import (
-    DEFAULT_STATUS_ALLOW,
     GuardedPaths,
     SecurityHeaders,
     StatusGuard,
-    parse_networks,
 )
 from maxremind.intake.inbox import Inbox
 from maxremind.intake.webhook import WEBHOOK_PATH, webhook_endpoint
@@ -47,9 +46,9 @@ STATUS_PAGE_PATH = "/"
 class WebContext:
     """What the web layer needs from the running process.
 
-    ``status_allow`` (networks, comma-separated) and ``status_token`` decide who may open
-    the status page and /metrics (see :mod:`maxremind.http.security`); ``public_url``, when
-    set, is where page links point, never the request's Host header.
+    ``status_allow`` (networks, parsed by :mod:`maxremind.config`) and ``status_token``
+    decide who may open the status page and /metrics (see :mod:`maxremind.http.security`);
+    ``public_url``, when set, is where page links point, never the request's Host header.
     """
 
     storage: Storage
@@ -61,7 +60,7 @@ class WebContext:
     max_check: Callable[[], Awaitable[object]]  # raises when MAX is unreachable
     metrics: Metrics | None = None
     public_url: str = ""
-    status_allow: str | Sequence[str] = DEFAULT_STATUS_ALLOW
+    status_allow: Sequence[IPNetwork] = parse_networks(DEFAULT_STATUS_ALLOW)
     status_token: str = ""
     started_at: float = field(default_factory=time.time)
     _max_checked_at: float = field(default=float("-inf"), repr=False)
@@ -138,7 +137,7 @@ def create_web_app(ctx: WebContext) -> Starlette:
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
-    guard = StatusGuard(parse_networks(ctx.status_allow), ctx.status_token)
+    guard = StatusGuard(tuple(ctx.status_allow), ctx.status_token)
     routes: list[Route | Mount] = [
         Route(STATUS_PAGE_PATH, index),
         Route("/healthz", healthz),

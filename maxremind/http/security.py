@@ -20,8 +20,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-DEFAULT_STATUS_ALLOW = "127.0.0.1/8,::1/128"
-
 # No inline script or style anywhere: the pages load their assets from /static only.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -41,27 +39,6 @@ CLOSED_TEXT = (
     "This page is closed. Open it from an address in MAXREMIND_STATUS_ALLOW (not through "
     "a proxy) or send the header Authorization: Bearer <MAXREMIND_STATUS_TOKEN>.\n"
 )
-
-
-def parse_networks(text: str | Iterable[str]) -> tuple[Network, ...]:
-    """Networks, comma-separated (``10.0.0.0/8, ::1``) or already a list of entries;
-    a bare address is a /32 or /128.
-
-    :raises ValueError: an entry is not an address or network; the message names it.
-    """
-    entries = text.split(",") if isinstance(text, str) else text
-    networks: list[Network] = []
-    for entry in (part.strip() for part in entries):
-        if not entry:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(entry, strict=False))
-        except ValueError:
-            raise ValueError(
-                f"MAXREMIND_STATUS_ALLOW: {entry!r} is not an IP address or network "
-                "(write e.g. 192.168.0.0/16,::1/128)"
-            ) from None
-    return tuple(networks)
 
 
 def _address_allowed(host: str, networks: Iterable[Network]) -> bool:
