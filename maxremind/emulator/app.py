@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from maxremind.emulator import api, render
+from maxremind.emulator import api, miniapp, render
 from maxremind.emulator.bodies import BodyTooLarge, read_body
 from maxremind.emulator.control import routes
 from maxremind.emulator.delivery import UpdateFeed, WebhookPusher, WebhookStats
@@ -26,12 +26,13 @@ from maxremind.emulator.models import (
     Callback,
     Chat,
     EmulatorError,
+    Forbidden,
     Message,
     Subscription,
     User,
 )
 from maxremind.emulator.schema import ApiSchema, api_schema
-from maxremind.emulator.state import World
+from maxremind.emulator.state import MAX_START_PAYLOAD, World
 
 log = logging.getLogger(__name__)
 DEEP_LINK_HOSTS = {"max.ru", "www.max.ru"}
@@ -71,6 +72,7 @@ class Emulator:
         max_upload_bytes: int = 50_000_000,
         check_responses: bool = False,
         clock: Callable[[], float] = time.time,
+        mini_app_url: str | None = None,
     ) -> None:
         self.token = token
         self.schema: ApiSchema = api_schema()
@@ -101,6 +103,10 @@ class Emulator:
         self.update_log: deque[JSON] = deque(maxlen=1000)
         self._client: httpx.AsyncClient | None = None
         self._background: set[asyncio.Task[None]] = set()
+        # The bot's mini-app address, as registered in MAX's partner platform.
+        self.mini_app_url: str | None = None
+        if mini_app_url is not None:
+            self.register_mini_app(mini_app_url)
         self.app = self._build_app()
 
     # -- plumbing ----------------------------------------------------------------------
@@ -306,6 +312,55 @@ class Emulator:
 
     def stop_bot(self, user_id: int) -> JSON:
         return self.world.stop_bot(user_id)
+
+    def register_mini_app(self, url: str | None) -> None:
+        """Set (or with None, remove) the bot's mini-app URL, as in MAX's partner platform."""
+        self.mini_app_url = miniapp.check_url(url) if url is not None else None
+        self.world.version += 1
+
+    def launch_mini_app(
+        self,
+        user_id: int,
+        payload: str | None = None,
+        *,
+        web_app: str | None = None,
+        contact_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> str:
+        """The URL MAX opens when the user presses an open_app button (``web_app`` or
+        ``contact_id`` name the bot; neither: the bot's own) in ``chat_id`` (None: the
+        dialog): the registered URL with launch data signed by the bot token."""
+        bot = self.world.bot
+        if (web_app is not None or contact_id is not None) and not miniapp.names_bot(
+            web_app, contact_id, bot
+        ):
+            raise BadRequest(
+                f"this emulator runs only @{bot.username} (id {bot.user_id}), "
+                f"not {web_app if web_app is not None else contact_id}"
+            )
+        if self.mini_app_url is None:
+            raise miniapp.MiniAppNotRegistered(
+                f"@{bot.username} has no mini-app: register its URL first "
+                '(PUT /_emulator/miniapp {"url": ...}; in MAX: the partner platform)'
+            )
+        user = self.world.user(user_id)
+        if payload is not None and len(payload) > MAX_START_PAYLOAD:
+            raise BadRequest(f"payload is longer than {MAX_START_PAYLOAD} characters")
+        chat: JSON | None = None
+        if chat_id is not None:
+            found = self.world.chat(chat_id)
+            if user_id not in found.members:
+                raise Forbidden(f"user {user_id} is not a member of chat {chat_id}")
+            chat = {"id": found.chat_id, "type": found.type}
+        opened = miniapp.launch(
+            self.mini_app_url,
+            self.token,
+            user,
+            auth_date=self.world.now_ms() // 1000,
+            payload=payload,
+            chat=chat,
+        )
+        return opened.url
 
     def remove_dialog(self, user_id: int) -> list[JSON]:
         return self.world.remove_dialog(user_id)

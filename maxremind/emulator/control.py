@@ -98,7 +98,11 @@ def _control_routes(emu: Emulator) -> list[BaseRoute]:
 
     async def state(request: Request) -> JSON:
         return {
-            "bot": {**emu.view_user(world.bot), "username": world.bot.username},
+            "bot": {
+                **emu.view_user(world.bot),
+                "username": world.bot.username,
+                "mini_app_url": emu.mini_app_url,
+            },
             "users": [emu.view_user(u) for u in emu.list_users()],
             "chats": [emu.view_chat(c) for c in world.chats.values() if c.type != "dialog"],
             "version": world.version,
@@ -192,6 +196,26 @@ def _control_routes(emu: Emulator) -> list[BaseRoute]:
         )
         return emu.view_message(message)
 
+    async def mini_app(request: Request) -> JSON:
+        if request.method == "PUT":
+            emu.register_mini_app(_opt_str(await _json(request), "url"))
+        elif request.method == "DELETE":
+            emu.register_mini_app(None)
+        return {"url": emu.mini_app_url}
+
+    async def mini_app_launch(request: Request) -> JSON:
+        data = await _json(request)
+        contact = data.get("contact_id")
+        chat_id = data.get("chat_id")
+        url = emu.launch_mini_app(
+            _int(data.get("user_id"), "user_id"),
+            _opt_str(data, "payload"),
+            web_app=_opt_str(data, "web_app"),
+            contact_id=_int(contact, "contact_id") if contact is not None else None,
+            chat_id=_int(chat_id, "chat_id") if chat_id is not None else None,
+        )
+        return {"url": url}
+
     async def violations(request: Request) -> Any:
         if request.method == "DELETE":
             emu.violations.clear()
@@ -224,6 +248,8 @@ def _control_routes(emu: Emulator) -> list[BaseRoute]:
         ("/chats/{chat_id}/members", chat_members, ["POST"]),
         ("/chats/{chat_id}/members/{user_id}", chat_member, ["DELETE"]),
         ("/chats/{chat_id}/messages", chat_message, ["POST"]),
+        ("/miniapp", mini_app, ["GET", "PUT", "DELETE"]),
+        ("/miniapp-launch", mini_app_launch, ["POST"]),
         ("/violations", violations, ["GET", "DELETE"]),
         ("/faults", faults, ["GET", "PUT"]),
         ("/stats", stats, ["GET"]),

@@ -40,10 +40,16 @@ async def run_emulator(
     bot_name: str = "Напоминалка",
     limits: Limits | None = None,
     faults: FaultConfig | None = None,
+    mini_app_url: str | None = None,
 ) -> None:
     """`maxremind emulator`: serve until Ctrl+C or SIGTERM."""
     emulator = Emulator(
-        token, bot_username=bot_username, bot_name=bot_name, limits=limits, faults=faults
+        token,
+        bot_username=bot_username,
+        bot_name=bot_name,
+        limits=limits,
+        faults=faults,
+        mini_app_url=mini_app_url,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
