@@ -15,6 +15,7 @@ from maxremind.storage.errors import (
     StorageError,
 )
 from maxremind.storage.ports import (
+    AccessStore,
     AuditStore,
     DirectoryStore,
     IntakeStore,
@@ -24,6 +25,7 @@ from maxremind.storage.ports import (
 )
 
 __all__ = [
+    "AccessStore",
     "AlreadyExists",
     "AuditStore",
     "DatabaseUnusable",

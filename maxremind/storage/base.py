@@ -2,7 +2,7 @@
 
 The methods themselves are declared, with their contracts, in the ports of
 :mod:`maxremind.storage.ports` (directory, schedule, ledger, intake, audit,
-unit of work); see that package for the conventions all of them follow.
+access, unit of work); see that package for the conventions all of them follow.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Self
 
 from maxremind.storage.ports import (
     UNSET,
+    AccessStore,
     AuditStore,
     DirectoryStore,
     IntakeStore,
@@ -25,7 +26,9 @@ from maxremind.storage.ports import (
 __all__ = ["UNSET", "Storage", "Unset"]
 
 
-class Storage(DirectoryStore, ScheduleStore, LedgerStore, IntakeStore, AuditStore, UnitOfWork):
+class Storage(
+    DirectoryStore, ScheduleStore, LedgerStore, IntakeStore, AuditStore, AccessStore, UnitOfWork
+):
     """Abstract storage.  Use as ``async with``: entering migrates, leaving closes."""
 
     @abstractmethod

@@ -31,7 +31,14 @@ from maxremind.storage.errors import (
     StorageError,
 )
 from maxremind.storage.migrations import Migration, load_migrations
-from maxremind.storage.sql import AuditSql, DirectorySql, IntakeSql, LedgerSql, ScheduleSql
+from maxremind.storage.sql import (
+    AccessSql,
+    AuditSql,
+    DirectorySql,
+    IntakeSql,
+    LedgerSql,
+    ScheduleSql,
+)
 from maxremind.storage.sqlbase import Conn, Row
 
 __all__ = [
@@ -128,7 +135,7 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseUnusable(f"{path} is not a SQLite database (nothing was changed)")
 
 
-class SqliteStorage(DirectorySql, ScheduleSql, LedgerSql, IntakeSql, AuditSql):
+class SqliteStorage(DirectorySql, ScheduleSql, LedgerSql, IntakeSql, AuditSql, AccessSql):
     """Storage on one SQLite file."""
 
     dialect = "sqlite"

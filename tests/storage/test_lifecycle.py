@@ -50,7 +50,8 @@ async def test_database_at_an_older_version_gains_the_outbox(tmp_path: Path) -> 
         await store.set_value("kept", "yes")
     # Take the file back to schema 3, as a previous release left it.
     with sqlite3.connect(path) as db:
-        db.execute("DROP TABLE outbox")
+        for table in ("outbox", "login_links", "web_sessions", "api_tokens"):
+            db.execute(f"DROP TABLE {table}")
         db.execute("DELETE FROM schema_migrations WHERE version >= 4")
     db.close()
     async with open_storage(f"sqlite:///{path}") as store:

@@ -19,6 +19,7 @@ Conventions for every method:
 
 from __future__ import annotations
 
+from maxremind.storage.ports.access import AccessStore
 from maxremind.storage.ports.audit import AuditStore
 from maxremind.storage.ports.common import UNSET, Unset
 from maxremind.storage.ports.directory import DirectoryStore
@@ -29,6 +30,7 @@ from maxremind.storage.ports.work import UnitOfWork
 
 __all__ = [
     "UNSET",
+    "AccessStore",
     "AuditStore",
     "DirectoryStore",
     "IntakeStore",

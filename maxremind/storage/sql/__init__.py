@@ -6,10 +6,11 @@ differ (Postgres claims deliveries with ``FOR UPDATE SKIP LOCKED``, say).
 
 from __future__ import annotations
 
+from maxremind.storage.sql.access import AccessSql
 from maxremind.storage.sql.audit import AuditSql
 from maxremind.storage.sql.directory import DirectorySql
 from maxremind.storage.sql.intake import IntakeSql
 from maxremind.storage.sql.ledger import LedgerSql
 from maxremind.storage.sql.schedule import ScheduleSql
 
-__all__ = ["AuditSql", "DirectorySql", "IntakeSql", "LedgerSql", "ScheduleSql"]
+__all__ = ["AccessSql", "AuditSql", "DirectorySql", "IntakeSql", "LedgerSql", "ScheduleSql"]
