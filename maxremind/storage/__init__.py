@@ -20,6 +20,7 @@ from maxremind.storage.ports import (
     DirectoryStore,
     IntakeStore,
     LedgerStore,
+    OverviewStore,
     ScheduleStore,
     UnitOfWork,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "LeaseLost",
     "LedgerStore",
     "NotFound",
+    "OverviewStore",
     "ScheduleStore",
     "SchemaTooNew",
     "Storage",

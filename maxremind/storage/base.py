@@ -2,7 +2,7 @@
 
 The methods themselves are declared, with their contracts, in the ports of
 :mod:`maxremind.storage.ports` (directory, schedule, ledger, intake, audit,
-access, unit of work); see that package for the conventions all of them follow.
+access, overview, unit of work); see that package for the conventions all of them follow.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from maxremind.storage.ports import (
     DirectoryStore,
     IntakeStore,
     LedgerStore,
+    OverviewStore,
     ScheduleStore,
     UnitOfWork,
     Unset,
@@ -27,7 +28,14 @@ __all__ = ["UNSET", "Storage", "Unset"]
 
 
 class Storage(
-    DirectoryStore, ScheduleStore, LedgerStore, IntakeStore, AuditStore, AccessStore, UnitOfWork
+    DirectoryStore,
+    ScheduleStore,
+    LedgerStore,
+    IntakeStore,
+    AuditStore,
+    AccessStore,
+    OverviewStore,
+    UnitOfWork,
 ):
     """Abstract storage.  Use as ``async with``: entering migrates, leaving closes."""
 

@@ -37,6 +37,7 @@ from maxremind.storage.sql import (
     DirectorySql,
     IntakeSql,
     LedgerSql,
+    OverviewSql,
     ScheduleSql,
 )
 from maxremind.storage.sqlbase import Conn, Row
@@ -135,7 +136,9 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseUnusable(f"{path} is not a SQLite database (nothing was changed)")
 
 
-class SqliteStorage(DirectorySql, ScheduleSql, LedgerSql, IntakeSql, AuditSql, AccessSql):
+class SqliteStorage(
+    DirectorySql, ScheduleSql, LedgerSql, IntakeSql, AuditSql, AccessSql, OverviewSql
+):
     """Storage on one SQLite file."""
 
     dialect = "sqlite"

@@ -25,6 +25,7 @@ from maxremind.storage.ports.common import UNSET, Unset
 from maxremind.storage.ports.directory import DirectoryStore
 from maxremind.storage.ports.intake import IntakeStore
 from maxremind.storage.ports.ledger import LedgerStore
+from maxremind.storage.ports.overview import OverviewStore
 from maxremind.storage.ports.schedule import ScheduleStore
 from maxremind.storage.ports.work import UnitOfWork
 
@@ -35,6 +36,7 @@ __all__ = [
     "DirectoryStore",
     "IntakeStore",
     "LedgerStore",
+    "OverviewStore",
     "ScheduleStore",
     "UnitOfWork",
     "Unset",

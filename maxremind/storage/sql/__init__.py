@@ -11,6 +11,15 @@ from maxremind.storage.sql.audit import AuditSql
 from maxremind.storage.sql.directory import DirectorySql
 from maxremind.storage.sql.intake import IntakeSql
 from maxremind.storage.sql.ledger import LedgerSql
+from maxremind.storage.sql.overview import OverviewSql
 from maxremind.storage.sql.schedule import ScheduleSql
 
-__all__ = ["AccessSql", "AuditSql", "DirectorySql", "IntakeSql", "LedgerSql", "ScheduleSql"]
+__all__ = [
+    "AccessSql",
+    "AuditSql",
+    "DirectorySql",
+    "IntakeSql",
+    "LedgerSql",
+    "OverviewSql",
+    "ScheduleSql",
+]
