@@ -191,7 +191,7 @@ class EmptyAudience:
 
 @dataclass(frozen=True, slots=True)
 class ChatRemoved:
-    """A chat linked to a team that the bot was removed from."""
+    """A chat that served a team and that the bot was removed from."""
 
     chat_id: int
     team_id: int
@@ -328,7 +328,9 @@ class OverviewStore(ABC):
           first, with the error;
         * active events with a planned date at or after ``now`` whose audience resolves
           empty, and flagged events (on hold), by id;
-        * chats of the teams the bot was removed from, newest change first.
+        * chats the bot was removed from that served the teams (linked, named by an
+          event that is not cancelled, or unlinked at or after ``since`` by the audit
+          log's ``chat.unlink``), newest change first.
 
         With ``organizer_id`` only the event problems of events that person organizes
         are given (no members, no chats).

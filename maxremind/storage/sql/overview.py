@@ -401,11 +401,21 @@ class OverviewSql(SqlBase):
                     " ORDER BY u.name, u.user_id LIMIT ?",
                     (teams, limit),
                 )
+                # Removing the bot unlinks the chat (chats.team_id goes NULL): the team
+                # is found again through the audit entry of the unlink or an event
+                # that still names the chat.
                 chats = await conn.fetchall(
-                    "SELECT chat_id, team_id, title, updated_at FROM chats"
-                    f" WHERE team_id IN {_IDS} AND active = 0"
-                    " ORDER BY updated_at DESC, chat_id LIMIT ?",
-                    (teams, limit),
+                    "SELECT c.chat_id, MIN(t.team_id) AS team_id, c.title, c.updated_at"
+                    " FROM chats c JOIN ("
+                    f" SELECT team_id, chat_id FROM chats WHERE team_id IN {_IDS}"
+                    " UNION SELECT e.team_id, a.ref_id FROM event_audience a"
+                    " JOIN events e ON e.id = a.event_id"
+                    f" WHERE a.kind = 'chat' AND e.team_id IN {_IDS} AND e.status <> 'cancelled'"
+                    " UNION SELECT team_id, CAST(substr(subject, 6) AS INTEGER) FROM audit_log"
+                    f" WHERE team_id IN {_IDS} AND action = 'chat.unlink' AND at >= ?"
+                    ") t ON t.chat_id = c.chat_id WHERE c.active = 0"
+                    " GROUP BY c.chat_id ORDER BY c.updated_at DESC, c.chat_id LIMIT ?",
+                    (teams, teams, teams, to_ms(since), limit),
                 )
         return Problems(
             unreachable_members=tuple(
