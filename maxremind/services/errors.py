@@ -3,12 +3,13 @@ render them (they never import the storage layer)."""
 
 from __future__ import annotations
 
-from maxremind.services.events import EventRejected, PermissionDenied
+from maxremind.services.events import EditConflict, EventRejected, PermissionDenied
 from maxremind.services.teams import PeopleRefused
 from maxremind.storage.errors import AlreadyExists, InviteUnusable, NotFound
 
 __all__ = [
     "AlreadyExists",
+    "EditConflict",
     "EventRejected",
     "InviteUnusable",
     "NotFound",

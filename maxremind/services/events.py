@@ -25,8 +25,10 @@ from maxremind.domain.models import (
     EventStatus,
     NewDelivery,
     NewEvent,
+    Occurrence,
     OccurrenceStatus,
     RecipientKind,
+    ReminderSpec,
     Role,
 )
 from maxremind.domain.recurrence import RecurrenceError, check_fires, next_occurrence
@@ -62,6 +64,14 @@ class PermissionDenied(PermissionError):
     def __init__(self, needed: Role) -> None:
         super().__init__(f"needs the role {needed.value}")
         self.needed = needed
+
+
+class EditConflict(RuntimeError):
+    """Someone else changed the event after the editor loaded it; nothing was saved."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__(f"event {event.id} changed at {event.updated_at.isoformat()}")
+        self.event = event  # as it is now
 
 
 @dataclass(frozen=True)
@@ -144,11 +154,28 @@ class EventService:
         self.poke()
         return event
 
-    async def update(self, event_id: int, spec: NewEvent, *, actor_id: int) -> Event:
-        """Replace an event; planned reminders follow, sent ones stay in the ledger."""
+    async def update(
+        self,
+        event_id: int,
+        spec: NewEvent,
+        *,
+        actor_id: int,
+        expected_updated_at: datetime | None = None,
+    ) -> Event:
+        """Replace an event; planned reminders follow, sent ones stay in the ledger.
+
+        :param expected_updated_at: the version the editor started from; if the event
+            changed since, nothing is saved.
+        :raises EditConflict: the event changed after ``expected_updated_at``.
+        """
         current = await self.storage.get_event(event_id)
         await self._require_manage(current, actor_id)
         await self.validate(spec)
+        if expected_updated_at is not None:
+            # Read again after the (awaiting) validation, just before writing.
+            current = await self.storage.get_event(event_id)
+            if current.updated_at != expected_updated_at:
+                raise EditConflict(current)
         event = await self.storage.update_event(event_id, spec)
         if event.status is EventStatus.FLAGGED:
             event = await self.storage.set_event_status(event_id, EventStatus.ACTIVE)
@@ -172,8 +199,59 @@ class EventService:
         event = await self.storage.set_event_status(event_id, EventStatus.CANCELLED, "cancelled")
         await self.storage.cancel_occurrences(event_id, after=now)
         await self.storage.drop_planned_jobs(event_id)
+        notified = await self._tell_reminded(upcoming, actor_id, now)
+        await self._audit(event, actor_id, "event.cancel")
+        self.poke()
+        return Cancellation(event, notified=notified)
+
+    async def cancel_occurrence(
+        self, event_id: int, occurrence_id: int, *, actor_id: int
+    ) -> Cancellation:
+        """Cancel one date of a repeating event; the other dates stay.
+
+        The date joins the event's skipped dates (``exdates``, as RFC 5545 and the .ics
+        export have it), so re-planning never brings it back; the planner cancels the
+        occurrence, drops its planned steps and skips what was waiting to be sent, and
+        whoever was already reminded of it (except the one cancelling) is told.  A
+        one-off event has a single date: cancelling it cancels the event.
+
+        :raises NotFound: no such event, or the occurrence is not one of its dates.
+        :raises EventRejected: ``occurrence_over``, the date has started or is cancelled.
+        :raises PermissionDenied: only the organizer or a team admin may.
+        """
+        current = await self.storage.get_event(event_id)
+        await self._require_manage(current, actor_id)
+        occurrence = await self.storage.get_occurrence(occurrence_id)
+        if occurrence.event_id != event_id:
+            raise NotFound(f"occurrence {occurrence_id} of event {event_id}")
+        now = self.clock()
+        if occurrence.status is not OccurrenceStatus.PLANNED or occurrence.starts_at < now:
+            raise EventRejected("occurrence_over", str(occurrence_id))
+        if current.rrule is None:
+            return await self.cancel(event_id, actor_id=actor_id)
+        skipped = occurrence.local_start.date().isoformat()
+        spec = replace(_as_spec(current), exdates=tuple(sorted({*current.exdates, skipped})))
+        event = await self.storage.update_event(event_id, spec)
+        await self.planner.plan_event(event_id)
+        notified = await self._tell_reminded([occurrence], actor_id, now)
+        await self.storage.add_audit(
+            team_id=event.team_id,
+            actor_id=actor_id,
+            action="event.cancel_date",
+            subject=f"event:{event.id}",
+            details={"title": event.title, "date": skipped, "occurrence": occurrence.id},
+            at=now,
+        )
+        self.poke()
+        return Cancellation(event, notified=notified)
+
+    async def _tell_reminded(
+        self, occurrences: list[Occurrence], actor_id: int, now: datetime
+    ) -> int:
+        """Queue a "cancelled" notice for everyone already reminded of these dates, once
+        each (the one cancelling knows); returns how many."""
         notices = []
-        for occurrence in upcoming:
+        for occurrence in occurrences:
             told = {
                 (d.recipient_kind, d.recipient_id)
                 for d in await self.storage.list_deliveries(occurrence.id)
@@ -194,9 +272,7 @@ class EventService:
                 for kind, recipient in sorted(told)
             ]
         await self.storage.add_deliveries(notices)
-        await self._audit(event, actor_id, "event.cancel")
-        self.poke()
-        return Cancellation(event, notified=len(notices))
+        return len(notices)
 
     async def _require_manage(self, event: Event, actor_id: int) -> None:
         if event.organizer_id == actor_id:
@@ -231,6 +307,28 @@ class EventService:
 def _local_now(now: datetime, timezone: str) -> datetime:
     """Now as a naive wall time in ``timezone``, in whole seconds (so it is due at once)."""
     return now.astimezone(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
+
+
+def _as_spec(event: Event) -> NewEvent:
+    """A saved event as the spec that would save it again (reminders without ids)."""
+    return NewEvent(
+        team_id=event.team_id,
+        organizer_id=event.organizer_id,
+        title=event.title,
+        start_local=event.start_local,
+        timezone=event.timezone,
+        kind=event.kind,
+        description=event.description,
+        place=event.place,
+        duration=event.duration,
+        rrule=event.rrule,
+        exdates=event.exdates,
+        audience=event.audience,
+        reminders=tuple(ReminderSpec(r.offset, r.at, r.target) for r in event.reminders),
+        confirm_required=event.confirm_required,
+        urgent=event.urgent,
+        quorum=event.quorum,
+    )
 
 
 def _as_event(spec: NewEvent) -> Event:
