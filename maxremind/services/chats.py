@@ -56,6 +56,10 @@ class ChatService:
         except NotFound:
             return None
 
+    async def team_chats(self, team_id: int) -> list[Chat]:
+        """The chats linked to a team that the bot is still in, by title."""
+        return await self.storage.list_chats(team_id)
+
     async def bot_added(self, chat_id: int, *, added_by: int | None) -> Chat:
         """Remember a chat the bot was added to, with its title as MAX tells it."""
         title, chat_type = "", "chat"

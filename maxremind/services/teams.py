@@ -42,11 +42,14 @@ __all__ = [
     "JoinResult",
     "PeopleRefused",
     "PermissionDenied",
+    "RosterEntry",
     "TeamService",
+    "assignable_roles",
     "close_members",
     "find_members",
     "invite_link",
     "normalize",
+    "removal_refusal",
 ]
 
 
@@ -65,6 +68,43 @@ class JoinResult:
     group: Group | None
     already_member: bool  # nothing changed: the person was in the team (and group) already
     role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """A member with what a people list shows next to them."""
+
+    member: Member
+    groups: tuple[Group, ...]
+    tags: tuple[Tag, ...]
+    unreachable_reason: str | None  # why the bot cannot reach them, when it cannot
+
+
+def assignable_roles(actor: Role, target: Role) -> tuple[Role, ...]:
+    """The roles someone with the role ``actor`` may give a member who has ``target``.
+
+    Admins manage organizers and members; only an owner grants or takes away admin and
+    owner.  (That the last owner keeps the role is a rule of the team, checked apart.)
+    """
+    if actor is Role.OWNER:
+        return tuple(Role)
+    if actor is Role.ADMIN and not target.at_least(Role.ADMIN):
+        return (Role.ORGANIZER, Role.MEMBER)
+    return ()
+
+
+def removal_refusal(actor: Member, target: Member) -> PeopleRefused | PermissionDenied | None:
+    """Why ``actor`` may not remove ``target`` from the team, or None when they may:
+    admins and owners remove people, admins only by an owner, never an owner or oneself."""
+    if not actor.role.at_least(Role.ADMIN):
+        return PermissionDenied(Role.ADMIN)
+    if target.user_id == actor.user_id:
+        return PeopleRefused("remove_self")
+    if target.role is Role.OWNER:
+        return PeopleRefused("remove_owner")
+    if target.role is Role.ADMIN and actor.role is not Role.OWNER:
+        return PermissionDenied(Role.OWNER)
+    return None
 
 
 def normalize(text: str) -> str:
@@ -253,6 +293,31 @@ class TeamService:
         now = self.clock()
         return [i for i in await self.storage.list_invites(team_id) if not i.unusable_reason(now)]
 
+    async def roster(self, team_id: int) -> list[RosterEntry]:
+        """Every member by name, with their groups, tags and why the bot cannot reach
+        them (a few queries, whatever the team's size)."""
+        members = await self.storage.list_members(team_id)
+        groups: dict[int, list[Group]] = {}
+        for group in await self.storage.list_groups(team_id):
+            for user_id in await self.storage.list_group_members(group.id):
+                groups.setdefault(user_id, []).append(group)
+        tags: dict[int, list[Tag]] = {}
+        for tag in await self.storage.list_tags(team_id):
+            for user_id in await self.storage.list_tag_members(tag.id):
+                tags.setdefault(user_id, []).append(tag)
+        unreachable = await self.storage.get_users([m.user_id for m in members if not m.reachable])
+        return [
+            RosterEntry(
+                member=m,
+                groups=tuple(groups.get(m.user_id, ())),
+                tags=tuple(tags.get(m.user_id, ())),
+                unreachable_reason=(
+                    unreachable[m.user_id].unreachable_reason if m.user_id in unreachable else None
+                ),
+            )
+            for m in members
+        ]
+
     async def find_members(self, team_id: int, token: str) -> list[Member]:
         """See :func:`find_members`."""
         return await find_members(self.storage, team_id, token)
@@ -360,9 +425,7 @@ class TeamService:
         target = await self.storage.get_member(team_id, target_id)
         if target.role is role:
             return target
-        if (target.role.at_least(Role.ADMIN) or role.at_least(Role.ADMIN)) and (
-            actor.role is not Role.OWNER
-        ):
+        if role not in assignable_roles(actor.role, target.role):
             raise PermissionDenied(Role.OWNER)
         if target.role is Role.OWNER and len(await self._owners(team_id)) == 1:
             raise PeopleRefused("last_owner")
@@ -385,12 +448,9 @@ class TeamService:
         """
         actor = await self.require_role(team_id, actor_id, Role.ADMIN)
         target = await self.storage.get_member(team_id, target_id)
-        if target_id == actor_id:
-            raise PeopleRefused("remove_self")
-        if target.role is Role.OWNER:
-            raise PeopleRefused("remove_owner")
-        if target.role is Role.ADMIN and actor.role is not Role.OWNER:
-            raise PermissionDenied(Role.OWNER)
+        refusal = removal_refusal(actor, target)
+        if refusal is not None:
+            raise refusal
         await self.storage.remove_member(team_id, target_id)
         await self.record_change(
             team_id, actor_id, "member.remove", f"user:{target_id}", name=target.name
