@@ -18,6 +18,7 @@ from maxremind.i18n import t
 from maxremind.intake.outbox import Replies
 from maxremind.maxapi.attachments import callback_button, inline_keyboard, link_button
 from maxremind.maxapi.models import Button, NewMessageBody
+from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
 from maxremind.services.chats import ChatService
@@ -68,9 +69,11 @@ class Services:
     signer: CallbackSigner
     events: EventService
     answers: AnswerService
+    access: AccessService
     bot_username: str
     default_timezone: str
     public_url: str
+    web_url: str  # where the web UI is reached, no trailing slash (login links go there)
     dialog_timeout: timedelta
 
 
