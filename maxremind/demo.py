@@ -43,6 +43,7 @@ def _banner(emulator_url: str, running: Running, data_dir: Path, temporary: bool
         f"  Phone (MAX emulator) / Телефон:  {emulator_url}/\n"
         f"  Web UI / Веб-интерфейс:          {running.web_url}/\n"
         f"  Bot / Бот:                       @{running.bot.username}\n"
+        f"  Mini-app / Мини-приложение:      {running.web_url}/app (/web in the bot)\n"
         f"  Data / Данные:                   {data_dir} ({where})\n"
         "Open the phone page, create a user and press «Start». Ctrl+C stops.\n"
     )
@@ -82,6 +83,9 @@ async def run_demo(
             product = demo_settings(settings, api_url=emulator_url, token=token, data_dir=folder)
 
             def ready(running: Running) -> None:
+                # What the bot's owner does in MAX's partner platform: open_app buttons
+                # on the phone page then open the product's mini-app page.
+                emulator.register_mini_app(f"{running.web_url}/app")
                 print(_banner(emulator_url, running, folder, temporary), flush=True)
 
             await serve(product, stop=stop, on_ready=ready)

@@ -3,7 +3,10 @@ launch data in the fragment, for the phone's user and the open_app button's payl
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
@@ -12,6 +15,7 @@ import pytest
 from maxremind.domain.webapp import InitData, InitDataRefused, check_init_data
 from maxremind.emulator import Emulator
 from maxremind.emulator.models import User
+from tests.harness import free_port, product_settings
 
 from .conftest import TOKEN, keyboard
 
@@ -199,3 +203,32 @@ async def test_open_app_buttons_pass_the_official_schema(
     )
     assert refused.status_code == 400 and emulator.violations
     emulator.violations.clear()
+
+
+async def test_demo_registers_the_products_mini_app(tmp_path: Path) -> None:
+    """`maxremind demo` registers `<web UI>/app`, so open_app buttons open the product."""
+    from maxremind.demo import run_demo  # the whole product: only this test needs it
+
+    port = free_port()
+    stop = asyncio.Event()
+    settings = product_settings("http://unused", tmp_path, log_level="warning")
+    demo = asyncio.create_task(
+        run_demo(settings, emulator_port=port, data_dir=str(tmp_path / "data"), stop=stop)
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}/_emulator") as control:
+            registered: str | None = None
+            for _ in range(200):
+                with contextlib.suppress(httpx.TransportError):
+                    registered = (await control.get("/miniapp")).json()["url"]
+                if registered or demo.done():
+                    break
+                await asyncio.sleep(0.05)
+            assert registered is not None and registered.endswith("/app")
+            assert urlsplit(registered).hostname == "127.0.0.1"
+            user = (await control.post("/users", json={"name": "Анна"})).json()
+            launched = await control.post("/miniapp-launch", json={"user_id": user["user_id"]})
+            assert launched.json()["url"].startswith(registered + "#WebAppData=")
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(demo, 15) == 0
