@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from maxremind.domain.models import Chat, Group, Role, Team, User
@@ -15,9 +16,11 @@ from maxremind.maxapi.models import Chat as MaxChat
 from maxremind.maxapi.users import ChatMembersList
 from maxremind.services.teams import TeamService, check_name
 from maxremind.storage import NotFound, Storage
+from maxremind.storage.ports.overview import ChatRemoved
 
 log = logging.getLogger(__name__)
 
+REMOVED_SHOWN_FOR = timedelta(days=30)  # how long an unlinked chat stays on the list
 MAX_MEMBER_PAGES = 20  # 100 per page: chats beyond 2,000 people are synced by joins only
 
 
@@ -59,6 +62,14 @@ class ChatService:
     async def team_chats(self, team_id: int) -> list[Chat]:
         """The chats linked to a team that the bot is still in, by title."""
         return await self.storage.list_chats(team_id)
+
+    async def removed_chats(
+        self, team_id: int, *, now: datetime, since: timedelta = REMOVED_SHOWN_FOR
+    ) -> list[ChatRemoved]:
+        """Chats that served the team and that the bot was removed from (unlinked since
+        ``since`` ago, or still named by an event), newest change first."""
+        found = await self.storage.problems([team_id], now=now, since=now - since, limit=50)
+        return list(found.chats_removed)
 
     async def bot_added(self, chat_id: int, *, added_by: int | None) -> Chat:
         """Remember a chat the bot was added to, with its title as MAX tells it."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from maxremind.domain.clock import utcnow
 from maxremind.domain.models import Language, Role
 from maxremind.maxapi.errors import MaxApiError
 from maxremind.maxapi.models import Chat as MaxChat
@@ -119,3 +120,6 @@ async def test_team_chats_lists_linked_chats_the_bot_is_still_in(storage: Storag
     assert sorted(c.chat_id for c in found) == [-20, -10]
     assert {c.chat_id: c.group_id for c in found} == {-10: group.id, -20: None}
     assert all(c.active for c in found)
+    removed = await chats.removed_chats(team.id, now=utcnow())
+    assert [(c.chat_id, c.team_id) for c in removed] == [(-40, team.id)]
+    assert await chats.removed_chats(other.id, now=utcnow()) == []
