@@ -97,7 +97,9 @@ async def test_audience_rule_matches_resolve_audience(storage: Storage) -> None:
     counts = await storage.occurrence_counts(list(occurrences.values()))
     for event in [*events, *personal]:
         resolved = await resolve_audience(storage, event)
-        assert sizes[event.id] == resolved.size, event.audience
+        size = sizes[event.id]
+        assert (size.people, size.chats) == (len(resolved.users), len(resolved.chats))
+        assert size.total == resolved.size, event.audience
         stored = {
             c.user_id: c.answer for c in await storage.list_confirmations(occurrences[event.id])
         }
@@ -108,13 +110,14 @@ async def test_audience_rule_matches_resolve_audience(storage: Storage) -> None:
             sum(a is Answer.NO for a in counted.values()),
             sum(a is Answer.MAYBE for a in counted.values()),
         ), event.audience
+        assert got.people_answered == len(set(stored) & set(resolved.users))
         times = await storage.answer_times(occurrences[event.id])
         assert {t.user_id for t in times} == set(counted)
     assert 999_999 not in sizes
     # Hand-checked: the team (6 people, one left) is 5; group + tag is 1001..1003.
-    assert [sizes[e.id] for e in events[:4]] == [5, 2, 3, 3]
-    assert sizes[events[6].id] == 0 and sizes[events[7].id] == 0
-    assert sizes[events[8].id] == 6  # the team and the chat
+    assert [sizes[e.id].total for e in events[:4]] == [5, 2, 3, 3]
+    assert sizes[events[6].id].total == 0 and sizes[events[7].id].total == 0
+    assert (sizes[events[8].id].people, sizes[events[8].id].chats) == (5, 1)  # team and chat
 
     for viewer in everyone:
         found, total = await storage.search_events([team_id], now=NOW, viewer_id=viewer, limit=100)
@@ -263,6 +266,7 @@ async def test_counts_fanouts_and_the_ledger(storage: Storage) -> None:
     # 1 person and the chat still planned (the summary delivery is not counted).
     assert (got.sent, got.unreachable, got.planned, got.claimed, got.reached) == (2, 1, 2, 0, 1)
     assert (got.yes, got.no, got.maybe, got.answered, got.deliveries) == (1, 0, 1, 2, 5)
+    assert got.people_answered == 2
 
     (flight,) = await storage.fanouts([team_id], due_before=NOW + timedelta(minutes=2))
     assert (flight.job_id, flight.event_id, flight.occurrence_id) == (job_id, event_id, occ)

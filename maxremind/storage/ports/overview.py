@@ -38,6 +38,7 @@ from maxremind.domain.models import (
 
 __all__ = [
     "AnswerTime",
+    "AudienceSize",
     "ChatRemoved",
     "EmptyAudience",
     "EventSummary",
@@ -88,13 +89,28 @@ class UpcomingOccurrence:
 
 
 @dataclass(frozen=True, slots=True)
+class AudienceSize:
+    """Whom an event reaches now: ``people`` (``Resolved.users``) and ``chats``."""
+
+    people: int
+    chats: int
+
+    @property
+    def total(self) -> int:
+        """``Resolved.size``."""
+        return self.people + self.chats
+
+
+@dataclass(frozen=True, slots=True)
 class OccurrenceCounts:
     """Reminder deliveries of one occurrence by status, and the answers that count.
 
     Deliveries are those of kind ``reminder`` (steps, nudges), one per recipient and
     step; ``reached`` is how many distinct recipients got at least one.  Answers are
     those of people who may answer now (the audience rule), so someone who left the
-    audience no longer counts.
+    audience no longer counts; ``people_answered`` are those of them the audience
+    reaches directly (not only through a chat): the audience's people less these have
+    not answered (``Summary.no_answer`` of the roster).
     """
 
     planned: int = 0
@@ -108,6 +124,7 @@ class OccurrenceCounts:
     yes: int = 0
     no: int = 0
     maybe: int = 0
+    people_answered: int = 0
 
     @property
     def answered(self) -> int:
@@ -138,6 +155,7 @@ class FanOut:
     event_id: int
     event_title: str
     team_id: int | None
+    organizer_id: int
     occurrence_id: int
     starts_at: datetime
     target: ReminderTarget
@@ -285,9 +303,8 @@ class OverviewStore(ABC):
         person), soonest first, then by event id; at most ``limit``."""
 
     @abstractmethod
-    async def audience_sizes(self, event_ids: Sequence[int]) -> dict[int, int]:
-        """How many people and chats each event reaches now (``Resolved.size``);
-        unknown ids are left out."""
+    async def audience_sizes(self, event_ids: Sequence[int]) -> dict[int, AudienceSize]:
+        """How many people and chats each event reaches now; unknown ids are left out."""
 
     @abstractmethod
     async def occurrence_counts(self, occurrence_ids: Sequence[int]) -> dict[int, OccurrenceCounts]:

@@ -3,7 +3,8 @@
 Every method is a read on the reader connections (one snapshot when it takes several
 statements).  Lists of ids travel as one JSON parameter (``json_each``), so a page of
 any size is one statement, not one per id.  The audience rule is written once here, in
-:func:`_in_audience`, :func:`_reaches_anyone` and :data:`_AUDIENCE_SIZE`, as the SQL twin
+:func:`_in_audience`, ``_ANSWER_COUNTS``, ``_AUDIENCE_PEOPLE``/``_CHATS`` and
+``_REACHES_ANYONE``, as the SQL twin
 of ``core.audience.resolve_audience`` (a contract test holds them together).
 """
 
@@ -25,6 +26,7 @@ from maxremind.domain.models import (
 )
 from maxremind.storage.ports.overview import (
     AnswerTime,
+    AudienceSize,
     ChatRemoved,
     EmptyAudience,
     EventSummary,
@@ -75,9 +77,9 @@ _ANSWER_COUNTS = (
     " WHERE m.team_id = e.team_id AND m.user_id = c.user_id)))"
 )
 
-# ``Resolved.size``: people (a team entry reaches the whole team) plus active chats.
-_AUDIENCE_SIZE = (
-    "((CASE WHEN e.team_id IS NOT NULL AND EXISTS (SELECT 1 FROM event_audience a"
+# ``len(Resolved.users)`` (a team entry reaches the whole team) and ``len(Resolved.chats)``.
+_AUDIENCE_PEOPLE = (
+    "(CASE WHEN e.team_id IS NOT NULL AND EXISTS (SELECT 1 FROM event_audience a"
     " WHERE a.event_id = e.id AND a.kind = 'team')"
     " THEN (SELECT COUNT(*) FROM members m WHERE m.team_id = e.team_id)"
     " ELSE (SELECT COUNT(*) FROM ("
@@ -88,8 +90,10 @@ _AUDIENCE_SIZE = (
     " UNION SELECT a.ref_id FROM event_audience a WHERE a.event_id = e.id"
     " AND a.kind = 'member' AND (e.team_id IS NULL OR EXISTS (SELECT 1 FROM members m"
     " WHERE m.team_id = e.team_id AND m.user_id = a.ref_id)))) END)"
-    " + (SELECT COUNT(DISTINCT c.chat_id) FROM event_audience a JOIN chats c"
-    " ON c.chat_id = a.ref_id WHERE a.event_id = e.id AND a.kind = 'chat' AND c.active = 1))"
+)
+_AUDIENCE_CHATS = (
+    "(SELECT COUNT(DISTINCT c.chat_id) FROM event_audience a JOIN chats c"
+    " ON c.chat_id = a.ref_id WHERE a.event_id = e.id AND a.kind = 'chat' AND c.active = 1)"
 )
 
 # The audience reaches at least one person or chat (short-circuits, unlike the size).
@@ -259,14 +263,15 @@ class OverviewSql(SqlBase):
             for r in rows
         ]
 
-    async def audience_sizes(self, event_ids: Sequence[int]) -> dict[int, int]:
+    async def audience_sizes(self, event_ids: Sequence[int]) -> dict[int, AudienceSize]:
         if not event_ids:
             return {}
         rows = await self._all(
-            f"SELECT e.id, {_AUDIENCE_SIZE} AS size FROM events e WHERE e.id IN {_IDS}",
+            f"SELECT e.id, {_AUDIENCE_PEOPLE} AS people, {_AUDIENCE_CHATS} AS chats"
+            f" FROM events e WHERE e.id IN {_IDS}",
             (_ids(event_ids),),
         )
-        return {r["id"]: int(r["size"]) for r in rows}
+        return {r["id"]: AudienceSize(int(r["people"]), int(r["chats"])) for r in rows}
 
     async def occurrence_counts(self, occurrence_ids: Sequence[int]) -> dict[int, OccurrenceCounts]:
         if not occurrence_ids:
@@ -288,7 +293,8 @@ class OverviewSql(SqlBase):
             )
             answered = await conn.fetchall(
                 "SELECT c.occurrence_id AS occ, SUM(c.answer = 'yes') AS yes,"
-                " SUM(c.answer = 'no') AS no, SUM(c.answer = 'maybe') AS maybe"
+                " SUM(c.answer = 'no') AS no, SUM(c.answer = 'maybe') AS maybe,"
+                f" SUM({_in_audience('c.user_id')}) AS people_answered"
                 " FROM confirmations c JOIN occurrences o ON o.id = c.occurrence_id"
                 f" JOIN events e ON e.id = o.event_id WHERE c.occurrence_id IN {_IDS}"
                 f" AND {_ANSWER_COUNTS} GROUP BY c.occurrence_id",
@@ -327,7 +333,8 @@ class OverviewSql(SqlBase):
             "WITH going AS (SELECT DISTINCT job_id FROM deliveries"
             " WHERE status IN ('planned', 'claimed') AND send_at < ? AND job_id IS NOT NULL)"
             " SELECT j.id, j.occurrence_id, j.target, j.due_at, j.expected_finish,"
-            " o.starts_at, e.id AS event_id, e.title, e.team_id, COUNT(d.id) AS total,"
+            " o.starts_at, e.id AS event_id, e.title, e.team_id, e.organizer_id,"
+            " COUNT(d.id) AS total,"
             " SUM(d.status = 'sent') AS sent, SUM(d.status IN ('planned', 'claimed')) AS pending,"
             " SUM(d.status = 'held') AS held, SUM(d.status IN ('failed', 'unreachable')) AS failed,"
             " SUM(d.status = 'skipped') AS skipped"
@@ -343,6 +350,7 @@ class OverviewSql(SqlBase):
                 event_id=r["event_id"],
                 event_title=r["title"],
                 team_id=r["team_id"],
+                organizer_id=r["organizer_id"],
                 occurrence_id=r["occurrence_id"],
                 starts_at=from_ms(r["starts_at"]),
                 target=ReminderTarget(r["target"]),
