@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from maxremind import __version__
 from maxremind.backup import (
     BackupError,
     InstanceRunning,
@@ -39,6 +41,7 @@ from maxremind.engine.timer import Engine
 from maxremind.http.app import WebContext, create_web_app
 from maxremind.http.metrics import api_error_code, build_metrics, update_label
 from maxremind.http.server import serve_app
+from maxremind.http.web.visit import WebSettings
 from maxremind.intake.inbox import Inbox, StorageMarker
 from maxremind.intake.outbox import OutboxSender, Replies
 from maxremind.intake.polling import run_polling
@@ -47,11 +50,14 @@ from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import RateLimiter
 from maxremind.maxapi.models import BotInfo
+from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
+from maxremind.services.bundle import AppServices
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.oneliner import TypedEvents
+from maxremind.services.overview import OverviewService
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
 from maxremind.state import open_state
@@ -115,20 +121,9 @@ def build_engine(
     return Engine(planner, dispatcher)
 
 
-@dataclass(frozen=True)
-class AppServices:
-    """The one set of services: the only door to the data for the bot (and the web)."""
-
-    people: TeamService
-    users: UserService
-    chats: ChatService
-    agenda: AgendaService
-    typed: TypedEvents
-    events: EventService
-    answers: AnswerService
-
-
-def build_services(storage: Storage, engine: Engine, client: MaxClient) -> AppServices:
+def build_services(
+    storage: Storage, engine: Engine, client: MaxClient, *, access: AccessService
+) -> AppServices:
     def poke() -> None:
         # Inside a unit of work (an update being handled) the engine must look only
         # once the writes are committed, or it sees nothing and sleeps.
@@ -144,6 +139,8 @@ def build_services(storage: Storage, engine: Engine, client: MaxClient) -> AppSe
         typed=TypedEvents(storage),
         events=events,
         answers=AnswerService(storage, render=engine.dispatcher.render, poke=poke),
+        access=access,
+        overview=OverviewService(storage),
     )
 
 
@@ -236,7 +233,12 @@ async def serve(
         engine = build_engine(storage, client, signer, settings)
         engine.dispatcher.stats.on_status = lambda s: metrics.deliveries.labels(status=s).inc()
         engine.dispatcher.stats.on_late = metrics.lateness.observe
-        services = build_services(storage, engine, client)
+        access = await AccessService.create(
+            storage,
+            bot_token=settings.token,
+            miniapp_max_age=timedelta(hours=settings.miniapp_max_age_hours),
+        )
+        services = build_services(storage, engine, client, access=access)
         bot_context = BotServices(
             people=services.people,
             users=services.users,
@@ -245,6 +247,8 @@ async def serve(
             typed=services.typed,
             events=services.events,
             answers=services.answers,
+            access=services.access,
+            web_url=settings.web_url,
             client=Replies(client),
             state=state,
             signer=signer,
@@ -269,11 +273,20 @@ async def serve(
             public_url=settings.public_url,
             status_allow=settings.status_networks,
             status_token=settings.status_token,
+            services=services,
+            web=WebSettings(
+                web_url=settings.web_url,
+                bot_username=bot.username or "",
+                admin_ids=settings.admins,
+                frame_ancestors=settings.frame_ancestors,
+                version=__version__,
+            ),
         )
+        web_app = create_web_app(ctx)
         try:
             web_url = await stack.enter_async_context(
                 serve_app(
-                    create_web_app(ctx),
+                    web_app,
                     settings.web_host,
                     settings.web_port,
                     max_connections=settings.web_max_connections,
@@ -284,6 +297,10 @@ async def serve(
                 f"cannot listen on {settings.web_host}:{settings.web_port} ({exc.strerror}); "
                 "set MAXREMIND_WEB_PORT to a free port"
             ) from None
+        if not settings.public_url and ctx.web is not None:
+            # Listening on a port picked at start (0): links must name the real one.
+            web_app.state.web = dataclasses.replace(ctx.web, web_url=web_url)
+            bot_context.web_url = web_url
         await _prepare_intake(client, settings)
 
         tasks = [

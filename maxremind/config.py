@@ -164,6 +164,28 @@ def _parse_networks(raw: str) -> str:
     return ",".join(part.strip() for part in raw.split(",") if part.strip())
 
 
+def _parse_user_ids(raw: str) -> str:
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    for entry in ids:
+        if not entry.isdigit() or not 0 < int(entry) < 2**63:
+            raise ConfigError(f"{entry!r} is not a MAX user id; give comma-separated numbers")
+    return ",".join(ids)
+
+
+_ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+
+
+def _parse_origins(raw: str) -> str:
+    origins = raw.split()
+    for origin in origins:
+        if origin != "'self'" and not _ORIGIN_RE.match(origin):
+            raise ConfigError(
+                f"{origin!r} is not an origin; give space-separated origins such as "
+                "https://web.max.ru (empty: the pages cannot be framed)"
+            )
+    return " ".join(origins)
+
+
 def _parse_token(raw: str) -> str:
     value = raw.strip()
     if any(ch.isspace() for ch in value):
@@ -272,6 +294,24 @@ SETTINGS: tuple[Setting, ...] = (
         secret=True,
     ),
     Setting(
+        "admin_ids",
+        "",
+        _parse_user_ids,
+        "Comma-separated MAX user ids of instance admins (they see the Instance page).",
+    ),
+    Setting(
+        "frame_ancestors",
+        "https://web.max.ru",
+        _parse_origins,
+        "Space-separated origins allowed to show the web UI in a frame (MAX's web client).",
+    ),
+    Setting(
+        "miniapp_max_age_hours",
+        24,
+        _parse_int(1, 720),
+        "How old a MAX mini-app launch (auth_date) may be and still sign someone in.",
+    ),
+    Setting(
         "timezone",
         "Europe/Moscow",
         _parse_timezone,
@@ -332,6 +372,9 @@ class Settings:
     web_max_connections: int = 256
     status_allow: str = DEFAULT_STATUS_ALLOW
     status_token: str = field(default="", repr=False)
+    admin_ids: str = ""
+    frame_ancestors: str = "https://web.max.ru"
+    miniapp_max_age_hours: int = 24
     timezone: str = "Europe/Moscow"
     log_level: str = "info"
     rate_limit_rps: float = 30.0
@@ -351,6 +394,21 @@ class Settings:
     def status_networks(self) -> tuple[IPNetwork, ...]:
         """``status_allow`` as networks (already validated by the loader)."""
         return parse_networks(self.status_allow)
+
+    @property
+    def admins(self) -> frozenset[int]:
+        """``admin_ids`` as numbers (already validated by the loader)."""
+        return frozenset(int(part) for part in self.admin_ids.split(",") if part)
+
+    @property
+    def web_url(self) -> str:
+        """Where people open the web UI: the public URL, else the local listening address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.web_host if self.web_host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.web_port}"
 
     @property
     def database_url(self) -> str:

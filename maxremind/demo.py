@@ -11,6 +11,7 @@ import signal
 import tempfile
 from contextlib import AsyncExitStack
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from maxremind.app import Running, StartupError, serve
 from maxremind.config import Settings
@@ -33,7 +34,14 @@ def demo_settings(settings: Settings, *, api_url: str, token: str, data_dir: Pat
         mode="polling",
         webhook_secret="",
         backup_interval_hours=0.0,  # nothing worth keeping in a demo
+        # The phone page shows the mini-app in a frame, like MAX's web client does.
+        frame_ancestors=" ".join(filter(None, (settings.frame_ancestors, _origin(api_url)))),
     )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _banner(emulator_url: str, running: Running, data_dir: Path, temporary: bool) -> str:

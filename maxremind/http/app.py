@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
@@ -22,8 +22,12 @@ from maxremind.config import DEFAULT_STATUS_ALLOW, IPNetwork, parse_networks
 
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
+
+    from maxremind.http.web.visit import WebSettings
+    from maxremind.services.bundle import AppServices
 from maxremind.http.metrics import METRICS_PATH, Metrics, metrics_endpoint, storage_collector
 from maxremind.http.security import (
+    CONTENT_SECURITY_POLICY,
     GuardedPaths,
     SecurityHeaders,
     StatusGuard,
@@ -39,7 +43,7 @@ READY_CACHE_SECONDS = 15.0  # how long a successful MAX check is trusted
 # API and wait for its timeout.
 NOT_READY_CACHE_SECONDS = 15.0
 
-STATUS_PAGE_PATH = "/"
+STATUS_PAGE_PATH = "/status"
 
 
 @dataclass
@@ -62,6 +66,9 @@ class WebContext:
     public_url: str = ""
     status_allow: Sequence[IPNetwork] = parse_networks(DEFAULT_STATUS_ALLOW)
     status_token: str = ""
+    # The web UI and API; without services (some tests) only the operational pages run.
+    services: AppServices | None = None
+    web: WebSettings | None = None
     started_at: float = field(default_factory=time.time)
     _max_checked_at: float = field(default=float("-inf"), repr=False)
     _max_ok: bool = field(default=False, repr=False)
@@ -91,9 +98,11 @@ class WebContext:
 
 
 class _SecuredStarlette(Starlette):
+    frame_ancestors = ""
+
     def build_middleware_stack(self) -> ASGIApp:
         # Outside Starlette's own error handler, so even its 500 page gets the headers.
-        return SecurityHeaders(super().build_middleware_stack())
+        return SecurityHeaders(super().build_middleware_stack(), self.frame_ancestors)
 
 
 @functools.cache
@@ -121,7 +130,11 @@ def create_web_app(ctx: WebContext) -> Starlette:
             "deliveries": {status.value: n for status, n in counts.items()},
             "uptime_s": int(time.time() - ctx.started_at),
         }
-        return _templates().TemplateResponse(request, "index.html", context)
+        response = _templates().TemplateResponse(request, "status.html", context)
+        # Operational details are never shown inside someone else's frame.
+        response.headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+        response.headers["x-frame-options"] = "DENY"
+        return response
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -138,7 +151,7 @@ def create_web_app(ctx: WebContext) -> Starlette:
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
     guard = StatusGuard(tuple(ctx.status_allow), ctx.status_token)
-    routes: list[Route | Mount] = [
+    routes: list[BaseRoute] = [
         Route(STATUS_PAGE_PATH, index),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
@@ -150,8 +163,17 @@ def create_web_app(ctx: WebContext) -> Starlette:
     if ctx.mode == "webhook":
         endpoint = webhook_endpoint(ctx.inbox, ctx.webhook_secret)
         routes.append(Route(WEBHOOK_PATH, endpoint, methods=["POST"]))  # type: ignore[arg-type]
+    if ctx.services is not None and ctx.web is not None:
+        from maxremind.http.web import web_routes
+
+        routes.extend(web_routes())
     closed = [STATUS_PAGE_PATH]
     if ctx.metrics is not None:
         closed.append(METRICS_PATH)
     middleware = [Middleware(GuardedPaths, guard=guard, paths=closed)]
-    return _SecuredStarlette(routes=routes, middleware=middleware)
+    app = _SecuredStarlette(routes=routes, middleware=middleware)
+    app.state.services = ctx.services
+    app.state.web = ctx.web
+    if ctx.web is not None:
+        app.frame_ancestors = ctx.web.frame_ancestors
+    return app

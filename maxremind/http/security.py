@@ -20,17 +20,35 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-# No inline script or style anywhere: the pages load their assets from /static only.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-)
+
+def content_security_policy(frame_ancestors: str = "", extra_script: str = "") -> str:
+    """No inline script or style anywhere: pages load their assets from /static only.
+    ``frame_ancestors`` (origins) may show the pages in a frame — MAX's web client opens
+    the mini-app that way; ``extra_script`` adds one script origin (MAX's bridge)."""
+    scripts = " ".join(part for part in ("'self'", extra_script) if part)
+    ancestors = frame_ancestors or "'none'"
+    return (
+        f"default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        f"frame-ancestors {ancestors}"
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+
+def security_headers(frame_ancestors: str = "") -> tuple[tuple[bytes, bytes], ...]:
+    headers = [
+        (b"content-security-policy", content_security_policy(frame_ancestors).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+    ]
+    if not frame_ancestors:
+        headers.append((b"x-frame-options", b"DENY"))  # for browsers without CSP 2
+    return tuple(headers)
+
+
+SECURITY_HEADERS = security_headers()
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 CLOSED_TEXT = (
@@ -92,10 +110,12 @@ class GuardedPaths:
 
 
 class SecurityHeaders:
-    """ASGI middleware adding :data:`SECURITY_HEADERS` to every HTTP answer, errors too."""
+    """ASGI middleware adding the security headers to every HTTP answer, errors too;
+    a header the answer sets itself (the mini-app page's CSP) is kept."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors: str = "") -> None:
         self._app = app
+        self._headers = security_headers(frame_ancestors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -105,7 +125,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                extra = [(n, v) for n, v in self._headers if n not in present]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from maxremind.config import ConfigError, parse_networks
-from maxremind.http.app import create_web_app
+from maxremind.http.app import STATUS_PAGE_PATH, create_web_app
 from maxremind.http.server import serve_app
 from maxremind.intake.webhook import WEBHOOK_PATH
 from tests.http.conftest import MakeContext
@@ -29,7 +29,7 @@ def _client(
 async def test_every_answer_carries_the_security_headers(make_context: MakeContext) -> None:
     async with _client(make_context) as http:
         answers = [
-            await http.get("/"),
+            await http.get(STATUS_PAGE_PATH),
             await http.get("/healthz"),
             await http.get("/readyz"),
             await http.get("/metrics"),
@@ -38,7 +38,7 @@ async def test_every_answer_carries_the_security_headers(make_context: MakeConte
             await http.post(WEBHOOK_PATH, json={}),
         ]
     async with _client(make_context, OUTSIDE) as http:
-        answers.append(await http.get("/"))  # the 403 too
+        answers.append(await http.get(STATUS_PAGE_PATH))  # the 403 too
     assert [a.status_code for a in answers] == [200, 200, 200, 200, 200, 404, 401, 403]
     for answer in answers:
         csp = answer.headers["content-security-policy"]
@@ -51,12 +51,12 @@ async def test_every_answer_carries_the_security_headers(make_context: MakeConte
 
 async def test_page_links_never_come_from_the_host_header(make_context: MakeContext) -> None:
     async with _client(make_context) as http:
-        page = await http.get("/", headers={"Host": "evil.example"})
+        page = await http.get(STATUS_PAGE_PATH, headers={"Host": "evil.example"})
     assert page.status_code == 200
     assert "evil.example" not in page.text
     assert 'href="/static/style.css"' in page.text and 'href="/healthz"' in page.text
     async with _client(make_context, public_url="https://remind.example.org/bot/") as http:
-        page = await http.get("/", headers={"Host": "evil.example"})
+        page = await http.get(STATUS_PAGE_PATH, headers={"Host": "evil.example"})
     assert "evil.example" not in page.text
     assert 'href="https://remind.example.org/bot/static/style.css"' in page.text
 
@@ -103,7 +103,7 @@ async def test_the_status_token_opens_from_anywhere(make_context: MakeContext) -
             assert (await http.get(path, headers=wrong)).status_code == 403, path
             assert (await http.get(path, headers={"Authorization": token})).status_code == 403
     async with _client(make_context, OUTSIDE) as http:  # no token set: none is accepted
-        assert (await http.get("/", headers={"Authorization": "Bearer "})).status_code == 403
+        assert (await http.get(STATUS_PAGE_PATH, headers={"Authorization": "Bearer "})).status_code == 403
 
 
 async def test_allowed_networks_come_from_the_setting(make_context: MakeContext) -> None:
@@ -115,9 +115,9 @@ async def test_allowed_networks_come_from_the_setting(make_context: MakeContext)
         (LOOPBACK, 403),
     ):
         async with _client(make_context, client, status_allow=parse_networks(allow)) as http:
-            assert (await http.get("/")).status_code == status, client
+            assert (await http.get(STATUS_PAGE_PATH)).status_code == status, client
     async with _client(make_context, ("::ffff:127.0.0.1", 1)) as http:
-        assert (await http.get("/")).status_code == 200  # IPv4 on a dual-stack socket
+        assert (await http.get(STATUS_PAGE_PATH)).status_code == 200  # IPv4 on a dual-stack socket
     async with _client(make_context, ("::1", 1)) as http:
         assert (await http.get("/metrics")).status_code == 200
 
@@ -132,7 +132,7 @@ async def test_over_http_a_forwarded_request_is_refused_and_a_direct_one_allowed
     make_context: MakeContext,
 ) -> None:
     async with serve_app(create_web_app(make_context())) as url, httpx.AsyncClient() as http:
-        assert (await http.get(url + "/")).status_code == 200
+        assert (await http.get(url + STATUS_PAGE_PATH)).status_code == 200
         forwarded = await http.get(url + "/metrics", headers={"X-Forwarded-For": "127.0.0.1"})
         assert forwarded.status_code == 403
         assert forwarded.headers["x-content-type-options"] == "nosniff"

@@ -28,7 +28,7 @@ async def test_health_ready_metrics_and_status_page(tmp_path: Path) -> None:
             assert 'maxremind_updates_received_total{type="bot_started"} 1.0' in metrics
             assert "maxremind_delivery_queue_depth" in metrics
             assert "maxremind_delivery_lateness_seconds_bucket" in metrics
-            page = await http.get("/")
+            page = await http.get("/status")
             assert (
                 page.status_code == 200 and "Напоминалка" in page.text and "maxremind" in page.text
             )
@@ -36,7 +36,7 @@ async def test_health_ready_metrics_and_status_page(tmp_path: Path) -> None:
             assert (await http.get("/static/style.css")).status_code == 200
             # Through a proxy the same loopback client is an outsider: closed by default.
             proxied = {"X-Forwarded-For": "198.51.100.1"}
-            assert (await http.get("/", headers=proxied)).status_code == 403
+            assert (await http.get("/status", headers=proxied)).status_code == 403
             assert (await http.get("/metrics", headers=proxied)).status_code == 403
             assert (await http.get("/healthz", headers=proxied)).text == "ok"
 

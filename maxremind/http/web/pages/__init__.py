@@ -1,0 +1,24 @@
+"""Pages by area; each module exposes ``ROUTES``."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from maxremind.http.web.visit import Visit, WebError, route
+
+
+@route("/teams/switch")
+async def switch_team(visit: Visit) -> Response:
+    """The team picker in the header: only a redirect, the URL carries the team."""
+    raw = visit.request.query_params.get("team", "")
+    if not raw.isdigit():
+        raise WebError(404, "web_not_found")
+    if await visit.services.people.role_of(int(raw), visit.user.user_id) is None:
+        raise WebError(404, "web_not_found")
+    return visit.redirect(f"/t/{int(raw)}/")
+
+
+def routes() -> list[Route]:
+    modules: list[list[Route]] = []
+    return [switch_team, *(r for module in modules for r in module)]

@@ -1,0 +1,104 @@
+"""Server-rendered pages: one Jinja2 environment, the layout's context, and filters.
+
+Jinja2 is imported on the first page view: an idle bot does not pay for it.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from starlette.responses import HTMLResponse
+
+from maxremind.domain.models import Language, Role
+from maxremind.i18n import t
+from maxremind.resources import web_dir
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from maxremind.http.web.visit import Visit
+
+NAV: tuple[tuple[str, str, Role | None], ...] = (
+    # (text key, path under /t/<team>, role needed to see the link)
+    ("web_nav_dashboard", "", None),
+    ("web_nav_events", "/events", None),
+    ("web_nav_people", "/people", None),
+    ("web_nav_announcements", "/announcements", Role.ORGANIZER),
+    ("web_nav_settings", "/settings", None),
+)
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(web_dir() / "templates")),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = format_when
+    env.filters["duration"] = format_duration
+    return env
+
+
+def format_when(value: datetime | None, zone: str = "UTC", lang: str = "ru") -> str:
+    """``12.03.2027 18:30`` (ru) / ``2027-03-12 18:30`` (en) in ``zone``."""
+    if value is None:
+        return "—"
+    local = value.astimezone(ZoneInfo(zone)) if value.tzinfo else value
+    return local.strftime("%d.%m.%Y %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
+
+
+def format_duration(value: timedelta | float | None) -> str:
+    if value is None:
+        return "—"
+    seconds = int(value.total_seconds() if isinstance(value, timedelta) else value)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def render(visit: Visit, template: str, *, status: int, context: dict[str, Any]) -> HTMLResponse:
+    lang = visit.lang
+    viewer = visit.viewer
+    team = visit.team
+
+    def _(key: str, **params: object) -> str:
+        return t(key, lang, **params)
+
+    nav = []
+    if team is not None:
+        for key, suffix, needed in NAV:
+            if needed is None or visit.at_least(needed):
+                href = f"/t/{team.id}{suffix}"
+                path = visit.request.url.path.rstrip("/")
+                current = path == href.rstrip("/") or (bool(suffix) and path.startswith(href))
+                nav.append({"text": _(key), "href": href, "current": current})
+    values: dict[str, Any] = {
+        "_": _,
+        "lang": lang.value,
+        "other_lang": (Language.EN if lang is Language.RU else Language.RU).value,
+        "viewer": viewer,
+        "user": viewer.user if viewer else None,
+        "csrf": viewer.csrf if viewer else "",
+        "team": team,
+        "role": visit.role,
+        "zone": team.timezone if team else (viewer.user.timezone if viewer else None) or "UTC",
+        "nav": nav,
+        "is_admin": bool(viewer and viewer.admin),
+        "version": visit.web.version,
+        "path": visit.request.url.path,
+        "Role": Role,
+    }
+    values.update(context)
+    html = environment().get_template(template).render(values)
+    headers = {"cache-control": "no-store"} if viewer is not None else None
+    return HTMLResponse(html, status_code=status, headers=headers)
