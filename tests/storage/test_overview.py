@@ -380,3 +380,39 @@ async def test_problems(storage: Storage) -> None:
     assert theirs.failed_deliveries == () and theirs.unreachable_members == ()
     assert theirs.chats_removed == ()
     assert await storage.problems([], now=NOW, since=now) == type(found)()
+
+
+async def test_sent_per_hour_and_last_update(storage: Storage) -> None:
+    assert await storage.last_update_at() is None
+    assert await storage.sent_per_hour(since=NOW - timedelta(days=1)) == {}
+    _, users = await team_with_people(storage, 4)
+    event = await storage.create_event(new_event(None, users[0]))
+    occ = await occurrence_at(storage, event.id, NOW + timedelta(days=1))
+    times = [
+        NOW - timedelta(days=2),  # before the window
+        NOW - timedelta(hours=2, minutes=50),
+        NOW - timedelta(hours=2, minutes=5),
+        NOW - timedelta(minutes=1),
+    ]
+    later = NOW + timedelta(hours=1)
+    await storage.add_deliveries(
+        [
+            NewDelivery(
+                f"h{i}", RecipientKind.USER, users[i], due_at=at, send_at=at, occurrence_id=occ
+            )
+            for i, at in enumerate(times)
+        ]
+        + [NewDelivery("later", RecipientKind.USER, users[0], later, later, occurrence_id=occ)]
+    )
+    claimed = await storage.claim_deliveries(now=NOW, owner="w", lease_until=LEASE, limit=10)
+    assert sorted(d.key for d in claimed) == ["h0", "h1", "h2", "h3"]
+    for i, at in enumerate(times):
+        await storage.record_sent(f"h{i}", owner="w", max_message_id=None, sent_at=at)
+    hours = await storage.sent_per_hour(since=NOW - timedelta(days=1))
+    assert hours == {
+        datetime(2026, 11, 25, 9, 0, tzinfo=UTC): 2,
+        datetime(2026, 11, 25, 11, 0, tzinfo=UTC): 1,
+    }
+    await storage.inbox_add([("k1", "message_created", "{}")], at=NOW - timedelta(minutes=3))
+    await storage.inbox_add([("k2", "bot_started", "{}")], at=NOW - timedelta(minutes=1))
+    assert await storage.last_update_at() == NOW - timedelta(minutes=1)

@@ -147,6 +147,9 @@ class OccurrenceCounts:
 class FanOut:
     """A reminder step (job) whose deliveries are going out: progress ``sent/total``.
 
+    Counted are the step's own messages (reminders, or the organizer's summary), not a
+    problem report the step raised.
+
     ``pending`` are planned or claimed (sending now or soon), ``held`` wait for quiet
     hours, ``failed`` gave up (failed or unreachable), ``skipped`` were not sent.
     """
@@ -373,3 +376,14 @@ class OverviewStore(ABC):
     async def answer_times(self, occurrence_id: int) -> list[AnswerTime]:
         """The answers that count for an occurrence with when each was last given,
         earliest first."""
+
+    # --- the instance (admins' page) -------------------------------------------------
+
+    @abstractmethod
+    async def sent_per_hour(self, *, since: datetime) -> dict[datetime, int]:
+        """Deliveries sent at or after ``since``, by the UTC hour of ``sent_at`` (the
+        hour's start); hours with none are left out."""
+
+    @abstractmethod
+    async def last_update_at(self) -> datetime | None:
+        """When the newest update from MAX still in the inbox was received, or None."""

@@ -535,3 +535,15 @@ class OverviewSql(SqlBase):
         return [
             AnswerTime(r["user_id"], Answer(r["answer"]), from_ms(r["answered_at"])) for r in rows
         ]
+
+    async def sent_per_hour(self, *, since: datetime) -> dict[datetime, int]:
+        rows = await self._all(
+            "SELECT sent_at / 3600000 AS hour, COUNT(*) AS n FROM deliveries"
+            " WHERE status = 'sent' AND sent_at >= ? GROUP BY sent_at / 3600000",
+            (to_ms(since),),
+        )
+        return {from_ms(int(r["hour"]) * 3_600_000): int(r["n"]) for r in rows}
+
+    async def last_update_at(self) -> datetime | None:
+        row = await self._one("SELECT received_at FROM inbox ORDER BY id DESC LIMIT 1")
+        return None if row is None else from_ms(row["received_at"])
