@@ -81,10 +81,15 @@ async def can_manage(storage: Storage, event: Event, user_id: int) -> bool:
     """The organizer, or an admin of the event's team (the rule EventService applies)."""
     if event.organizer_id == user_id:
         return True
-    if event.team_id is None:
+    return await manages_team(storage, event.team_id, user_id)
+
+
+async def manages_team(storage: Storage, team_id: int | None, user_id: int) -> bool:
+    """An admin (or the owner) of the team: may manage, and so see, every event of it."""
+    if team_id is None:
         return False
     try:
-        member = await storage.get_member(event.team_id, user_id)
+        member = await storage.get_member(team_id, user_id)
     except NotFound:
         return False
     return member.role.at_least(Role.ADMIN)
@@ -212,6 +217,10 @@ class AgendaService:
 
     async def can_manage(self, event: Event, user_id: int) -> bool:
         return await can_manage(self.storage, event, user_id)
+
+    async def manages_team(self, team_id: int | None, user_id: int) -> bool:
+        """Whether the person may manage (and see) every event of the team."""
+        return await manages_team(self.storage, team_id, user_id)
 
     async def visible_event(self, event_id: int | str, user_id: int) -> Event | None:
         """The active event if this person may see it (invited, organizer or admin)."""

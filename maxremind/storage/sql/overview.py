@@ -331,7 +331,8 @@ class OverviewSql(SqlBase):
             params += more
         rows = await self._all(
             "WITH going AS (SELECT DISTINCT job_id FROM deliveries"
-            " WHERE status IN ('planned', 'claimed') AND send_at < ? AND job_id IS NOT NULL)"
+            " WHERE status IN ('planned', 'claimed') AND send_at < ? AND job_id IS NOT NULL"
+            " AND kind <> 'report')"
             " SELECT j.id, j.occurrence_id, j.target, j.due_at, j.expected_finish,"
             " o.starts_at, e.id AS event_id, e.title, e.team_id, e.organizer_id,"
             " COUNT(d.id) AS total,"
@@ -340,7 +341,7 @@ class OverviewSql(SqlBase):
             " SUM(d.status = 'skipped') AS skipped"
             " FROM going JOIN jobs j ON j.id = going.job_id"
             " JOIN occurrences o ON o.id = j.occurrence_id JOIN events e ON e.id = o.event_id"
-            " JOIN deliveries d ON d.job_id = j.id"
+            " JOIN deliveries d ON d.job_id = j.id AND d.kind <> 'report'"
             " WHERE " + " AND ".join(where) + " GROUP BY j.id ORDER BY j.due_at, j.id LIMIT ?",
             [*params, limit],
         )
