@@ -20,5 +20,7 @@ async def switch_team(visit: Visit) -> Response:
 
 
 def routes() -> list[Route]:
-    modules: list[list[Route]] = []
+    from maxremind.http.web.pages import events
+
+    modules: list[list[Route]] = [events.ROUTES]
     return [switch_team, *(r for module in modules for r in module)]
