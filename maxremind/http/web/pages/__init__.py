@@ -20,7 +20,7 @@ async def switch_team(visit: Visit) -> Response:
 
 
 def routes() -> list[Route]:
-    from maxremind.http.web.pages import events
+    from maxremind.http.web.pages import events, people
 
-    modules: list[list[Route]] = [events.ROUTES]
+    modules: list[list[Route]] = [events.ROUTES, people.ROUTES]
     return [switch_team, *(r for module in modules for r in module)]
