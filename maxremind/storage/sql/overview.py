@@ -41,6 +41,8 @@ from maxremind.storage.ports.overview import (
 from maxremind.storage.sqlbase import Row, SqlBase, from_ms, name_key, opt_dt, to_local, to_ms
 
 _IDS = "(SELECT value FROM json_each(?))"
+# ``+a.kind`` keeps SQLite on an event's own audience rows (the primary key) instead of
+# the index on (kind, ref_id), which would read every event's entries of that kind.
 
 
 def _ids(values: Sequence[int]) -> str:
@@ -53,13 +55,13 @@ def _in_audience(user: str, event: str = "e") -> str:
     pass its parameter four times when it is a ``?``."""
     return (
         f"EXISTS (SELECT 1 FROM event_audience a WHERE a.event_id = {event}.id AND ("
-        f"(a.kind = 'team' AND EXISTS (SELECT 1 FROM members m"
+        f"(+a.kind = 'team' AND EXISTS (SELECT 1 FROM members m"
         f" WHERE m.team_id = {event}.team_id AND m.user_id = {user}))"
-        f" OR (a.kind = 'group' AND EXISTS (SELECT 1 FROM group_members g"
+        f" OR (+a.kind = 'group' AND EXISTS (SELECT 1 FROM group_members g"
         f" WHERE g.group_id = a.ref_id AND g.user_id = {user}))"
-        f" OR (a.kind = 'tag' AND EXISTS (SELECT 1 FROM tag_members t"
+        f" OR (+a.kind = 'tag' AND EXISTS (SELECT 1 FROM tag_members t"
         f" WHERE t.tag_id = a.ref_id AND t.user_id = {user}))"
-        f" OR (a.kind = 'member' AND a.ref_id = {user} AND ({event}.team_id IS NULL"
+        f" OR (+a.kind = 'member' AND a.ref_id = {user} AND ({event}.team_id IS NULL"
         f" OR EXISTS (SELECT 1 FROM members m WHERE m.team_id = {event}.team_id"
         f" AND m.user_id = a.ref_id)))))"
     )
@@ -68,7 +70,7 @@ def _in_audience(user: str, event: str = "e") -> str:
 # The audience names a chat the bot is still in: the team's members may answer from it.
 _HAS_CHAT = (
     "EXISTS (SELECT 1 FROM event_audience a JOIN chats c ON c.chat_id = a.ref_id"
-    " WHERE a.event_id = e.id AND a.kind = 'chat' AND c.active = 1)"
+    " WHERE a.event_id = e.id AND +a.kind = 'chat' AND c.active = 1)"
 )
 
 # An answer by c.user_id counts (``Resolved.counted``).
@@ -77,35 +79,36 @@ _ANSWER_COUNTS = (
     " WHERE m.team_id = e.team_id AND m.user_id = c.user_id)))"
 )
 
-# ``len(Resolved.users)`` (a team entry reaches the whole team) and ``len(Resolved.chats)``.
+# ``len(Resolved.users)`` (a team entry reaches the whole team, counted once per
+# statement in ``team_size``) and ``len(Resolved.chats)``.
 _AUDIENCE_PEOPLE = (
     "(CASE WHEN e.team_id IS NOT NULL AND EXISTS (SELECT 1 FROM event_audience a"
-    " WHERE a.event_id = e.id AND a.kind = 'team')"
-    " THEN (SELECT COUNT(*) FROM members m WHERE m.team_id = e.team_id)"
+    " WHERE a.event_id = e.id AND +a.kind = 'team')"
+    " THEN (SELECT n FROM team_size WHERE team_size.team_id = e.team_id)"
     " ELSE (SELECT COUNT(*) FROM ("
     " SELECT g.user_id AS u FROM event_audience a JOIN group_members g ON g.group_id = a.ref_id"
-    " WHERE a.event_id = e.id AND a.kind = 'group'"
+    " WHERE a.event_id = e.id AND +a.kind = 'group'"
     " UNION SELECT t.user_id FROM event_audience a JOIN tag_members t ON t.tag_id = a.ref_id"
-    " WHERE a.event_id = e.id AND a.kind = 'tag'"
+    " WHERE a.event_id = e.id AND +a.kind = 'tag'"
     " UNION SELECT a.ref_id FROM event_audience a WHERE a.event_id = e.id"
-    " AND a.kind = 'member' AND (e.team_id IS NULL OR EXISTS (SELECT 1 FROM members m"
+    " AND +a.kind = 'member' AND (e.team_id IS NULL OR EXISTS (SELECT 1 FROM members m"
     " WHERE m.team_id = e.team_id AND m.user_id = a.ref_id)))) END)"
 )
 _AUDIENCE_CHATS = (
     "(SELECT COUNT(DISTINCT c.chat_id) FROM event_audience a JOIN chats c"
-    " ON c.chat_id = a.ref_id WHERE a.event_id = e.id AND a.kind = 'chat' AND c.active = 1)"
+    " ON c.chat_id = a.ref_id WHERE a.event_id = e.id AND +a.kind = 'chat' AND c.active = 1)"
 )
 
 # The audience reaches at least one person or chat (short-circuits, unlike the size).
 _REACHES_ANYONE = (
     "EXISTS (SELECT 1 FROM event_audience a WHERE a.event_id = e.id AND ("
-    "(a.kind = 'team' AND EXISTS (SELECT 1 FROM members m WHERE m.team_id = e.team_id))"
-    " OR (a.kind = 'group' AND EXISTS (SELECT 1 FROM group_members g"
+    "(+a.kind = 'team' AND EXISTS (SELECT 1 FROM members m WHERE m.team_id = e.team_id))"
+    " OR (+a.kind = 'group' AND EXISTS (SELECT 1 FROM group_members g"
     " WHERE g.group_id = a.ref_id))"
-    " OR (a.kind = 'tag' AND EXISTS (SELECT 1 FROM tag_members t WHERE t.tag_id = a.ref_id))"
-    " OR (a.kind = 'member' AND (e.team_id IS NULL OR EXISTS (SELECT 1 FROM members m"
+    " OR (+a.kind = 'tag' AND EXISTS (SELECT 1 FROM tag_members t WHERE t.tag_id = a.ref_id))"
+    " OR (+a.kind = 'member' AND (e.team_id IS NULL OR EXISTS (SELECT 1 FROM members m"
     " WHERE m.team_id = e.team_id AND m.user_id = a.ref_id)))"
-    " OR (a.kind = 'chat' AND EXISTS (SELECT 1 FROM chats c"
+    " OR (+a.kind = 'chat' AND EXISTS (SELECT 1 FROM chats c"
     " WHERE c.chat_id = a.ref_id AND c.active = 1))))"
 )
 
@@ -266,10 +269,14 @@ class OverviewSql(SqlBase):
     async def audience_sizes(self, event_ids: Sequence[int]) -> dict[int, AudienceSize]:
         if not event_ids:
             return {}
+        ids = _ids(event_ids)
         rows = await self._all(
-            f"SELECT e.id, {_AUDIENCE_PEOPLE} AS people, {_AUDIENCE_CHATS} AS chats"
+            "WITH team_size AS MATERIALIZED (SELECT team_id, COUNT(*) AS n FROM members"
+            f" WHERE team_id IN (SELECT team_id FROM events WHERE id IN {_IDS})"
+            " GROUP BY team_id)"
+            f" SELECT e.id, {_AUDIENCE_PEOPLE} AS people, {_AUDIENCE_CHATS} AS chats"
             f" FROM events e WHERE e.id IN {_IDS}",
-            (_ids(event_ids),),
+            (ids, ids),
         )
         return {r["id"]: AudienceSize(int(r["people"]), int(r["chats"])) for r in rows}
 
