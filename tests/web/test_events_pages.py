@@ -13,13 +13,16 @@ from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
     Event,
+    EventKind,
     EventStatus,
     JobStatus,
+    Language,
     NewEvent,
     OccurrenceStatus,
     ReminderSpec,
     ReminderTarget,
 )
+from maxremind.http.web.pages.events_form import Choices, EventForm, form_of, to_spec
 from tests.web.conftest import BASE, IDS, Browser, WebWorld
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -358,6 +361,18 @@ async def test_who_may_open_the_editor(web: WebWorld) -> None:
     assert (await (await web.client("other_owner")).get(url)).status_code == 404
     other = f"/t/{web.team.id}/events/999999/edit"
     assert (await (await web.client("owner")).get(other)).status_code == 404
+    # An organizer may change only their own events (or an admin anybody's).
+    theirs = await _event(web, "Чужое", organizer="admin")
+    organizer = await web.client("organizer")
+    assert (await organizer.get(f"/t/{web.team.id}/events/{theirs.id}/edit")).status_code == 403
+    board = await _group(web, "Совет", "owner")
+    hidden = await _event(
+        web, "Совет", organizer="admin", audience=(AudienceEntry(AudienceKind.GROUP, board),)
+    )
+    assert (await organizer.get(f"/t/{web.team.id}/events/{hidden.id}/edit")).status_code == 404
+    refused = await organizer.post_form(f"/t/{web.team.id}/events/{theirs.id}/cancel")
+    assert refused.status_code == 403
+    assert (await web.storage.get_event(theirs.id)).status is EventStatus.ACTIVE
 
 
 # --- the head count --------------------------------------------------------------------------
@@ -442,3 +457,54 @@ async def test_a_member_may_not_create(web: WebWorld) -> None:
     posted = await member.post_form(f"/t/{web.team.id}/events/new", _form())
     assert posted.status_code == 403
     assert await _count_events(web) == before
+
+
+# --- the repeat editor reads what the bot writes ---------------------------------------------
+
+
+def _saved(rrule: str | None, start: datetime) -> Event:
+    now = datetime.now(MOSCOW)
+    return Event(
+        id=1, team_id=1, organizer_id=1, title="x", start_local=start, timezone="Europe/Moscow",
+        kind=EventKind.EVENT, description="", place="", duration=None, rrule=rrule, exdates=(),
+        audience=(AudienceEntry(AudienceKind.TEAM),), reminders=(), confirm_required=False,
+        urgent=False, quorum=None, status=EventStatus.ACTIVE, status_reason=None,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+
+
+def test_rules_the_bot_writes_open_in_the_editor_and_save_back_unchanged() -> None:
+    tuesday = datetime(2030, 1, 8, 10, 0)  # the 2nd Tuesday of January 2030
+    cases = {
+        None: "none",
+        "FREQ=DAILY": "daily",
+        "FREQ=DAILY;INTERVAL=3;COUNT=5": "daily",
+        "FREQ=WEEKLY;BYDAY=TU": "weekly",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TU,FR": "weekly",
+        "FREQ=MONTHLY;BYMONTHDAY=8;UNTIL=20301231": "monthly",
+        "FREQ=MONTHLY;BYDAY=2TU": "monthly",
+        "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=8": "custom",
+        "FREQ=MONTHLY;BYDAY=-1FR": "custom",
+    }
+    choices = Choices(groups=[], tags=[], people=[], chats=[])
+    for rrule, editor in cases.items():
+        form = form_of(_saved(rrule, tuesday), Language.RU)
+        assert form.repeat == editor, rrule
+        spec = to_spec(form, team_id=1, organizer_id=1, choices=choices, lang=Language.RU)
+        assert spec is not None, (rrule, form.errors)
+        assert spec.rrule == rrule, rrule
+        assert spec.start_local == tuesday or rrule == "FREQ=MONTHLY;BYDAY=-1FR", rrule
+
+
+def test_a_weekly_rule_starts_on_its_first_matching_day() -> None:
+    form = EventForm(
+        title="x", date="2030-01-06", time="09:30", timezone="Europe/Moscow",  # a Sunday
+        repeat="weekly", weekdays=["WE", "MO"], audience_team=True,
+    )  # fmt: skip
+    choices = Choices(groups=[], tags=[], people=[], chats=[])
+    spec = to_spec(form, team_id=1, organizer_id=1, choices=choices, lang=Language.EN)
+    assert spec is not None and spec.rrule == "FREQ=WEEKLY;BYDAY=MO,WE"
+    assert spec.start_local == datetime(2030, 1, 7, 9, 30)  # the Monday after
+    bad = EventForm(title="x", date="2030-01-06", repeat="custom", rrule="FREQ=HOURLY")
+    assert to_spec(bad, team_id=1, organizer_id=1, choices=choices, lang=Language.EN) is None
+    assert "HOURLY" in bad.errors["rrule"]

@@ -2,9 +2,10 @@
 preview, the live head count, and cancelling one date or the whole series.
 
 Who sees what is the services' rule: the list comes from ``overview.events`` (members
-see only events they organize or are invited to), editing and cancelling need
-``agenda.managed_event`` (the organizer or a team admin), creating needs the organizer
-role.  The single event page (``/t/{team}/events/{id}``) lives in its own module.
+see only events they organize or are invited to); creating, editing and cancelling need
+the organizer role in the team, and editing and cancelling also
+``agenda.managed_event`` (the event's organizer or a team admin).  The single event page
+(``/t/{team}/events/{id}``) lives in its own module.
 """
 
 from __future__ import annotations
@@ -287,7 +288,7 @@ def _editable(event: Event) -> Event:
     return event
 
 
-@route("/t/{team_id:int}/events/{event_id:int}/edit")
+@route("/t/{team_id:int}/events/{event_id:int}/edit", role=Role.ORGANIZER)
 async def edit_event(visit: Visit) -> Response:
     """The form filled with the event; it carries the version it was opened at."""
     event = _editable(await _managed(visit))
@@ -295,7 +296,7 @@ async def edit_event(visit: Visit) -> Response:
     return await _render_form(visit, form, await _choices(visit), event=event)
 
 
-@route("/t/{team_id:int}/events/{event_id:int}/edit", methods=("POST",))
+@route("/t/{team_id:int}/events/{event_id:int}/edit", methods=("POST",), role=Role.ORGANIZER)
 async def update_event(visit: Visit) -> Response:
     """Save the edit unless someone changed the event since the form was opened (409)."""
     event = _editable(await _managed(visit))
@@ -338,7 +339,7 @@ async def update_event(visit: Visit) -> Response:
     return visit.redirect(f"{_base(visit)}/{saved.id}")
 
 
-@route("/t/{team_id:int}/events/headcount", methods=("POST",))
+@route("/t/{team_id:int}/events/headcount", methods=("POST",), role=Role.ORGANIZER)
 async def headcount(visit: Visit) -> Response:
     """The head count of the audience picked in a form (app.js posts the form here)."""
     form = read_form(await visit.form())
@@ -363,7 +364,7 @@ def _back(visit: Visit, target: object, event_id: int) -> str:
     return f"{_base(visit)}/{event_id}"
 
 
-@route("/t/{team_id:int}/events/{event_id:int}/cancel", methods=("POST",))
+@route("/t/{team_id:int}/events/{event_id:int}/cancel", methods=("POST",), role=Role.ORGANIZER)
 async def cancel_series(visit: Visit) -> Response:
     """Cancel every date ahead; those already reminded are told."""
     event = await _managed(visit)
@@ -374,6 +375,7 @@ async def cancel_series(visit: Visit) -> Response:
 @route(
     "/t/{team_id:int}/events/{event_id:int}/occurrences/{occurrence_id:int}/cancel",
     methods=("POST",),
+    role=Role.ORGANIZER,
 )
 async def cancel_date(visit: Visit) -> Response:
     """Cancel one date; the others stay (a one-off event is cancelled)."""

@@ -35,6 +35,7 @@ from maxremind.domain.rrule import Freq, NthWeekday, Recurrence, RecurrenceError
 from maxremind.domain.timefmt import format_duration, format_offset
 from maxremind.domain.timespan import parse_duration, parse_offsets
 from maxremind.domain.timetypes import TimeParseError
+from maxremind.http.web import texts_events as _texts  # noqa: F401  (registers the texts)
 from maxremind.i18n import t
 from maxremind.services.events import MAX_DESCRIPTION, MAX_QUORUM, MAX_TITLE
 from maxremind.services.zones import COMMON_ZONES
@@ -377,7 +378,7 @@ def _rule_from_fields(
         n = (start_day.day - 1) // 7 + 1
         nth = NthWeekday(Weekday.of(start_day), -1 if n == 5 else n)
         return Recurrence(Freq.MONTHLY, interval, nth_weekday=nth, until=until, count=count)
-    return Recurrence(Freq.MONTHLY, interval, until=until, count=count)
+    return Recurrence(Freq.MONTHLY, interval, month_day=start_day.day, until=until, count=count)
 
 
 def audience_of(form: EventForm, choices: Choices) -> tuple[tuple[AudienceEntry, ...], bool]:
