@@ -266,7 +266,7 @@ async def test_groups_and_tags_of_one_member(web: WebWorld) -> None:
 def qr_modules(svg: str) -> set[tuple[int, int]]:
     """The dark modules a segno SVG path draws (``M``/``m`` moves, ``h`` runs)."""
     root = ET.fromstring(svg)
-    assert root.tag == f"{SVG_NS}svg"
+    assert root.tag == f"{SVG_NS}svg" and root.get("viewBox")  # scales to the <img> size
     paths = [p for p in root.iter(f"{SVG_NS}path") if p.get("stroke")]
     assert len(paths) == 1
     x = y = 0.0
@@ -302,7 +302,7 @@ async def test_invites_create_show_qr_and_revoke(web: WebWorld) -> None:
     page = await browser.get(answer.headers["location"])
     link = invite_link("remind_bot", invite.code)
     assert link == f"https://max.ru/remind_bot?start={invite.code}"
-    assert f'<code class="invite-link">{link}</code>' in page.text
+    assert f'class="invite-link" value="{link}" readonly' in page.text
     assert f'data-copy="{link}"' in page.text
     assert "В группу «Склад»" in page.text and "осталось: 10 из 10" in page.text
     qr_url = people(web, f"/invites/{invite.code}/qr.svg")

@@ -69,12 +69,12 @@ add_texts(
             EN: "Take out of the group “{group}”",
         },
         "web_people_untag": {RU: "Снять метку #{tag}", EN: "Remove the tag #{tag}"},
-        "web_people_remove_title": {RU: "Убрать из команды", EN: "Remove from the team"},
+        "web_people_remove_title": {RU: "Удаление из команды", EN: "Removing from the team"},
         "web_people_remove_hint": {
             RU: "Человек перестанет получать напоминания команды; вернуться можно по приглашению.",
             EN: "They stop getting the team's reminders; they can come back with an invite.",
         },
-        "web_people_remove": {RU: "Убрать {name}", EN: "Remove {name}"},
+        "web_people_remove": {RU: "Убрать из команды: {name}", EN: "Remove {name}"},
         "web_people_remove_confirm": {
             RU: "Убрать {name} из команды «{team}»?",
             EN: "Remove {name} from the team “{team}”?",
@@ -149,6 +149,7 @@ add_texts(
         "web_people_invite_to_group": {RU: "В группу «{group}»", EN: "To the group “{group}”"},
         "web_people_qr_title": {RU: "QR-код приглашения", EN: "Invite QR code"},
         "web_people_qr_alt": {RU: "QR-код ссылки {link}", EN: "QR code of the link {link}"},
+        "web_people_link": {RU: "Ссылка", EN: "Link"},
         "web_people_copy": {RU: "Скопировать ссылку", EN: "Copy the link"},
         "web_people_expires": {RU: "действует до {when}", EN: "works until {when}"},
         "web_people_no_expiry": {RU: "бессрочно", EN: "no expiry"},

@@ -500,8 +500,9 @@ def qr_svg(link: str, title: str) -> str:
         kind="svg",
         xmldecl=False,
         nl=False,
-        border=4,
+        border=4,  # the quiet zone scanners need
         scale=1,
+        omitsize=True,  # a viewBox only: the picture scales to whatever size shows it
         title=title,
         dark="#000",
         light="#fff",
@@ -658,7 +659,11 @@ def sections(visit: Visit) -> list[dict[str, Any]]:
     """The section's own navigation, as far as the viewer's role reaches."""
     found: list[dict[str, Any]] = [
         {"key": "members", "href": _base(visit), "text": visit.t("web_people_members")},
-        {"key": "groups", "href": _base(visit) + "/groups", "text": visit.t("web_people_groups")},
+        {
+            "key": "groups",
+            "href": _base(visit) + "/groups",
+            "text": visit.t("web_people_groups_title"),
+        },
     ]
     if visit.at_least(Role.ORGANIZER):
         found.append(
