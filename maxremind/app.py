@@ -56,6 +56,7 @@ from maxremind.services.answers import AnswerService
 from maxremind.services.bundle import AppServices
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
+from maxremind.services.instance import InstanceService
 from maxremind.services.oneliner import TypedEvents
 from maxremind.services.overview import OverviewService
 from maxremind.services.teams import TeamService
@@ -122,7 +123,12 @@ def build_engine(
 
 
 def build_services(
-    storage: Storage, engine: Engine, client: MaxClient, *, access: AccessService
+    storage: Storage,
+    engine: Engine,
+    client: MaxClient,
+    *,
+    access: AccessService,
+    settings: Settings | None = None,
 ) -> AppServices:
     def poke() -> None:
         # Inside a unit of work (an update being handled) the engine must look only
@@ -141,6 +147,11 @@ def build_services(
         answers=AnswerService(storage, render=engine.dispatcher.render, poke=poke),
         access=access,
         overview=OverviewService(storage),
+        instance=InstanceService(
+            storage,
+            database_url=settings.database_url if settings else "",
+            backups_dir=settings.backups_path if settings else None,
+        ),
     )
 
 
@@ -238,7 +249,7 @@ async def serve(
             bot_token=settings.token,
             miniapp_max_age=timedelta(hours=settings.miniapp_max_age_hours),
         )
-        services = build_services(storage, engine, client, access=access)
+        services = build_services(storage, engine, client, access=access, settings=settings)
         bot_context = BotServices(
             people=services.people,
             users=services.users,

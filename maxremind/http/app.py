@@ -174,6 +174,7 @@ def create_web_app(ctx: WebContext) -> Starlette:
     app = _SecuredStarlette(routes=routes, middleware=middleware)
     app.state.services = ctx.services
     app.state.web = ctx.web
+    app.state.ops = ctx  # what only the running process knows, for the instance page
     if ctx.web is not None:
         app.frame_ancestors = ctx.web.frame_ancestors
     return app

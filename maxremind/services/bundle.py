@@ -10,6 +10,7 @@ from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
+from maxremind.services.instance import InstanceService
 from maxremind.services.oneliner import TypedEvents
 from maxremind.services.overview import OverviewService
 from maxremind.services.teams import TeamService
@@ -29,3 +30,4 @@ class AppServices:
     answers: AnswerService
     access: AccessService
     overview: OverviewService
+    instance: InstanceService
