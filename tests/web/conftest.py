@@ -141,9 +141,7 @@ async def web(tmp_path: Path) -> AsyncIterator[WebWorld]:
             signer = await load_signer(storage)
             engine = build_engine(storage, client, signer, settings)
             access = await AccessService.create(storage, bot_token=TOKEN)
-            services = build_services(
-                storage, engine, client, access=access, settings=settings
-            )
+            services = build_services(storage, engine, client, access=access, settings=settings)
 
             async def feed(update: Update) -> None:
                 return None
