@@ -508,3 +508,30 @@ def test_a_weekly_rule_starts_on_its_first_matching_day() -> None:
     bad = EventForm(title="x", date="2030-01-06", repeat="custom", rrule="FREQ=HOURLY")
     assert to_spec(bad, team_id=1, organizer_id=1, choices=choices, lang=Language.EN) is None
     assert "HOURLY" in bad.errors["rrule"]
+
+
+async def test_an_edit_keeps_reminders_at_a_fixed_time(web: WebWorld) -> None:
+    start = datetime.combine(_days_ahead(5), datetime.min.time()).replace(hour=10)
+    fixed_at = datetime.combine(_days_ahead(4), datetime.min.time(), MOSCOW).replace(hour=18)
+    event = await web.services.events.create(
+        NewEvent(
+            team_id=web.team.id,
+            organizer_id=IDS["organizer"],
+            title="Сдача отчёта",
+            start_local=start,
+            timezone="Europe/Moscow",
+            audience=(AudienceEntry(AudienceKind.TEAM),),
+            reminders=(ReminderSpec(offset=timedelta(hours=2)), ReminderSpec(at=fixed_at)),
+        )
+    )
+    browser = await web.client("organizer")
+    url = f"/t/{web.team.id}/events/{event.id}/edit"
+    version = _VERSION.search((await browser.get(url)).text)
+    assert version
+    fields = _form(date=start.date().isoformat(), offsets="за 2 часа", title="Сдача отчёта!")
+    saved = await browser.post_form(url, {**fields, "version": html.unescape(version.group(1))})
+    assert saved.status_code == 303, saved.text
+    stored = await web.storage.get_event(event.id)
+    assert stored.title == "Сдача отчёта!"
+    assert {r.offset for r in stored.reminders} == {timedelta(hours=2), None}
+    assert [r.at for r in stored.reminders if r.at is not None] == [fixed_at]

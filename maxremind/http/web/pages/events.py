@@ -10,6 +10,7 @@ the organizer role in the team, and editing and cancelling also
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from maxremind.domain.models import Event, EventKind, EventStatus, NewEvent, Role
+from maxremind.domain.models import Event, EventKind, EventStatus, NewEvent, ReminderSpec, Role
 from maxremind.domain.timedescribe import describe_rrule
 from maxremind.domain.timefmt import format_offset
 from maxremind.http.web import texts_events as _texts  # noqa: F401  (registers the texts)
@@ -317,6 +318,11 @@ async def update_event(visit: Visit) -> Response:
         return await _render_form(visit, form, choices, event=event)
     if spec is None:
         return await _render_form(visit, form, choices, event=event, status=400)
+    # Reminders at a fixed time (the form edits offsets only) are kept as they were.
+    fixed = tuple(
+        ReminderSpec(at=r.at, target=r.target) for r in event.reminders if r.at is not None
+    )
+    spec = replace(spec, reminders=spec.reminders + fixed)
     if data.get("action") == "preview":
         return await _preview(visit, form, choices, spec, event=event)
     try:
