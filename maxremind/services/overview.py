@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from maxremind.core.audience import Resolved, member_clock, resolve_audience
+from maxremind.core.audience import member_clock, resolve_audience
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.escalation import due_before
 from maxremind.domain.models import (
@@ -569,8 +569,11 @@ class OverviewService:
             occurrence = await self._date_shown(event, dates, occurrence_id, now)
         except _NotItsDate:
             return None
-        resolved = await resolve_audience(self.storage, event)
-        invited = user_id in resolved.users
+        # The audience through the port's SQL twin of the rule: resolving it in Python
+        # loads every member of the team, and the roster below does that already.
+        people = await self.storage.audience_people(event.id)
+        size = (await self.storage.audience_sizes([event.id])).get(event.id, _NOBODY)
+        invited = user_id in set(people)
         my_answer = None
         if occurrence is not None:
             my_answer = await self.agenda.answer_of(occurrence.id, user_id)
@@ -581,7 +584,7 @@ class OverviewService:
             can_manage=can_manage,
             invited=invited,
             my_answer=my_answer,
-            audience=resolved.size,
+            audience=size.total,
             counts=None,
             roster=None,
             ledger=None,
@@ -596,14 +599,13 @@ class OverviewService:
             occurrence_id=occurrence.id, status=status, limit=per_page, offset=(page - 1) * per_page
         )
         found = await self.storage.occurrence_counts([occurrence.id])
-        size = AudienceSize(len(resolved.users), len(resolved.chats))
         return replace(
             detail,
             counts=_counts(size, found.get(occurrence.id)),
             roster=await self.agenda.roster(event, occurrence),
             ledger=Page(tuple(rows), total, page, per_page),
             timeline=await self._timeline(occurrence.id),
-            changes=await self._changes(occurrence.id, resolved),
+            changes=await self._changes(occurrence.id, people),
         )
 
     async def _date_shown(
@@ -645,7 +647,7 @@ class OverviewService:
                 points.append(point)
         return tuple(points)
 
-    async def _changes(self, occurrence_id: int, resolved: Resolved) -> AudienceChange | None:
+    async def _changes(self, occurrence_id: int, people: Sequence[int]) -> AudienceChange | None:
         """People who joined or left since the date's member-facing steps were planned
         (None when it has none)."""
         jobs = [
@@ -656,12 +658,12 @@ class OverviewService:
         if not jobs:
             return None
         planned = {u for j in jobs for u in j.planned_recipients}
-        current = set(resolved.users)
+        current = set(people)
         joined, left = sorted(current - planned), sorted(planned - current)
-        people = await self.storage.get_users([*joined, *left])
+        known = await self.storage.get_users([*joined, *left])
 
         def named(ids: list[int]) -> tuple[Person, ...]:
-            return tuple(Person(i, people[i].name if i in people else None) for i in ids)
+            return tuple(Person(i, known[i].name if i in known else None) for i in ids)
 
         return AudienceChange(len(planned), named(joined), named(left))
 

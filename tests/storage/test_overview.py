@@ -98,6 +98,7 @@ async def test_audience_rule_matches_resolve_audience(storage: Storage) -> None:
     for event in [*events, *personal]:
         resolved = await resolve_audience(storage, event)
         size = sizes[event.id]
+        assert await storage.audience_people(event.id) == sorted(resolved.users)
         assert (size.people, size.chats) == (len(resolved.users), len(resolved.chats))
         assert size.total == resolved.size, event.audience
         stored = {
@@ -114,6 +115,7 @@ async def test_audience_rule_matches_resolve_audience(storage: Storage) -> None:
         times = await storage.answer_times(occurrences[event.id])
         assert {t.user_id for t in times} == set(counted)
     assert 999_999 not in sizes
+    assert await storage.audience_people(999_999) == []
     # Hand-checked: the team (6 people, one left) is 5; group + tag is 1001..1003.
     assert [sizes[e.id].total for e in events[:4]] == [5, 2, 3, 3]
     assert sizes[events[6].id].total == 0 and sizes[events[7].id].total == 0

@@ -310,6 +310,11 @@ class OverviewStore(ABC):
         """How many people and chats each event reaches now; unknown ids are left out."""
 
     @abstractmethod
+    async def audience_people(self, event_id: int) -> list[int]:
+        """The people the event's audience reaches now (``Resolved.users`` as a set),
+        by id; empty for an unknown event."""
+
+    @abstractmethod
     async def occurrence_counts(self, occurrence_ids: Sequence[int]) -> dict[int, OccurrenceCounts]:
         """Counts for each given occurrence (all zero when it has no deliveries or
         answers; unknown ids are left out)."""

@@ -280,6 +280,23 @@ class OverviewSql(SqlBase):
         )
         return {r["id"]: AudienceSize(int(r["people"]), int(r["chats"])) for r in rows}
 
+    async def audience_people(self, event_id: int) -> list[int]:
+        rows = await self._all(
+            "SELECT m.user_id AS u FROM events e JOIN members m ON m.team_id = e.team_id"
+            " WHERE e.id = ? AND EXISTS (SELECT 1 FROM event_audience a"
+            " WHERE a.event_id = e.id AND +a.kind = 'team')"
+            " UNION SELECT g.user_id FROM event_audience a JOIN group_members g"
+            " ON g.group_id = a.ref_id WHERE a.event_id = ? AND +a.kind = 'group'"
+            " UNION SELECT t.user_id FROM event_audience a JOIN tag_members t"
+            " ON t.tag_id = a.ref_id WHERE a.event_id = ? AND +a.kind = 'tag'"
+            " UNION SELECT a.ref_id FROM event_audience a JOIN events e ON e.id = a.event_id"
+            " WHERE a.event_id = ? AND +a.kind = 'member' AND (e.team_id IS NULL"
+            " OR EXISTS (SELECT 1 FROM members m WHERE m.team_id = e.team_id"
+            " AND m.user_id = a.ref_id)) ORDER BY 1",
+            (event_id, event_id, event_id, event_id),
+        )
+        return [r["u"] for r in rows]
+
     async def occurrence_counts(self, occurrence_ids: Sequence[int]) -> dict[int, OccurrenceCounts]:
         if not occurrence_ids:
             return {}
