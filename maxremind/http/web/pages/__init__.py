@@ -20,9 +20,10 @@ async def switch_team(visit: Visit) -> Response:
 
 
 def routes() -> list[Route]:
-    from maxremind.http.web.pages import dashboard, events, instance, people
+    from maxremind.http.web.pages import dashboard, event_page, events, instance, people
 
     modules: list[list[Route]] = [events.ROUTES, people.ROUTES]
     modules.append(dashboard.ROUTES)
     modules.append(instance.ROUTES)
+    modules.append(event_page.ROUTES)
     return [switch_team, *(r for module in modules for r in module)]

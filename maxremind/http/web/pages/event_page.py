@@ -1,0 +1,250 @@
+"""One event's page: its dates, the roster, the delivery ledger, answers over time, nudging
+those who have not answered, the member's own answer, .ics and CSV downloads.
+
+Who sees what is :meth:`OverviewService.event_detail`'s rule: an invited member sees the
+event, its dates and their answer; those who may manage it also the roster, ledger and
+chart.  The event must belong to the team in the path, or the page does not exist.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from maxremind.domain.models import Answer, DeliveryStatus, Role
+from maxremind.http.web import texts_event_page as _texts  # noqa: F401  (registers texts)
+from maxremind.http.web.visit import Visit, WebError, route
+from maxremind.services.answers import AnswerOutcome
+from maxremind.services.overview import AnswerPoint, EventDetail
+
+EVENT = "/t/{team_id:int}/events/{event_id:int}"
+CSV_PAGE = 200
+
+
+def _int_param(visit: Visit, name: str) -> int | None:
+    raw = visit.request.query_params.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+async def _detail(
+    visit: Visit,
+    *,
+    occurrence_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    status: DeliveryStatus | None = None,
+) -> EventDetail:
+    detail = await visit.services.overview.event_detail(
+        visit.user.user_id,
+        visit.request.path_params["event_id"],
+        occurrence_id,
+        page=page,
+        per_page=per_page,
+        status=status,
+    )
+    if detail is None or detail.event.team_id != visit.team_id:
+        raise WebError(404, "web_not_found")
+    return detail
+
+
+def chart_svg(points: tuple[AnswerPoint, ...], *, width: int = 480, height: int = 160) -> str:
+    """Answers over time as a small SVG line chart (server-side: no script, strict CSP)."""
+    if not points:
+        return ""
+    start = points[0].at.timestamp()
+    span = max(1.0, points[-1].at.timestamp() - start)
+    top = max(max(p.yes, p.no, p.maybe) for p in points) or 1
+    pad = 24
+
+    def xy(at: datetime, value: int) -> str:
+        x = pad + (at.timestamp() - start) / span * (width - 2 * pad)
+        y = height - pad - value / top * (height - 2 * pad)
+        return f"{x:.1f},{y:.1f}"
+
+    lines = []
+    for name, colour in (("yes", "#126b35"), ("no", "#b42318"), ("maybe", "#8a5300")):
+        coords = " ".join(xy(p.at, getattr(p, name)) for p in points)
+        lines.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>'
+        )
+    axis = (
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        'stroke="#8a93a3"/>'
+        f'<text x="{pad}" y="{pad - 8}" font-size="11" fill="#555f6d">{top}</text>'
+    )
+    return "".join(lines) + axis
+
+
+@route(EVENT)
+async def event_page(visit: Visit) -> Response:
+    status_raw = visit.request.query_params.get("status", "")
+    status = DeliveryStatus(status_raw) if status_raw in DeliveryStatus._value2member_map_ else None
+    detail = await _detail(
+        visit,
+        occurrence_id=_int_param(visit, "date"),
+        page=_int_param(visit, "page") or 1,
+        status=status,
+    )
+    notice = visit.request.query_params.get("done", "")
+    return await visit.render(
+        "event/page.html",
+        d=detail,
+        e=detail.event,
+        occ=detail.occurrence,
+        chart=chart_svg(detail.timeline or ()),
+        statuses=[s.value for s in DeliveryStatus],
+        ledger_status=status.value if status else "",
+        notice=notice if notice in ("nudged", "nudge_over", "answered", "answer_over") else "",
+        nudged=_int_param(visit, "n") or 0,
+        answers=[a.value for a in Answer],
+    )
+
+
+@route(EVENT + "/live")
+async def event_live(visit: Visit) -> Response:
+    """The counts of the date shown, for the page's adaptive polling."""
+    detail = await _detail(visit, occurrence_id=_int_param(visit, "date"), per_page=1)
+    c = detail.counts
+    values: dict[str, int] = {}
+    if c is not None:
+        values = {
+            "sent": c.sent,
+            "pending": c.pending,
+            "failed": c.failed + c.unreachable,
+            "yes": c.yes,
+            "no": c.no,
+            "maybe": c.maybe,
+            "no_answer": c.no_answer,
+        }
+    return JSONResponse({"values": values}, headers={"cache-control": "no-store"})
+
+
+@route(EVENT + "/nudge", methods=("POST",), role=Role.ORGANIZER)
+async def nudge(visit: Visit) -> Response:
+    """Remind now everyone who has not answered the date (those who manage it only)."""
+    form = await visit.form()
+    occurrence = str(form.get("occurrence_id", ""))
+    await _detail(visit, occurrence_id=int(occurrence) if occurrence.isdigit() else None)
+    done = await visit.services.agenda.nudge(
+        visit.request.path_params["event_id"], occurrence, visit.user.user_id
+    )
+    if done.outcome == "stale":
+        raise WebError(403, "web_forbidden")
+    base = f"/t/{visit.team_id}/events/{visit.request.path_params['event_id']}?date={occurrence}"
+    if done.outcome == "over":
+        return visit.redirect(base + "&done=nudge_over")
+    return visit.redirect(base + f"&done=nudged&n={done.queued}")
+
+
+@route(EVENT + "/answer", methods=("POST",))
+async def answer(visit: Visit) -> Response:
+    """The viewer's own answer to a date, as the buttons in MAX give it."""
+    form = await visit.form()
+    occurrence = str(form.get("occurrence_id", ""))
+    choice = str(form.get("answer", ""))
+    if not occurrence.isdigit() or choice not in Answer._value2member_map_:
+        raise WebError(400, "web_invalid")
+    await _detail(visit, occurrence_id=int(occurrence))
+    result = await visit.services.answers.answer(
+        int(occurrence), visit.user.user_id, Answer(choice)
+    )
+    if result.outcome is AnswerOutcome.NOT_INVITED or result.outcome is AnswerOutcome.STALE:
+        raise WebError(403, "web_event_not_invited")
+    done = "answered" if result.outcome is AnswerOutcome.SAVED else "answer_over"
+    event_id = visit.request.path_params["event_id"]
+    return visit.redirect(f"/t/{visit.team_id}/events/{event_id}?date={occurrence}&done={done}")
+
+
+@route(EVENT + "/event.ics")
+async def ics(visit: Visit) -> Response:
+    detail = await _detail(visit, per_page=1)
+    body = await visit.services.agenda.ics(detail.event)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="event-{detail.event.id}.ics"'},
+    )
+
+
+def _csv(rows: list[list[str]], name: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        # A cell starting with = + - @ would be a formula in a spreadsheet: quote it away.
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+    return Response(
+        "\ufeff" + out.getvalue(),  # BOM: Excel reads UTF-8 (Cyrillic names) correctly
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@route(EVENT + "/roster.csv", role=Role.ORGANIZER)
+async def roster_csv(visit: Visit) -> Response:
+    detail = await _detail(visit, occurrence_id=_int_param(visit, "date"), per_page=1)
+    if detail.roster is None or detail.occurrence is None:
+        raise WebError(403, "web_forbidden")
+    t = visit.t
+    rows = [[t("web_event_csv_name"), t("web_event_csv_answer")]]
+    for key, names in (
+        ("web_event_yes", detail.roster.yes),
+        ("web_event_no", detail.roster.no),
+        ("web_event_maybe", detail.roster.maybe),
+        ("web_event_silent", detail.roster.silent),
+    ):
+        rows.extend([name, t(key)] for name in names)
+    day = detail.occurrence.local_start.date().isoformat()
+    return _csv(rows, f"roster-{detail.event.id}-{day}.csv")
+
+
+@route(EVENT + "/ledger.csv", role=Role.ORGANIZER)
+async def ledger_csv(visit: Visit) -> Response:
+    occurrence_id = _int_param(visit, "date")
+    detail = await _detail(visit, occurrence_id=occurrence_id, per_page=CSV_PAGE)
+    if detail.ledger is None or detail.occurrence is None:
+        raise WebError(403, "web_forbidden")
+    t = visit.t
+    rows = [
+        [
+            t("web_event_csv_recipient"),
+            t("web_event_csv_kind"),
+            t("web_event_csv_status"),
+            t("web_event_csv_due"),
+            t("web_event_csv_sent"),
+            t("web_event_csv_attempts"),
+            t("web_event_csv_reason"),
+        ]
+    ]
+    page = detail.ledger
+    number = 1
+    while True:
+        for r in page.items:
+            rows.append(
+                [
+                    r.recipient_name or str(r.recipient_id),
+                    r.kind.value,
+                    r.status.value,
+                    r.due_at.isoformat(),
+                    r.sent_at.isoformat() if r.sent_at else "",
+                    str(r.attempts),
+                    r.last_error or r.skip_reason or r.note or "",
+                ]
+            )
+        if number >= page.pages:
+            break
+        number += 1
+        more = await _detail(
+            visit, occurrence_id=detail.occurrence.id, page=number, per_page=CSV_PAGE
+        )
+        if more.ledger is None:
+            break
+        page = more.ledger
+    day = detail.occurrence.local_start.date().isoformat()
+    return _csv(rows, f"ledger-{detail.event.id}-{day}.csv")
+
+
+ROUTES: list[Route] = [event_live, nudge, answer, ics, roster_csv, ledger_csv, event_page]
