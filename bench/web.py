@@ -1,0 +1,241 @@
+"""Benchmark the web UI: dashboard and event page under load while a fan-out goes out.
+
+    python bench/web.py [--members 3000] [--events 1000] [--seconds 20] [--concurrency 16]
+
+The emulator runs in its own process with MAX's limits (30 requests/s, 2/s per chat);
+the product is a real ``python -m maxremind run`` process on a fresh SQLite file, seeded
+through the storage port and the services: one team of ``members`` people, ``events``
+events spread over the next 60 days (each for the whole team, with a reminder a day
+before), and one announcement-size reminder to everyone due shortly after start-up, so
+the engine is sending a fan-out of ``members`` messages (~100 s at 30/s) while the pages
+are measured.  The owner's browser session is made the way a sign-in makes it.
+
+Measured:
+
+* **idle RSS** of the product (VmRSS from /proc) once it is ready, before the first page
+  view;
+* **requests per second and latency** (median, p95, max) of the dashboard
+  (``/t/<team>/``) and of event pages (``/t/<team>/events/<id>``, events picked at
+  random), ``concurrency`` keep-alive connections from this process for ``seconds``
+  each, started once the fan-out is under way (the ledger shows sends) — the aim is
+  >= 500 requests/s and p95 < 100 ms on 2 cores;
+* how many fan-out messages went out during the load (the engine must not stall).
+
+Prints markdown.  Linux only (reads /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.engine import (
+    emulator,
+    emulator_people,
+    percentile,
+    seed_people,
+    start_product,
+    stop,
+    wait_ready,
+)
+from maxremind.domain.models import (
+    AudienceEntry,
+    AudienceKind,
+    EventKind,
+    NewEvent,
+    ReminderSpec,
+)
+from maxremind.engine.planner import Planner
+from maxremind.services.access import AccessService
+from maxremind.services.events import EventService
+from maxremind.storage import open_storage
+
+TOKEN = "bench-token-0123456789abcdef"
+FIRST_USER = 8_000_001
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def sent_count(db: Path) -> int:
+    with sqlite3.connect(db, timeout=30) as conn:
+        (n,) = conn.execute("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'").fetchone()
+    return int(n)
+
+
+async def seed(
+    db: Path, team_id: int, owner: int, events: int, fanout_at: datetime
+) -> tuple[list[int], str]:
+    """The events, the fan-out, and a signed-in session of the owner (its cookie)."""
+    now = datetime.now(UTC)
+    ids = []
+    async with open_storage(f"sqlite:///{db}") as storage:
+        service = EventService(storage, Planner(storage, rps=30))
+        for i in range(events):
+            at = now + timedelta(days=1, minutes=int(i * 60 * 24 * 60 / events))
+            event = await service.create(
+                NewEvent(
+                    team_id=team_id,
+                    organizer_id=owner,
+                    title=f"Совещание №{i}",
+                    start_local=at.astimezone(MOSCOW).replace(tzinfo=None, second=0, microsecond=0),
+                    timezone="Europe/Moscow",
+                    place="Переговорная 2",
+                    kind=EventKind.EVENT,
+                    audience=(AudienceEntry(AudienceKind.TEAM),),
+                    reminders=(ReminderSpec(offset=timedelta(days=1)),),
+                    confirm_required=True,
+                )
+            )
+            ids.append(event.id)
+        await service.create(
+            NewEvent(
+                team_id=team_id,
+                organizer_id=owner,
+                title="Общее собрание",
+                start_local=fanout_at.astimezone(MOSCOW).replace(tzinfo=None, microsecond=0),
+                timezone="Europe/Moscow",
+                kind=EventKind.EVENT,
+                audience=(AudienceEntry(AudienceKind.TEAM),),
+                reminders=(ReminderSpec(offset=timedelta(0)),),
+                confirm_required=True,
+            )
+        )
+        access = await AccessService.create(storage, bot_token=TOKEN)
+        issued = await access.redeem_login(await access.login_link(owner))
+        assert issued is not None
+    return ids, issued.cookie
+
+
+@dataclass
+class Load:
+    page: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+
+async def load(
+    base: str, cookie: str, paths: list[str], page: str, seconds: float, concurrency: int
+) -> Load:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(
+        base_url=base, cookies={"mr_session": cookie}, limits=limits, timeout=30
+    ) as http:
+        deadline = time.monotonic() + seconds
+
+        async def worker(seed_: int) -> None:
+            nonlocal errors
+            pick = random.Random(seed_)
+            while time.monotonic() < deadline:
+                path = pick.choice(paths)
+                started = time.perf_counter()
+                answer = await http.get(path)
+                latencies.append(time.perf_counter() - started)
+                if answer.status_code != 200:
+                    errors += 1
+
+        began = time.monotonic()
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        took = time.monotonic() - began
+    return Load(page, len(latencies), errors, took, latencies)
+
+
+async def main_async(args: argparse.Namespace) -> str:
+    work = Path(tempfile.mkdtemp(prefix="maxremind-bench-web-"))
+    db = work / "maxremind.db"
+    people = [FIRST_USER + i for i in range(args.members)]
+    async with emulator() as url:  # MAX's limits on: the fan-out takes ~members/30 s
+        await emulator_people(url, people)
+        (team_id,) = await seed_people(db, [people])
+        fanout_at = datetime.now(UTC) + timedelta(seconds=args.fanout_in)
+        event_ids, cookie = await seed(db, team_id, people[0], args.events, fanout_at)
+        proc = start_product(url, work, rps=30, chat_rps=2)
+        try:
+            await wait_ready(proc)
+            await asyncio.sleep(1.0)
+            idle = rss_mib(proc.pid)
+            base = f"http://127.0.0.1:{proc.web_port}"  # type: ignore[attr-defined]
+            deadline = time.monotonic() + args.fanout_in + 120
+            while sent_count(db) < 30:  # the fan-out is under way
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the fan-out did not start")
+                await asyncio.sleep(0.5)
+            before = sent_count(db)
+            dashboard = await load(
+                base, cookie, [f"/t/{team_id}/"], "dashboard", args.seconds, args.concurrency
+            )
+            pages = [f"/t/{team_id}/events/{i}" for i in event_ids]
+            event = await load(base, cookie, pages, "event page", args.seconds, args.concurrency)
+            during = sent_count(db) - before
+            busy = rss_mib(proc.pid)
+        finally:
+            stop(proc)
+    return report(args, idle, busy, [dashboard, event], during)
+
+
+def report(args: argparse.Namespace, idle: float, busy: float, loads: list[Load], sent: int) -> str:
+    lines = [
+        f"Web UI, {args.members} members, {args.events} events, {args.concurrency} connections, "
+        f"{args.seconds:.0f} s per page, during a fan-out to {args.members}:",
+        "",
+        "| page | requests/s | median ms | p95 ms | max ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for item in loads:
+        ms = [x * 1000 for x in item.latencies]
+        lines.append(
+            f"| {item.page} | {item.rps:.0f} | {statistics.median(ms):.1f} | "
+            f"{percentile(ms, 95):.1f} | {max(ms):.1f} | {item.errors} |"
+        )
+    total_seconds = sum(item.seconds for item in loads)
+    lines += [
+        "",
+        f"Fan-out messages sent while the pages were loaded: {sent} in {total_seconds:.0f} s "
+        f"({sent / total_seconds:.1f}/s; MAX's limit is 30/s).",
+        f"Idle RSS after start-up, before the first page view: {idle:.1f} MiB; "
+        f"after the load: {busy:.1f} MiB.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--members", type=int, default=3000)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--fanout-in", type=float, default=40.0, help="seconds after seeding")
+    print(asyncio.run(main_async(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    main()
