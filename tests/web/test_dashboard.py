@@ -12,6 +12,7 @@ from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
     DeliveryKind,
+    DeliveryStatus,
     Event,
     Language,
     NewDelivery,
@@ -188,3 +189,35 @@ async def test_the_dashboard_speaks_english_to_an_english_speaker(web: WebWorld)
     page = await organizer.get(f"/t/{web.team.id}/")
     assert "Needs attention" in page.text and "Next 14 days" in page.text
     assert "Confirmed" in page.text and "No answer" in page.text
+
+
+async def test_a_failed_send_is_a_problem_with_its_reason_for_the_events_organizer(
+    web: WebWorld,
+) -> None:
+    event, occ = await an_event(web, "Инвентаризация")
+    now = datetime.now(UTC)
+    await web.storage.add_deliveries(
+        [
+            NewDelivery(
+                "failing", RecipientKind.USER, IDS["member"], due_at=now, send_at=now,
+                occurrence_id=occ,
+            )
+        ]
+    )  # fmt: skip
+    await web.storage.claim_deliveries(
+        now=now, owner="t", lease_until=now + timedelta(minutes=1), limit=1
+    )
+    await web.storage.record_failure(
+        "failing", owner="t", error="MAX 503: service unavailable",
+        status=DeliveryStatus.FAILED, retry_at=None,
+    )  # fmt: skip
+    for who in ("organizer", "owner"):
+        browser = await web.client(who)
+        text = (await browser.get(f"/t/{web.team.id}/")).text
+        problems = text.split("Требует внимания", 1)[1].split("Ближайшие 14 дней", 1)[0]
+        assert "Напоминание не доставлено" in problems, who
+        assert "Причина: MAX 503: service unavailable" in problems, who
+        assert f'href="/t/{web.team.id}/events/{event.id}">Инвентаризация' in problems, who
+    member = await web.client("member")
+    text = (await member.get(f"/t/{web.team.id}/")).text
+    assert "Напоминание не доставлено" not in text
