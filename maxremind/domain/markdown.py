@@ -97,7 +97,7 @@ def render_markdown(text: str) -> str:
 
 def _inline(text: str) -> str:
     for pattern, tag in _SPANS:
-        text = pattern.sub(lambda m, tag=tag: f"<{tag}>{m.group(1)}</{tag}>", text)
+        text = pattern.sub(rf"<{tag}>\1</{tag}>", text)
     return text
 
 
