@@ -1,0 +1,63 @@
+"""The web UI in real Chromium, as people use it: signing in from the bot, planning an event
+in the form, answers arriving on the dashboard without a reload, the mini-app inside the
+emulator's phone page, and every main page at phone and desktop width with axe-core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from maxremind.http.web.visit import SESSION_COOKIE
+from tests.browser.kit import TEAM_PATH, needs_chromium, stage, web_link
+
+pytestmark = needs_chromium
+
+
+async def test_the_bot_link_signs_in_once_and_lands_on_the_dashboard(tmp_path: Path) -> None:
+    from playwright.async_api import expect
+
+    async with stage(tmp_path) as s:
+        browser = await s.context()
+        link = await web_link(s.owner)
+        page = await browser.new_page()
+        await page.goto(link)
+        await page.wait_for_url(TEAM_PATH)
+        # Signed in: the dashboard of the team made in the bot, with the person's name.
+        await expect(page.get_by_role("heading", level=1)).to_contain_text("Отдел")
+        await expect(page.locator("header .who")).to_contain_text("Ольга")
+        # The token only ever lived in the fragment; the session cookie is out of scripts' reach.
+        assert "#" not in page.url
+        (cookie,) = [c for c in await browser.cookies() if c["name"] == SESSION_COOKIE]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+
+        # The link works once: a second browser that opens it is asked to sign in again.
+        other = await s.context()
+        again = await other.new_page()
+        await again.goto(link)
+        await expect(again.locator("#login-error")).to_be_visible()
+        assert not TEAM_PATH.search(again.url)
+        assert not [c for c in await other.cookies() if c["name"] == SESSION_COOKIE]
+
+
+async def test_the_mini_app_opens_from_the_phone_page_signed_in(tmp_path: Path) -> None:
+    from playwright.async_api import expect
+
+    async with stage(tmp_path) as s:
+        browser = await s.context()
+        phone = await browser.new_page()
+        await phone.goto(s.emulator_url + "/")
+        await expect(phone.locator("#userSelect")).to_contain_text("Ольга")
+        await phone.fill("#text", "/web")
+        await phone.click("#send")
+        await phone.get_by_role("button", name="Открыть в MAX").click()
+        sheet = phone.locator("#miniApp")
+        await expect(sheet).to_be_visible()
+        frame = phone.frame_locator("#miniAppFrame")
+        # /app posts the signed launch data, then follows the redirect to the dashboard.
+        await expect(frame.get_by_role("heading", level=1)).to_contain_text("Отдел")
+        await expect(frame.locator("header .who")).to_contain_text("Ольга")
+        (inner,) = [f for f in phone.frames if f.url.startswith(s.web_url)]
+        assert TEAM_PATH.search(inner.url), inner.url
+        assert "WebAppData" not in inner.url
+        # Closing the sheet ends the frame, as closing a mini-app in MAX does.
+        await phone.click("#closeMiniApp")
+        await expect(sheet).to_be_hidden()
