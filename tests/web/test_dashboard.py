@@ -63,7 +63,7 @@ async def test_counts_change_after_an_answer_on_the_page_and_in_the_live_json(
     page = await organizer.get(f"/t/{web.team.id}/")
     assert page.status_code == 200
     assert "Планёрка отдела" in page.text
-    assert f'href="/t/{web.team.id}/events/{event.id}"' in page.text
+    assert f'href="/t/{web.team.id}/events/{event.id}?date={occ}"' in page.text
     assert f'data-live="/t/{web.team.id}/live"' in page.text
     assert f'data-live-key="o{occ}-yes">0<' in page.text
     assert f'data-live-key="o{occ}-none">4<' in page.text  # the whole team, nobody answered
@@ -217,7 +217,8 @@ async def test_a_failed_send_is_a_problem_with_its_reason_for_the_events_organiz
         problems = text.split("Требует внимания", 1)[1].split("Ближайшие 14 дней", 1)[0]
         assert "Напоминание не доставлено" in problems, who
         assert "Причина: MAX 503: service unavailable" in problems, who
-        assert f'href="/t/{web.team.id}/events/{event.id}">Инвентаризация' in problems, who
+        link = f'href="/t/{web.team.id}/events/{event.id}?date={occ}">Инвентаризация'
+        assert link in problems, who
     member = await web.client("member")
     text = (await member.get(f"/t/{web.team.id}/")).text
     assert "Напоминание не доставлено" not in text
