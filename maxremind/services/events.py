@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 2000
+MAX_ANNOUNCEMENT = 4000  # an announcement's text may fill a whole MAX message
 MAX_QUORUM = 10_000  # more "yes" answers than any team has people
 
 
@@ -108,7 +109,8 @@ class EventService:
         """:raises EventRejected: the first problem found."""
         if not spec.title.strip():
             raise EventRejected("empty_title")
-        if len(spec.title) > MAX_TITLE or len(spec.description) > MAX_DESCRIPTION:
+        longest = MAX_ANNOUNCEMENT if spec.kind is EventKind.ANNOUNCEMENT else MAX_DESCRIPTION
+        if len(spec.title) > MAX_TITLE or len(spec.description) > longest:
             raise EventRejected("too_long")
         try:
             tz = ZoneInfo(spec.timezone)
@@ -138,15 +140,19 @@ class EventService:
         if probe.size == 0:
             raise EventRejected("empty_audience")
 
-    async def create(self, spec: NewEvent) -> Event:
+    async def create(self, spec: NewEvent, *, scheduled: bool = False) -> Event:
         """Validate, check the organizer's role, save and plan.
+
+        An announcement goes out now, unless ``scheduled``: then at its ``start_local``
+        (which must be ahead), once.
 
         :raises EventRejected: bad input (nothing saved).
         :raises PermissionDenied: announcements and team events need an organizer.
         """
         await self._require_role(spec.team_id, spec.organizer_id, Role.ORGANIZER)
         if spec.kind is EventKind.ANNOUNCEMENT:
-            spec = replace(spec, start_local=_local_now(self.clock(), spec.timezone), rrule=None)
+            start = spec.start_local if scheduled else _local_now(self.clock(), spec.timezone)
+            spec = replace(spec, start_local=start, rrule=None)
         await self.validate(spec)
         event = await self.storage.create_event(spec)
         await self._audit(event, spec.organizer_id, "event.create")
