@@ -13,7 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Generic, Literal, TypeVar
 from zoneinfo import available_timezones
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from maxremind.domain.models import (
     Answer,
@@ -45,6 +53,27 @@ MAX_OFFSET_SECONDS = 366 * 24 * 3600
 FIRST_YEAR, LAST_YEAR = 2000, 2200  # times outside are typos, and far outside overflow
 
 Id = Annotated[int, Field(ge=1, le=MAX_INT64)]
+_WALL = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$"
+LocalTime = Annotated[
+    datetime,
+    WithJsonSchema(
+        {"type": "string", "pattern": _WALL, "description": "wall time in the event's zone"}
+    ),
+]
+"""A naive wall-clock time (``2026-05-01T10:00:00``): RFC 3339 has no offset-less
+date-time, so the document gives its pattern."""
+StartTime = Annotated[
+    datetime,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": _WALL},
+                {"type": "string", "format": "date-time"},
+            ],
+            "description": "wall time in the event's zone, or a moment with an offset",
+        }
+    ),
+]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -332,7 +361,7 @@ class EventIn(In):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=2000)
     place: str = Field("", max_length=200)
-    start_local: datetime
+    start_local: StartTime
     timezone: str | None = Field(None, min_length=1, max_length=64)
     duration_minutes: int | None = Field(None, ge=1, le=60 * 24 * 31)
     rrule: str | None = Field(None, min_length=1, max_length=500)
@@ -374,7 +403,7 @@ class OccurrenceOut(Out):
     id: int
     event_id: int
     starts_at: datetime
-    local_start: datetime
+    local_start: LocalTime
     adjustment: str = Field(description="none, or how a DST gap or overlap moved it")
     status: OccurrenceStatus
 
@@ -398,7 +427,7 @@ class EventOut(Out):
     title: str
     description: str
     place: str
-    start_local: datetime
+    start_local: LocalTime
     timezone: str
     duration_minutes: int | None
     rrule: str | None
@@ -459,7 +488,7 @@ class EventSummaryOut(Out):
     kind: EventKind
     title: str
     place: str
-    start_local: datetime
+    start_local: LocalTime
     timezone: str
     rrule: str | None
     confirm_required: bool
@@ -469,7 +498,7 @@ class EventSummaryOut(Out):
     status_reason: str | None
     next_occurrence_id: int | None
     next_starts_at: datetime | None
-    next_local_start: datetime | None
+    next_local_start: LocalTime | None
 
 
 class EventRowOut(Out):
@@ -638,7 +667,7 @@ class QuickReminderOut(Out):
     timezone: str
     rrule: str | None
     next_at: datetime
-    next_local: datetime
+    next_local: LocalTime
 
     @classmethod
     def of(cls, event: Event, occurrence: Occurrence) -> QuickReminderOut:
