@@ -10,7 +10,9 @@ from maxremind.http.web import texts as _texts  # noqa: F401  (registers the lay
 
 def web_routes() -> list[BaseRoute]:
     """Every page and API route, in matching order."""
+    from maxremind.http import api
     from maxremind.http.web import pages, signin
 
-    routes: list[Route] = [*signin.ROUTES, *pages.routes()]
+    # The API goes last: its final route answers any other /api/ address.
+    routes: list[Route] = [*signin.ROUTES, *pages.routes(), *api.ROUTES]
     return list(routes)
