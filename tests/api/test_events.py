@@ -334,6 +334,23 @@ async def test_an_announcement_goes_out_now(web: WebWorld) -> None:
     assert edit.status_code == 409
 
 
+async def test_an_announcement_can_wait_for_its_moment(web: WebWorld) -> None:
+    organizer = await web.api("organizer")
+    at = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    url = f"/api/v1/teams/{web.team.id}/announcements"
+    later = await organizer.post(
+        url, json={"text": "Завтра субботник", "audience": [{"kind": "team"}], "at": at.isoformat()}
+    )
+    assert later.status_code == 201, later.text
+    event = later.json()["event"]
+    assert datetime.fromisoformat(event["next_occurrence"]["starts_at"]) == at
+    assert event["start_local"] == at.astimezone(MOSCOW).replace(tzinfo=None).isoformat()
+    past = await organizer.post(
+        url, json={"text": "Вчера", "audience": [{"kind": "team"}], "at": "2021-05-01T10:00:00Z"}
+    )
+    assert past.status_code == 400 and "start_local" in past.json()["details"]
+
+
 async def test_my_quick_reminders(web: WebWorld) -> None:
     api = await web.api("member")
     at = (datetime.now(UTC) + timedelta(hours=2)).replace(microsecond=0)

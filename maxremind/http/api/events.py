@@ -349,7 +349,7 @@ async def cancel_occurrence(visit: Visit) -> Response:
     OCCURRENCE + "/answers",
     summary="Who answered what for one date, and the answers over time (managers)",
     tag="confirmations",
-    role=Role.MEMBER,
+    role=Role.ORGANIZER,
     response=AnswersOut,
 )
 async def list_answers(visit: Visit) -> Response:
@@ -407,7 +407,7 @@ async def answer(visit: Visit) -> Response:
     OCCURRENCE + "/deliveries",
     summary="The delivery ledger of one date: who got what when, failures and why (managers)",
     tag="deliveries",
-    role=Role.MEMBER,
+    role=Role.ORGANIZER,
     query=LedgerQuery,
     response=Page[DeliveryOut],
 )
@@ -450,7 +450,7 @@ async def list_deliveries(visit: Visit) -> Response:
 @api_route(
     TEAM + "/announcements",
     methods=("POST",),
-    summary="Send an announcement now (as /notify): the first line is its title",
+    summary="Send an announcement now or at a later moment (as /notify)",
     tag="announcements",
     role=Role.ORGANIZER,
     body=AnnouncementIn,
@@ -463,18 +463,18 @@ async def announce(visit: Visit) -> Response:
     if team is None:  # pragma: no cover - the door resolved the team
         raise WebError(404, "web_not_found")
     title, description = _titled(body.text)
-    now = datetime.now(UTC)
+    when = body.at or datetime.now(UTC)  # now: the service sets it in the team's zone
     spec = NewEvent(
         team_id=team.id,
         organizer_id=visit.user.user_id,
         title=title,
         description=description,
-        start_local=now.replace(tzinfo=None),  # the service sets "now" in the team's zone
+        start_local=when.astimezone(ZoneInfo(team.timezone)).replace(tzinfo=None),
         timezone=team.timezone,
         kind=EventKind.ANNOUNCEMENT,
         audience=tuple(a.entry() for a in body.audience),
     )
-    event = await visit.services.events.create(spec)
+    event = await visit.services.events.create(spec, scheduled=body.at is not None)
     out = await _event_out(visit, event, can_manage=True)
     return reply(visit, AnnouncementOut(event=out, audience_size=out.audience_size))
 

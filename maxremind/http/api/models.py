@@ -626,10 +626,17 @@ class DeliveryOut(Out):
 
 
 class AnnouncementIn(In):
-    """Sent now to the audience, like the bot's /notify: the first line is the title."""
+    """Like the bot's /notify: the first line is the title.  Sent now, or once ``at``
+    a later moment."""
 
-    text: str = Field(min_length=1, max_length=2200)
+    text: str = Field(min_length=1, max_length=4000)
     audience: list[AudienceItem] = Field(min_length=1, max_length=200)
+    at: AwareDatetime | None = Field(None, description="send later, at this moment")
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _in_range(value)
 
 
 class AnnouncementOut(Out):
