@@ -15,9 +15,11 @@ import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,6 +27,7 @@ from maxremind.app import Running
 from maxremind.emulator.app import Emulator
 from maxremind.emulator.limits import Limits
 from tests.bot.conftest import Bot, Phone
+from tests.bot.people_kit import link_in, open_link
 from tests.harness import product_settings, running_emulator, running_product
 
 if TYPE_CHECKING:
@@ -86,6 +89,7 @@ class Stage:
         """A fresh browser profile (its own cookies) in Russian; page errors and CSP
         refusals are collected into ``problems`` and fail the test at the end."""
         context = await self.browser.new_context(
+            base_url=self.web_url,
             viewport=viewport or DESKTOP,
             locale="ru-RU",
             timezone_id="Europe/Moscow",
@@ -106,6 +110,14 @@ class Stage:
 
         page.on("pageerror", lambda error: self.problems.append(f"{page.url}: {error}"))
         page.on("console", console)
+
+    async def member(self, name: str, username: str, group: str | None = None) -> Phone:
+        """Someone who joins the team by the owner's invite link (into ``group`` if given)."""
+        answer = await self.owner.say(f"/invite #{group}" if group else "/invite")
+        phone = self.phone(name, username=username)
+        welcome = await open_link(phone, link_in(answer))
+        assert "Вы в команде" in welcome, welcome
+        return phone
 
     async def sign_in(self, phone: Phone, context: BrowserContext) -> tuple[Page, int]:
         """The person sends /web and opens the one-time link: their team's dashboard."""
@@ -213,3 +225,50 @@ async def overflow(page: Page) -> str | None:
         f"{urlsplit(page.url).path} is {found['scroll']}px wide in a {found['width']}px window; "
         f"sticking out: {', '.join(found['culprits'])}"
     )
+
+
+@dataclass(frozen=True)
+class Planned:
+    event_id: int
+    starts_at: datetime  # aware, in the event's zone
+
+
+async def plan_event(
+    page: Page,
+    team_id: int,
+    title: str,
+    *,
+    group: str,
+    headcount: int,
+    start_in: timedelta = timedelta(days=1),
+    offsets: str = "за 1 час",
+) -> Planned:
+    """An organizer fills in the events form: a weekly event for ``group`` with a
+    confirmation and reminder ``offsets``, starting ``start_in`` from now (whole minutes, in
+    the zone the form offers); the page then is the event's."""
+    from playwright.async_api import expect
+
+    await page.goto(f"/t/{team_id}/events/new")
+    zone = ZoneInfo(await page.input_value("#ev-zone"))
+    now = datetime.now(zone)
+    starts_at = (now + start_in + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    await page.fill("#ev-title", title)
+    await page.fill("#ev-place", "Переговорная 2")
+    await page.fill("#ev-date", starts_at.date().isoformat())
+    await page.fill("#ev-time", starts_at.strftime("%H:%M"))
+    await page.select_option("#ev-repeat", "weekly")
+    audience = page.locator("#audience")
+    await audience.get_by_label("Вся команда").uncheck()
+    await audience.get_by_label(group).check()
+    # The head count follows the picks (events.js asks the server).
+    await expect(audience.locator("[data-headcount=headcount]")).to_have_text(
+        re.compile(rf"(^|\D){headcount}(\D|$)")
+    )
+    await page.fill("#ev-offsets", offsets)
+    await page.locator("#ev-confirm").check()
+    # Urgent: quiet hours do not hold it back, whatever time the test runs at.
+    await page.locator("#ev-urgent").check()
+    await page.get_by_role("button", name="Сохранить").click()
+    await page.wait_for_url(re.compile(r"/events/\d+$"))
+    await expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    return Planned(int(page.url.rsplit("/", 1)[1]), starts_at)

@@ -4,10 +4,16 @@ emulator's phone page, and every main page at phone and desktop width with axe-c
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from maxremind.emulator.models import Message
 from maxremind.http.web.visit import SESSION_COOKIE
-from tests.browser.kit import TEAM_PATH, needs_chromium, stage, web_link
+from tests.browser.kit import TEAM_PATH, needs_chromium, plan_event, stage, web_link
+from tests.harness import wait_for
+
+# The dashboard's live counts are polled (3 s, backing off while nothing changes).
+LIVE_MS = 20_000
 
 pytestmark = needs_chromium
 
@@ -36,6 +42,56 @@ async def test_the_bot_link_signs_in_once_and_lands_on_the_dashboard(tmp_path: P
         await expect(again.locator("#login-error")).to_be_visible()
         assert not TEAM_PATH.search(again.url)
         assert not [c for c in await other.cookies() if c["name"] == SESSION_COOKIE]
+
+
+async def test_an_event_planned_in_the_form_is_confirmed_in_max_and_the_dashboard_follows(
+    tmp_path: Path,
+) -> None:
+    from playwright.async_api import expect
+
+    async with stage(tmp_path) as s:
+        await s.owner.say("/group new Водители")
+        ivan = await s.member("Иван", "ivan", group="Водители")
+        page, team_id = await s.sign_in(s.owner, await s.context())
+        # Starts in about three minutes; reminded three minutes before: due now.
+        planned = await plan_event(
+            page,
+            team_id,
+            "Планёрка",
+            group="Водители",
+            headcount=1,
+            start_in=timedelta(minutes=2),
+            offsets="за 3 минуты",
+        )
+        assert planned.event_id > 0
+
+        # The reminder reaches the member in MAX, with the answer buttons.
+        def reminder() -> Message | None:
+            return next(
+                (m for m in ivan.messages() if "Планёрка" in (m.text or "") and m.buttons()),
+                None,
+            )
+
+        await wait_for(lambda: reminder() is not None, timeout=20, what="the reminder")
+        message = reminder()
+        assert message is not None and "Переговорная 2" in (message.text or "")
+        (yes,) = [b for b in message.buttons() if "Буду" in b["text"]]
+
+        # The organizer watches the dashboard; the member answers in MAX meanwhile.
+        await page.goto(f"/t/{team_id}/")
+        rows = page.locator("table.upcoming tbody tr", has_text="Планёрка")
+        await expect(rows).to_have_count(2)  # weekly: today's and next week's, in 14 days
+        row = rows.first
+        await expect(row.locator("[data-live-key$='-sent']")).to_have_text("1 / 1")
+        await expect(row.locator("[data-live-key$='-yes']")).to_have_text("0")
+        await expect(row.locator("[data-live-key$='-none']")).to_have_text("1")
+        await page.evaluate("window.stillHere = true")
+        s.emulator.press_button(ivan.user_id, message.mid, yes["payload"])
+        # app.js polls every 3 s while nothing moves it backs off: bounded well above that.
+        await expect(row.locator("[data-live-key$='-yes']")).to_have_text("1", timeout=LIVE_MS)
+        await expect(row.locator("[data-live-key$='-none']")).to_have_text("0")
+        assert await page.evaluate("window.stillHere === true"), "the page was reloaded"
+        assert "Записал" in " ".join(ivan.notifications())
 
 
 async def test_the_mini_app_opens_from_the_phone_page_signed_in(tmp_path: Path) -> None:
