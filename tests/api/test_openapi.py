@@ -84,3 +84,20 @@ async def test_unknown_api_addresses_answer_json(web: WebWorld) -> None:
     assert wrong_method.status_code == 405
     body = wrong_method.json()
     assert body["error"] == "method_not_allowed" and "GET" in body["message"]
+
+
+async def test_ids_past_sqlite_integers_name_nothing(web: WebWorld) -> None:
+    browser = await web.client("owner")
+    huge = "99999999999999999999"
+    team = f"/api/v1/teams/{web.team.id}"
+    for url in (
+        f"/api/v1/teams/{huge}",
+        f"/api/v1/teams/{huge}/members",
+        f"{team}/events/{huge}",
+        f"{team}/groups/{huge}",
+        f"{team}/members/{huge}",
+        f"{team}/events/{huge}/occurrences/{huge}/answers",
+    ):
+        answer = await browser.get(url)
+        assert answer.status_code == 404, url
+        assert answer.json()["error"] == "not_found"

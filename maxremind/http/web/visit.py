@@ -368,6 +368,8 @@ async def enter_team(visit: Visit, role: Role | None) -> None:
     if viewer is None:
         raise WebError(401, "web_sign_in_needed")
     team_id = int(raw)
+    if not 0 < team_id < 1 << 63:  # past SQLite's integers: no such team (not a 500)
+        raise WebError(404, "web_not_found")
     if viewer.token_team_id is not None and viewer.token_team_id != team_id:
         raise WebError(404, "web_not_found")
     found = await visit.services.people.role_of(team_id, viewer.user.user_id)
