@@ -94,26 +94,45 @@ async def test_an_event_planned_in_the_form_is_confirmed_in_max_and_the_dashboar
         assert "Записал" in " ".join(ivan.notifications())
 
 
-async def test_the_mini_app_opens_from_the_phone_page_signed_in(tmp_path: Path) -> None:
+async def test_the_same_flow_in_the_mini_app_from_the_phone_page(tmp_path: Path) -> None:
+    """The member opens the bot's mini-app on the emulator's phone page (an open_app button
+    of /web), finds the event and answers in it; the organizer's dashboard follows."""
     from playwright.async_api import expect
 
     async with stage(tmp_path) as s:
-        browser = await s.context()
-        phone = await browser.new_page()
+        await s.owner.say("/group new Водители")
+        ivan = await s.member("Иван", "ivan", group="Водители")
+        desk, team_id = await s.sign_in(s.owner, await s.context())
+        await plan_event(desk, team_id, "Планёрка", group="Водители", headcount=1)
+        await desk.goto(f"/t/{team_id}/")
+        counts = desk.locator("table.upcoming tbody tr", has_text="Планёрка").first
+        await expect(counts.locator("[data-live-key$='-yes']")).to_have_text("0")
+        await desk.evaluate("window.stillHere = true")
+
+        phone = await (await s.context()).new_page()
         await phone.goto(s.emulator_url + "/")
-        await expect(phone.locator("#userSelect")).to_contain_text("Ольга")
+        await phone.select_option("#userSelect", str(ivan.user_id))
         await phone.fill("#text", "/web")
         await phone.click("#send")
         await phone.get_by_role("button", name="Открыть в MAX").click()
         sheet = phone.locator("#miniApp")
         await expect(sheet).to_be_visible()
-        frame = phone.frame_locator("#miniAppFrame")
+        app = phone.frame_locator("#miniAppFrame")
         # /app posts the signed launch data, then follows the redirect to the dashboard.
-        await expect(frame.get_by_role("heading", level=1)).to_contain_text("Отдел")
-        await expect(frame.locator("header .who")).to_contain_text("Ольга")
+        await expect(app.get_by_role("heading", level=1)).to_contain_text("Отдел")
+        await expect(app.locator("header .who")).to_contain_text("Иван")
         (inner,) = [f for f in phone.frames if f.url.startswith(s.web_url)]
-        assert TEAM_PATH.search(inner.url), inner.url
-        assert "WebAppData" not in inner.url
+        assert TEAM_PATH.search(inner.url) and "WebAppData" not in inner.url, inner.url
+
+        await app.get_by_role("link", name="Планёрка").first.click()
+        await expect(app.get_by_role("heading", level=1)).to_contain_text("Планёрка")
+        await app.get_by_role("button", name="✅ Приду").click()
+        await expect(app.get_by_role("status")).to_contain_text("Ответ сохранён")
+        await expect(app.locator("#my-answer")).to_contain_text("Приду")
+
+        # The organizer's open dashboard counts the answer without a reload.
+        await expect(counts.locator("[data-live-key$='-yes']")).to_have_text("1", timeout=LIVE_MS)
+        assert await desk.evaluate("window.stillHere === true"), "the page was reloaded"
         # Closing the sheet ends the frame, as closing a mini-app in MAX does.
         await phone.click("#closeMiniApp")
         await expect(sheet).to_be_hidden()
