@@ -64,7 +64,6 @@ from maxremind.http.api.models import (
 from maxremind.http.api.teams import TEAM, V1
 from maxremind.http.web.visit import Visit, WebError
 from maxremind.services.answers import AnswerOutcome
-from maxremind.services.errors import EventRejected
 from maxremind.services.overview import Counts, EventDetail, EventFilters
 
 MAX_TITLE = 200
@@ -536,8 +535,6 @@ async def create_reminder(visit: Visit) -> Response:
     )
     event = await visit.services.events.create(spec)
     upcoming = await visit.services.agenda.next_occurrence(event)
-    if upcoming is None:  # planned at once by create; a rule that fires no more is refused
-        raise EventRejected("in_the_past")
     return reply(visit, QuickReminderOut.of(event, upcoming))
 
 

@@ -673,11 +673,11 @@ class QuickReminderOut(Out):
     description: str
     timezone: str
     rrule: str | None
-    next_at: datetime
-    next_local: LocalTime
+    next_at: datetime | None = Field(description="null once no date is left")
+    next_local: LocalTime | None
 
     @classmethod
-    def of(cls, event: Event, occurrence: Occurrence) -> QuickReminderOut:
+    def of(cls, event: Event, occurrence: Occurrence | None) -> QuickReminderOut:
         return cls(
             id=event.id,
             team_id=event.team_id,
@@ -685,8 +685,8 @@ class QuickReminderOut(Out):
             description=event.description,
             timezone=event.timezone,
             rrule=event.rrule,
-            next_at=occurrence.starts_at,
-            next_local=occurrence.local_start,
+            next_at=None if occurrence is None else occurrence.starts_at,
+            next_local=None if occurrence is None else occurrence.local_start,
         )
 
 
