@@ -15,7 +15,7 @@ from tests.http.conftest import MakeContext
 
 OUTSIDE = ("203.0.113.7", 50000)
 LOOPBACK = ("127.0.0.1", 50000)
-CLOSED_PATHS = ("/", "/metrics")
+CLOSED_PATHS = (STATUS_PAGE_PATH, "/metrics")
 
 
 def _client(
