@@ -20,10 +20,18 @@ async def switch_team(visit: Visit) -> Response:
 
 
 def routes() -> list[Route]:
-    from maxremind.http.web.pages import dashboard, event_page, events, instance, people
+    from maxremind.http.web.pages import (
+        announcements,
+        dashboard,
+        event_page,
+        events,
+        instance,
+        people,
+    )
 
     modules: list[list[Route]] = [events.ROUTES, people.ROUTES]
     modules.append(dashboard.ROUTES)
     modules.append(instance.ROUTES)
     modules.append(event_page.ROUTES)
+    modules.append(announcements.ROUTES)
     return [switch_team, *(r for module in modules for r in module)]
