@@ -23,6 +23,7 @@ from starlette.routing import Route
 from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
+    EventKind,
     NewEvent,
     ReminderSpec,
     Role,
@@ -65,6 +66,17 @@ async def seed_params(web: WebWorld) -> dict[str, int | str]:
         )
     )
     occurrences = await services.agenda.future_occurrences(event.id)
+    announcement = await services.events.create(
+        NewEvent(
+            team_id=team,
+            organizer_id=IDS["organizer"],
+            title="Объявление",
+            start_local=datetime.now(),
+            timezone="Europe/Moscow",
+            kind=EventKind.ANNOUNCEMENT,
+            audience=(AudienceEntry(AudienceKind.TEAM),),
+        )
+    )
     group = await services.people.create_group(team, IDS["owner"], "Склад")
     await services.people.tag(team, IDS["owner"], "дежурные", [IDS["member"]])
     tag = await services.people.find_tag(team, "дежурные")
@@ -74,6 +86,7 @@ async def seed_params(web: WebWorld) -> dict[str, int | str]:
     return {
         "team_id": team,
         "event_id": event.id,
+        "announcement_id": announcement.id,
         "occurrence_id": occurrences[0].id,
         "occ_id": occurrences[0].id,
         "group_id": group.id,

@@ -268,7 +268,7 @@ def _detail_progress(detail: EventDetail) -> Progress:
 
 async def _announcement(visit: Visit) -> EventDetail:
     """The announcement in the path, if the viewer manages it. :raises WebError: 404"""
-    event_id: int = visit.request.path_params["event_id"]
+    event_id: int = visit.request.path_params["announcement_id"]
     detail = await visit.services.overview.event_detail(visit.user.user_id, event_id, per_page=1)
     if (
         detail is None
@@ -432,7 +432,7 @@ async def preview(visit: Visit) -> Response:
     )
 
 
-@route(BASE + "/{event_id:int}", role=Role.ORGANIZER)
+@route(BASE + "/{announcement_id:int}", role=Role.ORGANIZER)
 async def announcement_page(visit: Visit) -> Response:
     """One announcement: its text as MAX shows it, to whom, and its delivery progress."""
     detail = await _announcement(visit)
@@ -466,7 +466,7 @@ async def announcement_page(visit: Visit) -> Response:
     )
 
 
-@route(BASE + "/{event_id:int}/progress", role=Role.ORGANIZER)
+@route(BASE + "/{announcement_id:int}/progress", role=Role.ORGANIZER)
 async def progress(visit: Visit) -> Response:
     """The delivery counts for live polling: ``{"values": {...}}``."""
     detail = await _announcement(visit)
@@ -474,7 +474,7 @@ async def progress(visit: Visit) -> Response:
     return JSONResponse({"values": values}, headers={"cache-control": "no-store"})
 
 
-@route(BASE + "/{event_id:int}/cancel", methods=("POST",), role=Role.ORGANIZER)
+@route(BASE + "/{announcement_id:int}/cancel", methods=("POST",), role=Role.ORGANIZER)
 async def cancel(visit: Visit) -> Response:
     """Cancel a scheduled announcement before it goes out."""
     detail = await _announcement(visit)
