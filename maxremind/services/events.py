@@ -33,6 +33,7 @@ from maxremind.domain.models import (
 )
 from maxremind.domain.recurrence import RecurrenceError, check_fires, next_occurrence
 from maxremind.domain.rrule import parse_exdates
+from maxremind.domain.zones import UnknownTimezone, zone_named
 from maxremind.storage import NotFound, Storage
 
 log = logging.getLogger(__name__)
@@ -113,9 +114,9 @@ class EventService:
         if len(spec.title) > MAX_TITLE or len(spec.description) > longest:
             raise EventRejected("too_long")
         try:
-            tz = ZoneInfo(spec.timezone)
-        except (KeyError, ValueError):
-            raise EventRejected("bad_timezone", spec.timezone) from None
+            tz = zone_named(spec.timezone)
+        except UnknownTimezone:
+            raise EventRejected("bad_timezone", spec.timezone[:64]) from None
         if spec.quorum is not None and not 1 <= spec.quorum <= MAX_QUORUM:
             raise EventRejected("bad_quorum", str(spec.quorum))
         for reminder in spec.reminders:

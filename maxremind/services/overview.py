@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from maxremind.core.audience import member_clock, resolve_audience
 from maxremind.domain.clock import Clock, utcnow
@@ -52,6 +52,7 @@ from maxremind.domain.quiet_hours import PlacementReason, parse_quiet_hours, pla
 from maxremind.domain.recurrence import RecurrenceError, expand
 from maxremind.domain.rrule import parse_exdates
 from maxremind.domain.wall_time import to_wall
+from maxremind.domain.zones import UnknownTimezone, zone_named
 from maxremind.services.agenda import AgendaService, Roster
 from maxremind.services.events import EventRejected, PermissionDenied
 from maxremind.storage import NotFound, Storage
@@ -676,9 +677,9 @@ class OverviewService:
         :raises EventRejected: ``bad_timezone`` or ``never_fires`` (a malformed rule).
         """
         try:
-            tz = ZoneInfo(spec.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise EventRejected("bad_timezone", spec.timezone) from None
+            tz = zone_named(spec.timezone)
+        except UnknownTimezone:
+            raise EventRejected("bad_timezone", spec.timezone[:64]) from None
         now = self.clock()
         start_local, rrule = spec.start_local, spec.rrule
         if spec.kind is EventKind.ANNOUNCEMENT:

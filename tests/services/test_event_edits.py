@@ -117,3 +117,10 @@ async def test_cancel_one_date_refuses_strangers_past_and_foreign_dates(env: Env
     with pytest.raises(EventRejected):
         await env.events.cancel_occurrence(event.id, dates[1].id, actor_id=env.owner)
     assert (await env.storage.get_occurrence(dates[2].id)).status is OccurrenceStatus.PLANNED
+
+
+async def test_a_zone_folder_or_a_huge_name_is_refused_not_a_crash(env: Env) -> None:
+    for zone in ("Europe", "Etc", "Europe/" + "x" * 3000):
+        with pytest.raises(EventRejected) as refused:
+            await env.events.create(spec(env, timezone=zone))
+        assert refused.value.reason == "bad_timezone"

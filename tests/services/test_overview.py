@@ -434,9 +434,10 @@ async def test_preview_across_zones_quiet_hours_and_dst(env: Env) -> None:
     assert not berlin.occurrences[0].dst_change
     assert berlin.occurrences[0].reminders[0].sends[0].dst_change
 
-    with pytest.raises(EventRejected) as bad_zone:
-        await overview.preview(spec(env, timezone="Mars/Olympus"))
-    assert bad_zone.value.reason == "bad_timezone"
+    for zone in ("Mars/Olympus", "Europe", "x" * 3000):  # a folder of the zone database too
+        with pytest.raises(EventRejected) as bad_zone:
+            await overview.preview(spec(env, timezone=zone))
+        assert bad_zone.value.reason == "bad_timezone"
     with pytest.raises(EventRejected) as bad_rule:
         await overview.preview(spec(env, rrule="FREQ=SOMETIMES"))
     assert bad_rule.value.reason == "never_fires"
