@@ -26,6 +26,7 @@ def routes() -> list[Route]:
         event_page,
         events,
         instance,
+        me,
         people,
     )
 
@@ -34,4 +35,5 @@ def routes() -> list[Route]:
     modules.append(instance.ROUTES)
     modules.append(event_page.ROUTES)
     modules.append(announcements.ROUTES)
+    modules.append(me.ROUTES)
     return [switch_team, *(r for module in modules for r in module)]
