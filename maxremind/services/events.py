@@ -35,6 +35,7 @@ from maxremind.domain.recurrence import RecurrenceError, check_fires, next_occur
 from maxremind.domain.rrule import parse_exdates
 from maxremind.domain.zones import UnknownTimezone, zone_named
 from maxremind.storage import NotFound, Storage
+from maxremind.storage.errors import VersionMismatch
 
 log = logging.getLogger(__name__)
 
@@ -178,12 +179,13 @@ class EventService:
         current = await self.storage.get_event(event_id)
         await self._require_manage(current, actor_id)
         await self.validate(spec)
-        if expected_updated_at is not None:
-            # Read again after the (awaiting) validation, just before writing.
-            current = await self.storage.get_event(event_id)
-            if current.updated_at != expected_updated_at:
-                raise EditConflict(current)
-        event = await self.storage.update_event(event_id, spec)
+        try:
+            # The version check and the write are one statement: no edit slips between.
+            event = await self.storage.update_event(
+                event_id, spec, if_updated_at=expected_updated_at
+            )
+        except VersionMismatch:
+            raise EditConflict(await self.storage.get_event(event_id)) from None
         if event.status is EventStatus.FLAGGED:
             event = await self.storage.set_event_status(event_id, EventStatus.ACTIVE)
         await self._audit(event, actor_id, "event.update")

@@ -37,3 +37,7 @@ class DatabaseUnusable(StorageError):
 
 class InvalidValue(StorageError, ValueError):
     """A value the schema refuses: a CHECK or NOT NULL rule, or an integer too big."""
+
+
+class VersionMismatch(StorageError):
+    """A conditional write found the row changed since the version the caller read."""

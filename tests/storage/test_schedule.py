@@ -17,6 +17,7 @@ from maxremind.domain.models import (
     ReminderTarget,
 )
 from maxremind.storage import NotFound, Storage
+from maxremind.storage.errors import VersionMismatch
 from tests.storage.kit import NOW, an_occurrence, deliveries_for, new_event, team_with_people
 
 
@@ -63,6 +64,18 @@ async def test_event_crud_with_audience_and_reminders(storage: Storage) -> None:
     )
     assert updated.audience == (AudienceEntry(AudienceKind.TEAM),)
     assert await storage.list_events_with_audience(AudienceKind.GROUP, group.id) == []
+
+    # Versions: every write moves updated_at forward, even twice in one millisecond, and a
+    # conditional write from an old version changes nothing.
+    again = await storage.update_event(
+        event.id, new_event(team_id, users[0], title="Ещё"), if_updated_at=updated.updated_at
+    )
+    assert again.updated_at > updated.updated_at
+    with pytest.raises(VersionMismatch):
+        await storage.update_event(
+            event.id, new_event(team_id, users[0], title="Старая"), if_updated_at=updated.updated_at
+        )
+    assert (await storage.get_event(event.id)).title == "Ещё"
 
     flagged = await storage.set_event_status(event.id, EventStatus.FLAGGED, "group_deleted")
     assert flagged.status == EventStatus.FLAGGED and flagged.status_reason == "group_deleted"

@@ -47,10 +47,17 @@ class ScheduleStore(ABC):
         """Events matching every given filter, by id."""
 
     @abstractmethod
-    async def update_event(self, event_id: int, event: NewEvent) -> Event:
+    async def update_event(
+        self, event_id: int, event: NewEvent, *, if_updated_at: datetime | None = None
+    ) -> Event:
         """Replace an event's fields, audience and reminders (reminder ids change).
 
+        ``updated_at`` always moves forward (at least a millisecond), so two edits never
+        share a version.  With ``if_updated_at`` the write happens only if the event is
+        still at that version, in the same statement (no edit can slip in between).
+
         :raises NotFound:
+        :raises VersionMismatch: the event is no longer at ``if_updated_at``.
         """
 
     @abstractmethod

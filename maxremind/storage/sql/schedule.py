@@ -24,7 +24,7 @@ from maxremind.domain.models import (
     ReminderSpec,
     ReminderTarget,
 )
-from maxremind.storage.errors import NotFound
+from maxremind.storage.errors import NotFound, VersionMismatch
 from maxremind.storage.sqlbase import (
     INSERT_DELIVERY,
     Conn,
@@ -203,16 +203,24 @@ class ScheduleSql(SqlBase):
             rows = await conn.fetchall(sql + " ORDER BY id", params)
             return [await self._load_event(conn, r["id"]) for r in rows]
 
-    async def update_event(self, event_id: int, event: NewEvent) -> Event:
+    async def update_event(
+        self, event_id: int, event: NewEvent, *, if_updated_at: datetime | None = None
+    ) -> Event:
         assignments = ", ".join(f"{c.strip()} = ?" for c in _EVENT_COLUMNS.split(","))
+        guard, guard_params = "", tuple[int, ...]()
+        if if_updated_at is not None:
+            guard, guard_params = " AND updated_at = ?", (to_ms(if_updated_at),)
         async with self._tx() as conn:
             changed = await conn.execute(
-                f"UPDATE events SET {assignments}, planned_until = NULL, updated_at = ?"
-                " WHERE id = ?",
-                (*_event_params(event), now_ms(), event_id),
+                f"UPDATE events SET {assignments}, planned_until = NULL,"
+                " updated_at = MAX(?, updated_at + 1) WHERE id = ?" + guard,
+                (*_event_params(event), now_ms(), event_id, *guard_params),
             )
             if changed == 0:
-                raise NotFound(f"event {event_id}")
+                found = await conn.fetchone("SELECT 1 FROM events WHERE id = ?", (event_id,))
+                if found is None:
+                    raise NotFound(f"event {event_id}")
+                raise VersionMismatch(f"event {event_id} changed since {if_updated_at}")
             await self._write_children(conn, event_id, event)
             return await self._load_event(conn, event_id)
 
