@@ -82,6 +82,7 @@ async def test_an_event_planned_in_the_form_is_confirmed_in_max_and_the_dashboar
         rows = page.locator("table.upcoming tbody tr", has_text="Планёрка")
         await expect(rows).to_have_count(2)  # weekly: today's and next week's, in 14 days
         row = rows.first
+        await expect(row).to_contain_text("срочно")
         await expect(row.locator("[data-live-key$='-sent']")).to_have_text("1 / 1")
         await expect(row.locator("[data-live-key$='-yes']")).to_have_text("0")
         await expect(row.locator("[data-live-key$='-none']")).to_have_text("1")
