@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-DESKTOP_SHOTS = ("dashboard", "events", "event", "event-edit", "people", "instance")
+DESKTOP_SHOTS = (
+    "dashboard",
+    "events",
+    "event",
+    "event-edit",
+    "people",
+    "announcement",
+    "me",
+    "instance",
+)
 PHONE_SHOTS = ("dashboard", "event")
 
 

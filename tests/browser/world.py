@@ -26,6 +26,7 @@ class World:
     people: dict[str, Phone]
     groups: dict[str, int]
     events: dict[str, int]
+    announcement: int
 
     def pages(self) -> list[tuple[str, str]]:
         """The main pages, (name, path), as the owner (an instance admin) sees them."""
@@ -42,6 +43,9 @@ class World:
             ("invites", f"{team}/people/invites"),
             ("groups", f"{team}/people/groups"),
             ("chats", f"{team}/people/chats"),
+            ("announcements", f"{team}/announcements"),
+            ("announcement", f"{team}/announcements/{self.announcement}"),
+            ("me", "/me"),
             ("instance", "/instance"),
         ]
 
@@ -119,6 +123,16 @@ async def build(s: Stage, page: Page, team_id: int) -> World:
         made = await api(page, "POST", f"{base}/events", {"title": title, **spec})
         events[title] = made["id"]
 
+    sent = await api(
+        page,
+        "POST",
+        f"{base}/announcements",
+        {
+            "text": "Склад закрыт в пятницу\nИнвентаризация: **приходите к 9:00**, пропуск с собой.",
+            "audience": [{"kind": "team"}],
+        },
+    )
+
     # The reminder reaches the drivers; Иван will come, Мария will not.
     for name, label in (("Иван", "✅"), ("Мария", "❌")):
         phone = people[name]
@@ -140,4 +154,4 @@ async def build(s: Stage, page: Page, team_id: int) -> World:
             return len(phone.notifications()) > before
 
         await wait_for(answered, what=f"{name}'s answer")
-    return World(team_id, people, groups, events)
+    return World(team_id, people, groups, events, sent["event"]["id"])
