@@ -67,7 +67,8 @@ class Engine:
                 self._wake.clear()
                 try:
                     await self.round()
-                    next_due = await self.dispatcher.storage.next_due_at()
+                    with self.dispatcher.storage.writer_reads():
+                        next_due = await self.dispatcher.storage.next_due_at()
                 except Exception:
                     log.exception("engine round failed; trying again shortly")
                     next_due = utcnow() + timedelta(seconds=5)
@@ -86,9 +87,13 @@ class Engine:
                 self._scheduler.shutdown(wait=False)
 
     async def round(self) -> int:
-        """One pass: plan what needs planning, expand due jobs, send due deliveries."""
+        """One pass: plan what needs planning, expand due jobs, send due deliveries.
+
+        Its reads go to the storage's writer: the engine reads mostly what it has just
+        written (see ``Storage.writer_reads``)."""
         self.rounds += 1
-        await self.planner.plan_pending()
-        expanded = await self.dispatcher.expand_due()
-        sent = await self.dispatcher.send_due()
+        with self.dispatcher.storage.writer_reads():
+            await self.planner.plan_pending()
+            expanded = await self.dispatcher.expand_due()
+            sent = await self.dispatcher.send_due()
         return expanded + sent

@@ -10,8 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import abstractmethod
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    asynccontextmanager,
+    contextmanager,
+    nullcontext,
+)
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -51,6 +57,10 @@ class Conn(Protocol):
         """Run a statement once per row; returns the number of rows changed in all."""
         ...
 
+    async def command(self, sql: str) -> None:
+        """Run a statement whose result does not matter: BEGIN, COMMIT, SAVEPOINT..."""
+        ...
+
 
 @dataclass(eq=False)
 class _Work:
@@ -70,12 +80,17 @@ class SqlBase(Storage):
     of this instance together with the task that opened it, so only that task's
     calls join it (child tasks copy the context but are other tasks).  Inside it,
     every write method runs in a SAVEPOINT of the one transaction, so a method that
-    raises still undoes only its own writes; reads use the same connection.
+    raises still undoes only its own writes; reads use the same connection.  Outside
+    one, reads go to :meth:`_reader`, asking for the writer's connection while a
+    :meth:`writer_reads` block of the task (or of the task that started it) is open.
     """
 
     def __init__(self) -> None:
         self._work: ContextVar[_Work | None] = ContextVar(
             f"maxremind_storage_work_{id(self)}", default=None
+        )
+        self._on_writer: ContextVar[bool] = ContextVar(
+            f"maxremind_storage_on_writer_{id(self)}", default=False
         )
 
     @abstractmethod
@@ -84,9 +99,12 @@ class SqlBase(Storage):
         error or cancellation (leaving the connection clean for the next caller)."""
 
     @abstractmethod
-    def _reader(self, *, snapshot: bool) -> AbstractAsyncContextManager[Conn]:
+    def _reader(self, *, snapshot: bool, writer: bool) -> AbstractAsyncContextManager[Conn]:
         """A connection for reads outside any unit of work; with ``snapshot`` its
-        statements see one consistent state of the database."""
+        statements see one consistent state of the database.  With ``writer`` the
+        caller asked for the writer's connection (:meth:`writer_reads`); it must then
+        not see another task's open write.  An adapter whose connections are all
+        alike may ignore it."""
 
     def _open_work(self) -> _Work | None:
         work = self._work.get()
@@ -111,21 +129,32 @@ class SqlBase(Storage):
         work = self._open_work()
         if work is not None:
             return nullcontext(work.conn)  # sees the unit's own uncommitted writes
-        return self._reader(snapshot=True)
+        return self._reader(snapshot=True, writer=self._on_writer.get())
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         work = self._open_work()
         if work is not None:
             return await work.conn.fetchone(sql, params)
-        async with self._reader(snapshot=False) as conn:
+        async with self._reader(snapshot=False, writer=self._on_writer.get()) as conn:
             return await conn.fetchone(sql, params)
 
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         work = self._open_work()
         if work is not None:
             return await work.conn.fetchall(sql, params)
-        async with self._reader(snapshot=False) as conn:
+        async with self._reader(snapshot=False, writer=self._on_writer.get()) as conn:
             return await conn.fetchall(sql, params)
+
+    def writer_reads(self) -> AbstractContextManager[None]:
+        return self._writer_reads()
+
+    @contextmanager
+    def _writer_reads(self) -> Iterator[None]:
+        token = self._on_writer.set(True)
+        try:
+            yield
+        finally:
+            self._on_writer.reset(token)
 
     @asynccontextmanager
     async def _savepoint(self, work: _Work) -> AsyncIterator[None]:
@@ -133,9 +162,9 @@ class SqlBase(Storage):
         work.depth += 1
         kept = len(work.callbacks)
         try:
-            await work.conn.execute(f"SAVEPOINT {name}")
+            await work.conn.command(f"SAVEPOINT {name}")
             yield
-            await work.conn.execute(f"RELEASE {name}")
+            await work.conn.command(f"RELEASE {name}")
         except BaseException:
             del work.callbacks[kept:]  # what the undone part asked for must not run
             await asyncio.shield(self._undo_savepoint(work.conn, name))
@@ -146,8 +175,8 @@ class SqlBase(Storage):
     @staticmethod
     async def _undo_savepoint(conn: Conn, name: str) -> None:
         try:
-            await conn.execute(f"ROLLBACK TO {name}")
-            await conn.execute(f"RELEASE {name}")
+            await conn.command(f"ROLLBACK TO {name}")
+            await conn.command(f"RELEASE {name}")
         except StorageError:
             # The savepoint is gone already (released just before a cancellation, or
             # the whole transaction rolled back): nothing of ours is left to undo.

@@ -6,7 +6,13 @@ Writes go through one aiosqlite connection under an asyncio lock, each in
 own connections: under WAL a reader sees the last commit while the writer is in
 the middle of the next one, so reads do not queue behind the dispatcher's
 batches.  A write method returns only after its COMMIT, so a read started after
-it, on any connection, sees what it wrote.
+it, on any connection, sees what it wrote.  The engine reads on the writer
+(``writer_reads``): it reads mostly what it has just written, which the writer's
+page cache holds, while each commit makes a reader drop its cache.
+
+Every statement is a trip to the connection's own thread and back (aiosqlite), so
+reads and transaction control make one trip each: a cursor is opened, read and
+closed on that thread, not in three trips from the event loop.
 """
 
 from __future__ import annotations
@@ -57,8 +63,9 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
-# Reader connections beside the writer: the web pages and the planner read while the
-# dispatcher writes; two cover that on the small machines this runs on.
+# Reader connections beside the writer: the web pages and the bot's listings read while
+# the engine writes (and reads on the writer); two cover that on the small machines
+# this runs on.
 READERS = 2
 
 
@@ -87,8 +94,7 @@ class _SqliteConn:
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         try:
-            async with self._db.execute(sql, params) as cur:
-                return cast(list[Row], await cur.fetchall())
+            return cast(list[Row], await self._db.execute_fetchall(sql, params))
         except (sqlite3.Error, OverflowError) as exc:
             raise translate(exc) from exc
 
@@ -110,6 +116,12 @@ class _SqliteConn:
             async with self._db.executemany(sql, rows) as cur:
                 return cur.rowcount
         except (sqlite3.Error, OverflowError) as exc:
+            raise translate(exc) from exc
+
+    async def command(self, sql: str) -> None:
+        try:
+            await self._db.execute_fetchall(sql)
+        except sqlite3.Error as exc:
             raise translate(exc) from exc
 
 
@@ -216,9 +228,9 @@ class SqliteStorage(
             db = self._conn()
             conn = _SqliteConn(db)
             try:
-                await conn.execute("BEGIN IMMEDIATE")
+                await conn.command("BEGIN IMMEDIATE")
                 yield conn
-                await conn.execute("COMMIT")
+                await conn.command("COMMIT")
             except BaseException:
                 # An error, or a cancelled task whose BEGIN or COMMIT may still be queued
                 # on aiosqlite's thread: leave no transaction open for the next caller.
@@ -227,39 +239,45 @@ class SqliteStorage(
 
     @staticmethod
     async def _settle(db: aiosqlite.Connection) -> None:
-        await db.execute("SELECT 1")  # statements run in order: everything queued has run
+        await db.execute_fetchall("SELECT 1")  # in order: everything queued has run
         if db.in_transaction:
-            await db.execute("ROLLBACK")
+            await db.execute_fetchall("ROLLBACK")
 
     @asynccontextmanager
-    async def _reader(self, *, snapshot: bool) -> AsyncIterator[Conn]:
+    async def _reader(self, *, snapshot: bool, writer: bool) -> AsyncIterator[Conn]:
         idle = self._idle
-        if idle is None:
-            # While opening (migrations read the schema version) or in memory: the
-            # writer reads, under the lock so it never sees another task's open write.
-            async with self._lock:
-                yield _SqliteConn(self._conn())
+        if idle is None or writer:
+            # Asked for (writer_reads), or while opening (migrations read the schema
+            # version) or in memory: the writer reads, under the lock so it never sees
+            # another task's open write.
+            async with self._lock, self._reading(self._conn(), snapshot=snapshot) as conn:
+                yield conn
             return
         db = await idle.get()
         if db is None:
             idle.put_nowait(None)  # pass the wake-up on to the next waiter
             raise StorageError("storage is not open")
         try:
-            conn = _SqliteConn(db)
-            if not snapshot:
+            async with self._reading(db, snapshot=snapshot) as conn:
                 yield conn
-                return
-            try:
-                # A deferred read transaction: the statements of one read (an event
-                # with its audience and reminders, say) see one commit, not two.
-                await conn.execute("BEGIN")
-                yield conn
-                await conn.execute("COMMIT")
-            except BaseException:
-                await asyncio.shield(self._settle(db))
-                raise
         finally:
             idle.put_nowait(db)
+
+    @asynccontextmanager
+    async def _reading(self, db: aiosqlite.Connection, *, snapshot: bool) -> AsyncIterator[Conn]:
+        conn = _SqliteConn(db)
+        if not snapshot:
+            yield conn
+            return
+        try:
+            # A deferred read transaction: the statements of one read (an event with
+            # its audience and reminders, say) see one commit, not two.
+            await conn.command("BEGIN")
+            yield conn
+            await conn.command("COMMIT")
+        except BaseException:
+            await asyncio.shield(self._settle(db))
+            raise
 
     async def ping(self) -> None:
         await self._one("SELECT 1")

@@ -452,3 +452,25 @@ async def test_people_already_reminded_are_told_once_when_the_event_is_cancelled
     again = await env.events.cancel(event.id, actor_id=env.owner)
     await env.run_until(datetime.fromisoformat("2026-11-26T08:00:00+00:00"))
     assert again.notified == 0 and len(env.sender.sent) == 5
+
+
+async def test_a_rounds_reads_go_to_the_writer_and_others_to_the_readers(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine reads mostly what it has just written: on the writer's connection
+    (whose cache holds it), not on a reader's (whose cache every commit drops)."""
+    event = await env.events.create(spec(env))
+    reads: list[bool] = []
+    original = env.storage._reader  # type: ignore[attr-defined]
+
+    def recording(*, snapshot: bool, writer: bool) -> object:
+        reads.append(writer)
+        return original(snapshot=snapshot, writer=writer)
+
+    monkeypatch.setattr(env.storage, "_reader", recording)
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:01:00+00:00"))
+    assert len(env.sender.sent) == len(env.members) + 1
+    assert len(reads) > 10 and all(reads), reads
+    reads.clear()
+    assert (await env.storage.get_event(event.id)).title == "Планёрка"  # as a page would
+    assert reads == [False]

@@ -230,3 +230,71 @@ async def test_many_tasks_with_units_and_reads_all_finish_and_read_their_writes(
             assert await storage.get_value(f"plain{n}") == str(round_)
 
     await asyncio.wait_for(asyncio.gather(*(worker(n) for n in range(12))), 30)
+
+
+# --- writer_reads: the engine's reads go where its writes go ------------------------------
+
+
+async def test_writer_reads_see_commits_and_never_another_tasks_open_unit(
+    storage: Storage,
+) -> None:
+    await storage.set_value("held", "committed")
+    written, release = asyncio.Event(), asyncio.Event()
+    holder = asyncio.create_task(_hold_unit_open(storage, written, release))
+    await written.wait()
+    with storage.writer_reads():
+        # Started inside the block, so it reads the same way (it copies the context).
+        read = asyncio.create_task(storage.get_value("held"))
+    await asyncio.sleep(0.2)
+    # Whether it waits for the unit (SQLite) or not: never the uncommitted value.
+    assert not read.done() or read.result() == "committed"
+    release.set()
+    await asyncio.wait_for(holder, 5)
+    assert await asyncio.wait_for(read, 5) in ("committed", "uncommitted")
+    with storage.writer_reads():
+        assert await storage.get_value("held") == "uncommitted"
+
+
+async def test_unit_of_work_inside_writer_reads_reads_its_own_writes(storage: Storage) -> None:
+    team = await storage.create_team(
+        "A", timezone="Europe/Moscow", language=Language.EN, created_by=None
+    )
+    with storage.writer_reads():
+        async with storage.unit_of_work():
+            await storage.set_value("k", "in the unit")
+            # The unit's own transaction answers, not the writer's lock (which the unit
+            # holds: this would never return).
+            assert await storage.get_value("k") == "in the unit"
+            assert (await storage.get_team(team.id)).name == "A"
+        assert await storage.get_value("k") == "in the unit"
+
+
+async def test_writer_reads_of_several_statements_and_failed_reads_leave_storage_usable(
+    storage: Storage,
+) -> None:
+    event_id, _, occ_id, reminder_id = await an_occurrence(storage)
+    with storage.writer_reads():
+        assert reminder_id in [r.id for r in (await storage.get_event(event_id)).reminders]
+        with pytest.raises(NotFound):
+            await storage.get_event(424242)
+        with pytest.raises(NotFound):
+            await storage.get_team(424242)
+        # A failed read left no transaction open: writes and reads go on.
+        await storage.set_value("after", "1")
+        assert await storage.get_value("after") == "1"
+        assert len(await storage.list_deliveries(occ_id)) == 0
+    assert await storage.get_value("after") == "1"
+
+
+async def test_writer_reads_end_with_the_block(storage: Storage) -> None:
+    written, release = asyncio.Event(), asyncio.Event()
+    with storage.writer_reads():
+        pass
+    holder = asyncio.create_task(_hold_unit_open(storage, written, release))
+    await written.wait()
+    try:
+        # Outside the block reads are not held up by the open unit (as before it).
+        assert await asyncio.wait_for(storage.get_value("held"), 5) is None
+    finally:
+        release.set()
+        await holder

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 
 
 class UnitOfWork(ABC):
-    """Groups the calls a task makes into one write transaction."""
+    """Groups the calls a task makes into one write transaction; routes its reads."""
 
     @abstractmethod
     def unit_of_work(self) -> AbstractAsyncContextManager[None]:
@@ -43,4 +43,24 @@ class UnitOfWork(ABC):
         rolls back; outside one it runs at once.  Use it for effects that must not
         happen for data that may vanish (waking the dispatcher, say).  A callback
         that raises is logged and does not stop the ones after it.
+        """
+
+    @abstractmethod
+    def writer_reads(self) -> AbstractContextManager[None]:
+        """``with storage.writer_reads():`` -- the current task's reads in the block go
+        to the connection that writes, not to a read connection.
+
+        For a task that reads mostly what it has just written, one step after another
+        (the engine: claim, send, record, read the next batch): the writer has those
+        pages at hand, while a read connection re-reads them after every commit made
+        elsewhere.  Web pages and listings read beside the writer and stay outside.
+
+        What a read returns is the same either way: every commit made before it
+        started, never another task's open unit of work.  So a read in the block may
+        wait, as a write does, while another task's write or unit of work is open.
+        Tasks started inside the block read the same way (they copy the context); so,
+        inside a unit of work opened in the block, do not await another task's reads
+        either (see :meth:`unit_of_work`; ``asyncio.wait_for`` included).  The unit's
+        own reads use its transaction, as always.  An adapter without separate read
+        connections reads as it always does.
         """
