@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from maxremind.core.keys import load_signer
 from maxremind.domain.clock import utcnow
-from maxremind.domain.models import EventKind, EventStatus
+from maxremind.domain.models import AudienceEntry, AudienceKind, EventKind, EventStatus, NewEvent
 from maxremind.engine.dispatcher import Dispatcher, EngineConfig
 from maxremind.storage.ports.overview import EventSummary
 from tests.engine.conftest import RecordingSender
@@ -202,3 +202,39 @@ async def test_another_teams_announcement_is_not_found(web: WebWorld) -> None:
     owner = await web.client("owner")
     assert (await owner.get(f"{_base(web)}/{event_id}")).status_code == 404
     assert (await owner.get(f"{_base(web)}/{event_id}/progress")).status_code == 404
+
+
+async def test_lists_newest_first_in_pages_with_scheduled_apart(web: WebWorld) -> None:
+    services = web.services
+    team = web.team
+    zone = ZoneInfo(team.timezone)
+
+    def spec(title: str, start: datetime) -> NewEvent:
+        return NewEvent(
+            team_id=team.id,
+            organizer_id=web.ids["organizer"],
+            title=title,
+            start_local=start,
+            timezone=team.timezone,
+            kind=EventKind.ANNOUNCEMENT,
+            audience=(AudienceEntry(AudienceKind.TEAM),),
+        )
+
+    now = datetime.now(zone).replace(tzinfo=None, microsecond=0)
+    for number in range(1, 13):
+        await services.events.create(spec(f"Сообщение №{number:02d}", now))
+    later = await services.events.create(spec("Позже", now + timedelta(days=1)), scheduled=True)
+    browser = await web.client("admin")
+
+    def titles(html: str, table: str) -> list[str]:
+        part = html.split(f'id="{table}"')[1].split("</table>")[0]
+        return re.findall(r"(Сообщение №\d\d|Позже)", part)
+
+    first = (await browser.get(_base(web))).text
+    assert titles(first, "scheduled") == ["Позже"]
+    assert titles(first, "sent") == [f"Сообщение №{n:02d}" for n in range(12, 2, -1)]
+    assert "Страница 1 из 2" in first and f'href="{_base(web)}?page=2"' in first
+    second = (await browser.get(_base(web) + "?page=2")).text
+    assert titles(second, "sent") == ["Сообщение №02", "Сообщение №01"]
+    assert titles(second, "scheduled") == ["Позже"]
+    assert later.start_local == now + timedelta(days=1)
