@@ -28,7 +28,7 @@ from maxremind.emulator.app import Emulator
 from maxremind.emulator.limits import Limits
 from tests.bot.conftest import Bot, Phone
 from tests.bot.people_kit import link_in, open_link
-from tests.harness import product_settings, running_emulator, running_product
+from tests.harness import product_settings, running_emulator, running_product, wait_for
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, ViewportSize
@@ -132,10 +132,21 @@ class Stage:
 
 async def web_link(phone: Phone) -> str:
     """The URL of the "sign in in a browser" button of the bot's answer to /web."""
-    await phone.say("/web")
-    message = phone.messages()[-1]
-    (link,) = [b for b in message.buttons() if b.get("type") == "link"]
-    return str(link["url"])
+    before = len(phone.messages())
+    phone.bot.emulator.send_message(phone.user_id, "/web")
+
+    def links() -> list[str]:
+        # Other messages (a reminder, an announcement) may arrive around the answer.
+        return [
+            str(b["url"])
+            for m in phone.messages()[before:]
+            for b in m.buttons()
+            if b.get("type") == "link"
+        ]
+
+    await wait_for(lambda: bool(links()), what="the bot's answer to /web")
+    (url,) = links()
+    return url
 
 
 @asynccontextmanager

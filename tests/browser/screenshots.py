@@ -75,7 +75,7 @@ async def _mini_app(s: Stage, world: World, path: Path) -> Path:
     await phone.select_option("#userSelect", str(ivan.user_id))
     await phone.fill("#text", "/web")
     await phone.click("#send")
-    await phone.get_by_role("button", name="Открыть в MAX").click()
+    await phone.get_by_role("button", name="Открыть в MAX").last.click()
     app = phone.frame_locator("#miniAppFrame")
     await expect(app.get_by_role("heading", level=1)).to_contain_text("Отдел")
     await phone.screenshot(path=path, animations="disabled", caret="hide")
