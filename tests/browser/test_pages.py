@@ -62,6 +62,19 @@ async def look_at(s: Stage, world: World) -> list[str]:
         await check(f"event form with errors at {width}", page)
         await context.close()
 
+    # A member on a phone, in English (longer words): what the mini-app shows him.
+    context = await s.context(PHONE, mobile=True)
+    page, _ = await s.sign_in(world.people["Иван"], context)
+    await page.goto("/me")
+    await page.get_by_label("English").check()
+    await page.get_by_role("button", name="Сменить язык").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    for name, path in world.member_pages():
+        response = await page.goto(path)
+        assert response is not None and response.status == 200, (path, response)
+        await check(f"{name} as a member in English at 375px", page)
+    await context.close()
+
     # Signed out: the landing page and the sign-in page.
     context = await s.context(PHONE, mobile=True)
     page = await context.new_page()

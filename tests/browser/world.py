@@ -49,6 +49,17 @@ class World:
             ("instance", "/instance"),
         ]
 
+    def member_pages(self) -> list[tuple[str, str]]:
+        """What a member (Иван, a driver) opens: his dashboard, events, the event he is
+        asked to confirm, and his own settings."""
+        team = f"/t/{self.team_id}"
+        return [
+            ("dashboard", f"{team}/"),
+            ("events", f"{team}/events"),
+            ("event", f"{team}/events/{self.events['Планёрка']}"),
+            ("me", "/me"),
+        ]
+
 
 async def api(page: Page, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     """The JSON API with the page's session (and its CSRF token), as the page's scripts call it."""
