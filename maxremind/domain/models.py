@@ -111,6 +111,11 @@ class Team:
     quiet_hours: QuietHoursSpec | None
     created_by: int | None
     created_at: datetime
+    # What a new event starts with (its form may change them): reminders to everyone
+    # before the start, largest first, and escalation steps (offsets with the target
+    # ``unanswered`` or ``organizer_summary``), earliest first.
+    default_reminders: tuple[timedelta, ...] = ()
+    default_escalation: tuple[ReminderSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

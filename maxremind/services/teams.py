@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Final
 
 from maxremind.domain.clock import Clock, utcnow
+from maxremind.domain.escalation import MAX_OFFSET, EscalationStep, format_ladder, normalize_ladder
 from maxremind.domain.models import (
     Event,
     Group,
@@ -25,6 +26,8 @@ from maxremind.domain.models import (
     Language,
     Member,
     QuietHoursSpec,
+    ReminderSpec,
+    ReminderTarget,
     Role,
     Tag,
     Team,
@@ -37,6 +40,7 @@ MAX_NAME = 100
 INVITE_CODE_BYTES: Final = 16  # 22 urlsafe characters: unguessable, well under MAX's 128
 MAX_INVITE_USES: Final = 100_000
 MAX_INVITE_VALIDITY: Final = timedelta(days=365)
+MAX_DEFAULT_STEPS: Final = 10  # default reminders, and default escalation steps, per team
 
 __all__ = [
     "JoinResult",
@@ -605,5 +609,58 @@ class TeamService:
         team = await self.storage.update_team(team_id, quiet_hours=quiet)
         await self.record_change(
             team_id, actor_id, "team.quiet", f"team:{team_id}", quiet=str(quiet)
+        )
+        return team
+
+    async def set_team_defaults(
+        self,
+        team_id: int,
+        actor_id: int,
+        reminders: Sequence[timedelta],
+        escalation: Sequence[ReminderSpec],
+    ) -> Team:
+        """What a new event of the team starts with: ``reminders`` to everyone (offsets
+        before the start) and ``escalation`` steps (offsets for ``unanswered`` or
+        ``organizer_summary``).  Events already made keep theirs.  Admins and owners.
+
+        :raises PermissionDenied: below admin.
+        :raises PeopleRefused: ``defaults_too_many`` (more than
+            :data:`MAX_DEFAULT_STEPS` of either), ``defaults_offset`` (not an offset
+            from 0 to a year), ``defaults_target`` (an escalation step to everyone: that
+            is a reminder) or ``defaults_twice`` (two steps at one offset for the same
+            readers).
+        """
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        wanted = sorted(set(reminders), reverse=True)
+        if len(wanted) > MAX_DEFAULT_STEPS or len(escalation) > MAX_DEFAULT_STEPS:
+            raise PeopleRefused("defaults_too_many", limit=MAX_DEFAULT_STEPS)
+        offsets = [*wanted, *(step.offset for step in escalation)]
+        if any(o is None or not timedelta(0) <= o <= MAX_OFFSET for o in offsets):
+            raise PeopleRefused("defaults_offset")
+        if any(step.target is ReminderTarget.ALL for step in escalation):
+            raise PeopleRefused("defaults_target")
+        try:
+            ladder = normalize_ladder(
+                [EscalationStep(o, ReminderTarget.ALL) for o in wanted]
+                + [EscalationStep(s.offset, s.target) for s in escalation if s.offset is not None]
+            )
+        except ValueError:
+            raise PeopleRefused("defaults_twice") from None
+        steps = tuple(
+            ReminderSpec(offset=s.offset, target=s.target)
+            for s in ladder
+            if s.target is not ReminderTarget.ALL
+        )
+        team = await self.storage.update_team(
+            team_id, default_reminders=tuple(wanted), default_escalation=steps
+        )
+        # New events only: nothing planned changes, so no re-planning.
+        await self.storage.add_audit(
+            team_id=team_id,
+            actor_id=actor_id,
+            action="team.defaults",
+            subject=f"team:{team_id}",
+            details={"ladder": format_ladder(ladder)},
+            at=self.clock(),
         )
         return team

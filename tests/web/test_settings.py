@@ -4,8 +4,9 @@ API tokens (secret shown once, works as a bearer token, revoked → 401), sessio
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from maxremind.domain.models import Language, QuietHoursSpec
+from maxremind.domain.models import Language, QuietHoursSpec, ReminderSpec, ReminderTarget
 from tests.web.conftest import BASE, WebWorld
 
 _SECRET = re.compile(r'<code id="token-secret">([^<]+)</code>')
@@ -124,3 +125,86 @@ async def test_sessions_and_sign_out_everywhere(web: WebWorld) -> None:
     assert answer.status_code == 303
     assert (await phone.get("/me")).status_code in (302, 303, 307)  # signed out there too
     assert await web.services.access.sessions(web.ids["member"]) == []
+
+
+# --- /t/<team>/settings ------------------------------------------------------------------
+
+
+async def test_team_settings_persist(web: WebWorld) -> None:
+    browser = await web.client("admin")
+    url = f"/t/{web.team.id}/settings"
+    page = await browser.get(url)
+    assert page.status_code == 200
+    assert '<option value="Europe/Moscow" selected>' in page.text
+    answer = await browser.post_form(
+        url,
+        {
+            "zone": "Asia/Yekaterinburg",
+            "quiet": "22:00-08:00",
+            "reminders": "за 1 день, за 1 час",
+            "chase": "за 3 часа",
+            "summary": "за 30 минут",
+        },
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == url + "?done=saved"
+    team = await web.services.people.team(web.team.id)
+    assert team.timezone == "Asia/Yekaterinburg"
+    assert team.quiet_hours == QuietHoursSpec("22:00", "08:00")
+    assert team.default_reminders == (timedelta(days=1), timedelta(hours=1))
+    assert team.default_escalation == (
+        ReminderSpec(offset=timedelta(hours=3), target=ReminderTarget.UNANSWERED),
+        ReminderSpec(offset=timedelta(minutes=30), target=ReminderTarget.ORGANIZER_SUMMARY),
+    )
+    page = await browser.get(url + "?done=saved")
+    assert "Сохранено." in page.text
+    assert 'value="за 1 день, за 1 час"' in page.text and 'value="за 3 часа"' in page.text
+    assert '<option value="Asia/Yekaterinburg" selected>' in page.text
+    # Emptied: no quiet hours, no defaults.
+    cleared = await browser.post_form(
+        url,
+        {"zone": "Asia/Yekaterinburg", "quiet": "", "reminders": "", "chase": "", "summary": ""},
+    )
+    assert cleared.status_code == 303
+    team = await web.services.people.team(web.team.id)
+    assert team.quiet_hours is None and team.default_reminders == () == team.default_escalation
+
+
+async def test_team_settings_errors_save_nothing(web: WebWorld) -> None:
+    browser = await web.client("owner")
+    url = f"/t/{web.team.id}/settings"
+    answer = await browser.post_form(
+        url,
+        {"zone": "Europe/Nowhere", "quiet": "8-22", "reminders": "за 1 день", "chase": "вчера",
+         "summary": ""},
+    )  # fmt: skip
+    assert answer.status_code == 400
+    for name in ("zone", "quiet", "chase"):
+        assert f'id="st-{name}-error"' in answer.text, name
+    assert 'value="вчера"' in answer.text and 'value="за 1 день"' in answer.text
+    twice = await browser.post_form(
+        url,
+        {"zone": "Europe/Moscow", "quiet": "", "reminders": "за 1 час", "chase": "за 1 час",
+         "summary": ""},
+    )  # fmt: skip
+    assert twice.status_code == 400 and 'id="st-chase-error"' in twice.text
+    team = await web.services.people.team(web.team.id)
+    assert team.timezone == "Europe/Moscow" and team.default_reminders == ()
+
+
+async def test_members_see_settings_read_only(web: WebWorld) -> None:
+    await web.services.people.set_team_defaults(
+        web.team.id, web.ids["owner"], [timedelta(hours=2)], []
+    )
+    for who in ("member", "organizer"):
+        browser = await web.client(who)
+        url = f"/t/{web.team.id}/settings"
+        page = await browser.get(url)
+        assert page.status_code == 200
+        assert '<form method="post" action="' + url not in page.text
+        facts = page.text.split('id="settings"')[1].split("</dl>")[0]
+        assert "Europe/Moscow" in facts and "за 2 часа" in facts
+        refused = await browser.post_form(url, {"zone": "Asia/Omsk", "quiet": "", "reminders": ""})
+        assert refused.status_code == 403
+    assert (await web.services.people.team(web.team.id)).timezone == "Europe/Moscow"
+    outsider = await web.client("outsider")
+    assert (await outsider.get(f"/t/{web.team.id}/settings")).status_code == 404

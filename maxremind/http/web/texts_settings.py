@@ -65,6 +65,10 @@ add_texts(
         },
         "web_settings_none": {RU: "не задано", EN: "not set"},
         "web_settings_save": {RU: "Сохранить", EN: "Save"},
+        "web_settings_personal": {
+            RU: "Мои личные настройки: язык, часовой пояс, токены API →",
+            EN: "My own settings: language, time zone, API tokens →",
+        },
         "web_settings_saved": {RU: "Сохранено.", EN: "Saved."},
         "web_settings_has_errors": {
             RU: "Проверьте поля, отмеченные ниже.",

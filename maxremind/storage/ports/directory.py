@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from maxremind.domain.models import (
     Chat,
@@ -13,6 +13,7 @@ from maxremind.domain.models import (
     Language,
     Member,
     QuietHoursSpec,
+    ReminderSpec,
     Role,
     Tag,
     Team,
@@ -45,6 +46,8 @@ class DirectoryStore(ABC):
         timezone: str | None = None,
         language: Language | None = None,
         quiet_hours: QuietHoursSpec | Unset | None = UNSET,
+        default_reminders: Sequence[timedelta] | None = None,
+        default_escalation: Sequence[ReminderSpec] | None = None,
     ) -> Team:
         """Change the given fields and return the team. :raises NotFound:"""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from maxremind.domain.models import (
@@ -14,6 +15,8 @@ from maxremind.domain.models import (
     Language,
     Member,
     QuietHoursSpec,
+    ReminderSpec,
+    ReminderTarget,
     Role,
     Tag,
     Team,
@@ -45,6 +48,29 @@ def _team(row: Row) -> Team:
         quiet_hours=quiet_spec(row["quiet_hours"]),
         created_by=row["created_by"],
         created_at=from_ms(row["created_at"]),
+        default_reminders=tuple(
+            timedelta(seconds=s) for s in json.loads(row["default_reminders"] or "[]")
+        ),
+        default_escalation=tuple(
+            ReminderSpec(
+                offset=timedelta(seconds=step["offset"]), target=ReminderTarget(step["target"])
+            )
+            for step in json.loads(row["default_escalation"] or "[]")
+        ),
+    )
+
+
+def _seconds(offsets: Sequence[timedelta]) -> str:
+    return json.dumps([int(o.total_seconds()) for o in offsets])
+
+
+def _ladder(steps: Sequence[ReminderSpec]) -> str:
+    return json.dumps(
+        [
+            {"offset": int(s.offset.total_seconds()), "target": s.target.value}
+            for s in steps
+            if s.offset is not None
+        ]
     )
 
 
@@ -166,6 +192,8 @@ class DirectorySql(SqlBase):
         timezone: str | None = None,
         language: Language | None = None,
         quiet_hours: QuietHoursSpec | Unset | None = UNSET,
+        default_reminders: Sequence[timedelta] | None = None,
+        default_escalation: Sequence[ReminderSpec] | None = None,
     ) -> Team:
         sets: list[str] = []
         params: list[Any] = []
@@ -176,6 +204,12 @@ class DirectorySql(SqlBase):
         if not isinstance(quiet_hours, Unset):
             sets.append("quiet_hours = ?")
             params.append(quiet_text(quiet_hours))
+        if default_reminders is not None:
+            sets.append("default_reminders = ?")
+            params.append(_seconds(default_reminders))
+        if default_escalation is not None:
+            sets.append("default_escalation = ?")
+            params.append(_ladder(default_escalation))
         async with self._tx() as conn:
             if sets:
                 await conn.execute(

@@ -28,6 +28,7 @@ def routes() -> list[Route]:
         instance,
         me,
         people,
+        settings,
     )
 
     modules: list[list[Route]] = [events.ROUTES, people.ROUTES]
@@ -36,4 +37,5 @@ def routes() -> list[Route]:
     modules.append(event_page.ROUTES)
     modules.append(announcements.ROUTES)
     modules.append(me.ROUTES)
+    modules.append(settings.ROUTES)
     return [switch_team, *(r for module in modules for r in module)]
