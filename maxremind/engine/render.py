@@ -125,7 +125,10 @@ def reminder_body(
     if event.confirm_required and now < occurrence.starts_at:
         keyboard = confirm_keyboard(signer, occurrence.id, reader.lang, chat=reader.is_chat)
         attachments = keyboard.attachments
-    return NewMessageBody(text=text, attachments=attachments)
+    # An announcement is written (and previewed on the web) in MAX's markdown; other
+    # reminders carry plain text that must show as typed.
+    markup = "markdown" if event.kind is EventKind.ANNOUNCEMENT else None
+    return NewMessageBody(text=text, attachments=attachments, format=markup)
 
 
 def summary_text(

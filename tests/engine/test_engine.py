@@ -132,6 +132,7 @@ async def test_escalation_ladder_nudges_only_the_silent_and_tells_the_organizer(
     await env.run()
     assert len(env.sender.sent) == 6
     assert env.sender.sent[0].body.attachments  # ✅ / ❌ / ⏰ buttons
+    assert env.sender.sent[0].body.format is None  # plain text: shown as typed
     occurrence = (await env.storage.list_occurrences(event.id))[0]
     await env.storage.set_confirmation(
         occurrence.id, env.members[0], Answer.YES, comment="", at=env.clock()
@@ -296,6 +297,8 @@ async def test_announcement_goes_out_right_away(env: Env) -> None:
     )
     await env.run()
     assert len(env.sender.sent) == 6 and "📣 Офис закрыт" in (env.sender.sent[0].body.text or "")
+    # Written in MAX's markdown (the web previews it so); reminders stay plain text.
+    assert {m.body.format for m in env.sender.sent} == {"markdown"}
 
 
 async def test_large_audience_is_expanded_early_enough(env: Env) -> None:
