@@ -127,8 +127,9 @@ def reminder_body(
         attachments = keyboard.attachments
     # An announcement is written (and previewed on the web) in MAX's markdown; other
     # reminders carry plain text that must show as typed.
-    markup = "markdown" if event.kind is EventKind.ANNOUNCEMENT else None
-    return NewMessageBody(text=text, attachments=attachments, format=markup)
+    if event.kind is EventKind.ANNOUNCEMENT:
+        return NewMessageBody(text=text, attachments=attachments, format="markdown")
+    return NewMessageBody(text=text, attachments=attachments)
 
 
 def summary_text(

@@ -535,3 +535,22 @@ async def test_an_edit_keeps_reminders_at_a_fixed_time(web: WebWorld) -> None:
     assert stored.title == "Сдача отчёта!"
     assert {r.offset for r in stored.reminders} == {timedelta(hours=2), None}
     assert [r.at for r in stored.reminders if r.at is not None] == [fixed_at]
+
+
+async def test_a_new_event_starts_with_the_team_defaults(web: WebWorld) -> None:
+    from datetime import timedelta
+
+    from maxremind.domain.models import ReminderSpec, ReminderTarget
+
+    organizer = await web.client("organizer")
+    plain = await organizer.get(f"/t/{web.team.id}/events/new")
+    assert 'name="offsets" value="за 1 час"' in plain.text  # no defaults: an hour before
+    await web.services.people.set_team_defaults(
+        web.team.id,
+        IDS["owner"],
+        [timedelta(days=1), timedelta(minutes=15)],
+        [ReminderSpec(offset=timedelta(hours=3), target=ReminderTarget.UNANSWERED)],
+    )
+    page = await organizer.get(f"/t/{web.team.id}/events/new")
+    assert 'name="offsets" value="за 1 день, за 15 минут"' in page.text
+    assert 'name="chase" value="за 3 часа"' in page.text

@@ -211,7 +211,7 @@ async def new_event(visit: Visit) -> Response:
     """An empty form: tomorrow 10:00 in the team's zone, for the whole team."""
     assert visit.team is not None
     today = datetime.now(ZoneInfo(visit.team.timezone)).date()
-    form = blank_form(visit.team.timezone, today, visit.lang)
+    form = blank_form(visit.team, today, visit.lang)
     return await _render_form(visit, form, await _choices(visit))
 
 

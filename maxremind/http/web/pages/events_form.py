@@ -29,6 +29,7 @@ from maxremind.domain.models import (
     NewEvent,
     ReminderSpec,
     ReminderTarget,
+    Team,
 )
 from maxremind.domain.recurrence import check_fires
 from maxremind.domain.rrule import Freq, NthWeekday, Recurrence, RecurrenceError, Weekday
@@ -100,14 +101,34 @@ class Choices:
 # --- filling the form ------------------------------------------------------------------------
 
 
-def blank_form(team_zone: str, today: date, lang: Language) -> EventForm:
-    """A new event: tomorrow at 10:00 in the team's zone, the team, a reminder an hour before."""
-    return EventForm(
+def blank_form(team: Team, today: date, lang: Language) -> EventForm:
+    """A new event: tomorrow at 10:00 in the team's zone, for the whole team, with the
+    team's default reminders and escalation (Settings), else a reminder an hour before."""
+    form = EventForm(
         date=(today + timedelta(days=1)).isoformat(),
-        timezone=team_zone,
+        timezone=team.timezone,
         audience_team=True,
-        offsets=format_offset(timedelta(hours=1), lang.value),
     )
+    by_target: dict[ReminderTarget, list[timedelta]] = {target: [] for target in ReminderTarget}
+    by_target[ReminderTarget.ALL] = list(team.default_reminders) or [timedelta(hours=1)]
+    for step in team.default_escalation:
+        if step.offset is not None:
+            by_target[step.target].append(step.offset)
+    _say_reminders(form, by_target, lang)
+    if by_target[ReminderTarget.UNANSWERED] or by_target[ReminderTarget.ORGANIZER_SUMMARY]:
+        form.confirm = True  # chasing non-responders needs answers to chase
+    return form
+
+
+def _say_reminders(
+    form: EventForm, by_target: dict[ReminderTarget, list[timedelta]], lang: Language
+) -> None:
+    def say(offsets: list[timedelta]) -> str:
+        return ", ".join(format_offset(o, lang.value) for o in sorted(set(offsets), reverse=True))
+
+    form.offsets = say(by_target[ReminderTarget.ALL])
+    form.chase = say(by_target[ReminderTarget.UNANSWERED])
+    form.summary = say(by_target[ReminderTarget.ORGANIZER_SUMMARY])
 
 
 def form_of(event: Event, lang: Language) -> EventForm:
@@ -143,12 +164,7 @@ def form_of(event: Event, lang: Language) -> EventForm:
         if reminder.offset is not None:
             by_target[reminder.target].append(reminder.offset)
 
-    def say(offsets: list[timedelta]) -> str:
-        return ", ".join(format_offset(o, lang.value) for o in sorted(set(offsets), reverse=True))
-
-    form.offsets = say(by_target[ReminderTarget.ALL])
-    form.chase = say(by_target[ReminderTarget.UNANSWERED])
-    form.summary = say(by_target[ReminderTarget.ORGANIZER_SUMMARY])
+    _say_reminders(form, by_target, lang)
     return form
 
 
