@@ -31,20 +31,27 @@ DESKTOP_SHOTS = (
     "event-edit",
     "people",
     "announcement",
+    "settings",
     "me",
     "instance",
 )
 PHONE_SHOTS = ("dashboard", "event")
 
 
-async def shoot(s: Stage, world: World, out: Path) -> list[Path]:
-    """Desktop shots of the main pages and phone shots of a few into the folder ``out``;
-    returns the files."""
+async def shoot(
+    s: Stage,
+    world: World,
+    out: Path,
+    desktop: tuple[str, ...] = DESKTOP_SHOTS,
+    phone: tuple[str, ...] = PHONE_SHOTS,
+) -> list[Path]:
+    """Desktop shots of the main pages and phone shots of a few (by their names in
+    ``World.pages``) and the mini-app, into the folder ``out``; returns the files."""
     pages = dict(world.pages())
     made: list[Path] = []
     for viewport, mobile, names, suffix in (
-        (DESKTOP, False, DESKTOP_SHOTS, ""),
-        (PHONE, True, PHONE_SHOTS, "-phone"),
+        (DESKTOP, False, desktop, ""),
+        (PHONE, True, phone, "-phone"),
     ):
         context = await s.context(viewport, mobile=mobile)
         page, _ = await s.sign_in(s.owner, context)

@@ -45,6 +45,7 @@ class World:
             ("chats", f"{team}/people/chats"),
             ("announcements", f"{team}/announcements"),
             ("announcement", f"{team}/announcements/{self.announcement}"),
+            ("settings", f"{team}/settings"),
             ("me", "/me"),
             ("instance", "/instance"),
         ]
