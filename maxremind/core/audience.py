@@ -70,7 +70,7 @@ async def resolve_audience(storage: Storage, event: Event) -> Resolved:
     missing: list[AudienceEntry] = []
     team_members: set[int] | None = None
     if event.team_id is not None:
-        team_members = {m.user_id for m in await storage.list_members(event.team_id)}
+        team_members = set(await storage.member_ids(event.team_id))
     for entry in event.audience:
         try:
             if entry.kind is AudienceKind.TEAM:

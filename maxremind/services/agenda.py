@@ -130,10 +130,10 @@ async def roster(storage: Storage, event: Event, occurrence: Occurrence) -> Rost
     stored = {c.user_id: c.answer for c in await storage.list_confirmations(occurrence.id)}
     ids = audience.roster(stored)
     summary = summarize(ids, audience.counted(stored))
-    people = await storage.get_users(ids)
+    known = await storage.user_names(ids)
 
     def names(ids: tuple[int, ...]) -> list[str]:
-        return [people[i].name if i in people else str(i) for i in ids]
+        return [known[i] if i in known else str(i) for i in ids]
 
     return Roster(
         occurrence,

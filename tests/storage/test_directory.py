@@ -93,6 +93,27 @@ async def test_member_crud_and_roles(storage: Storage) -> None:
         await storage.set_member_role(team_id, users[1], Role.ADMIN)
 
 
+async def test_member_ids_and_user_names_are_the_light_reads(storage: Storage) -> None:
+    """Ids of a team's members (ascending, members only) and names by id: what the
+    audience and a roster need, agreeing with list_members and get_users."""
+    team_id, users = await team_with_people(storage, 4)
+    await storage.upsert_user(5, name="Не в команде", username=None)
+    await storage.remove_member(team_id, users[2])
+    other = await storage.create_team(
+        "Другой", timezone="Europe/Moscow", language=Language.RU, created_by=None
+    )
+    await storage.add_member(other.id, 5, Role.OWNER)
+    expected = sorted(m.user_id for m in await storage.list_members(team_id))
+    assert await storage.member_ids(team_id) == expected == [users[0], users[1], users[3]]
+    assert await storage.member_ids(other.id) == [5]
+    assert await storage.member_ids(424242) == []
+    names = await storage.user_names([users[3], 5, 999_999, users[3]])
+    assert names == {users[3]: "User 3", 5: "Не в команде"}
+    full = await storage.get_users([users[3], 5, 999_999])
+    assert names == {i: u.name for i, u in full.items()}
+    assert await storage.user_names([]) == {}
+
+
 async def test_group_names_unique_case_insensitive_cyrillic(storage: Storage) -> None:
     team_id, _ = await team_with_people(storage)
     group = await storage.create_group(team_id, "Отдел кадров")

@@ -77,6 +77,11 @@ class DirectoryStore(ABC):
         """The known users among ``user_ids`` (unknown ids are left out)."""
 
     @abstractmethod
+    async def user_names(self, user_ids: Sequence[int]) -> dict[int, str]:
+        """The names of the known users among ``user_ids`` (unknown ids are left out):
+        what a roster shows, without loading whole users."""
+
+    @abstractmethod
     async def find_user_by_username(self, username: str) -> User | None:
         """The user with that @username (case-insensitive, '@' optional), or None."""
 
@@ -113,6 +118,11 @@ class DirectoryStore(ABC):
     @abstractmethod
     async def list_members(self, team_id: int) -> list[Member]:
         """All members of a team, by name."""
+
+    @abstractmethod
+    async def member_ids(self, team_id: int) -> list[int]:
+        """The user ids of a team's members, ascending (who an audience can reach,
+        without loading whole members)."""
 
     @abstractmethod
     async def set_member_role(self, team_id: int, user_id: int, role: Role) -> Member:

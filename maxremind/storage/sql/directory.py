@@ -270,6 +270,15 @@ class DirectorySql(SqlBase):
                 found[row["user_id"]] = _user(row)
         return found
 
+    async def user_names(self, user_ids: Sequence[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        rows = await self._all(
+            "SELECT user_id, name FROM users WHERE user_id IN (SELECT value FROM json_each(?))",
+            (json.dumps([int(i) for i in dict.fromkeys(user_ids)]),),
+        )
+        return {row["user_id"]: row["name"] for row in rows}
+
     async def find_user_by_username(self, username: str) -> User | None:
         row = await self._one(
             "SELECT * FROM users WHERE username_key = ? ORDER BY user_id LIMIT 1",
@@ -347,6 +356,12 @@ class DirectorySql(SqlBase):
             _MEMBER_SQL + " WHERE m.team_id = ? ORDER BY u.name, m.user_id", (team_id,)
         )
         return [_member(r) for r in rows]
+
+    async def member_ids(self, team_id: int) -> list[int]:
+        rows = await self._all(
+            "SELECT user_id FROM members WHERE team_id = ? ORDER BY user_id", (team_id,)
+        )
+        return [row["user_id"] for row in rows]
 
     async def set_member_role(self, team_id: int, user_id: int, role: Role) -> Member:
         async with self._tx() as conn:
