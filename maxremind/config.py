@@ -59,6 +59,17 @@ def _parse_float(lo: float, hi: float) -> Callable[[str], float]:
     return parse
 
 
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise ConfigError("must be true or false")
+    return value in _TRUE
+
+
 def _parse_choice(*choices: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
@@ -312,6 +323,18 @@ SETTINGS: tuple[Setting, ...] = (
         "How old a MAX mini-app launch (auth_date) may be and still sign someone in.",
     ),
     Setting(
+        "calendar_refresh_minutes",
+        60,
+        _parse_int(5, 10080),
+        "Minutes between fetches of a subscribed ICS feed (new subscriptions start with it).",
+    ),
+    Setting(
+        "calendar_allow_private",
+        False,
+        _parse_bool,
+        "Let ICS feeds on private, loopback or link-local addresses be subscribed to.",
+    ),
+    Setting(
         "timezone",
         "Europe/Moscow",
         _parse_timezone,
@@ -375,6 +398,8 @@ class Settings:
     admin_ids: str = ""
     frame_ancestors: str = "https://web.max.ru"
     miniapp_max_age_hours: int = 24
+    calendar_refresh_minutes: int = 60
+    calendar_allow_private: bool = False
     timezone: str = "Europe/Moscow"
     log_level: str = "info"
     rate_limit_rps: float = 30.0
@@ -449,7 +474,9 @@ def _apply(values: dict[str, Any], name: str, raw: Any, source: str) -> None:
     setting = SETTINGS_BY_NAME[name]
     text = raw if isinstance(raw, str) else str(raw)
     if isinstance(raw, bool):
-        raise ConfigError(f"{setting.env} ({source}): booleans are not accepted here")
+        if not isinstance(setting.default, bool):
+            raise ConfigError(f"{setting.env} ({source}): booleans are not accepted here")
+        text = "true" if raw else "false"
     try:
         values[name] = setting.parse(text)
     except ConfigError as exc:

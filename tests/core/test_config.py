@@ -79,6 +79,8 @@ def test_secret_file(tmp_path: Path) -> None:
         ({"MAXREMIND_STATUS_ALLOW": "10.0.0.0/33"}, "MAXREMIND_STATUS_ALLOW"),
         ({"MAXREMIND_STATUS_TOKEN": "short-token"}, "MAXREMIND_STATUS_TOKEN"),
         ({"MAXREMIND_STATUS_TOKEN": "x" * 20 + "!"}, "16-256 characters"),
+        ({"MAXREMIND_CALENDAR_ALLOW_PRIVATE": "maybe"}, "must be true or false"),
+        ({"MAXREMIND_CALENDAR_REFRESH_MINUTES": "1"}, "whole number from 5 to 10080"),
     ],
 )
 def test_invalid_values_name_the_setting(env: dict[str, str], fragment: str) -> None:
@@ -125,6 +127,27 @@ def test_status_allow_from_every_source_becomes_networks(tmp_path: Path) -> None
     assert s.web_max_connections == 1000
     nobody = load_settings(environ={"MAXREMIND_STATUS_ALLOW": ""})
     assert nobody.status_networks == ()
+
+
+def test_calendar_allow_private_is_off_unless_said_in_any_source(tmp_path: Path) -> None:
+    assert load_settings(environ={}).calendar_allow_private is False
+    for raw in ("true", "yes", "1", "On"):
+        env = {"MAXREMIND_CALENDAR_ALLOW_PRIVATE": raw}
+        assert load_settings(environ=env).calendar_allow_private is True
+    assert (
+        load_settings(environ={"MAXREMIND_CALENDAR_ALLOW_PRIVATE": "false"}).calendar_allow_private
+        is False
+    )
+    toml = tmp_path / "m.toml"
+    toml.write_text("calendar_allow_private = true\ncalendar_refresh_minutes = 15\n")
+    loaded = load_settings(config_file=str(toml), environ={})
+    assert (loaded.calendar_allow_private, loaded.calendar_refresh_minutes) == (True, 15)
+    flagged = load_settings(environ={}, overrides={"calendar_allow_private": "true"})
+    assert flagged.calendar_allow_private is True
+    # A TOML boolean stays refused where a setting is not a switch.
+    toml.write_text("web_port = true\n")
+    with pytest.raises(ConfigError, match="booleans are not accepted"):
+        load_settings(config_file=str(toml), environ={})
 
 
 def test_status_token_is_a_secret_from_env_or_file(tmp_path: Path) -> None:
