@@ -101,6 +101,12 @@ async def test_nudging_queues_a_reminder_for_the_silent_only(web: WebWorld) -> N
     assert IDS["member"] not in nudged and IDS["owner"] in nudged
 
 
+async def test_a_repeating_event_says_its_rule_in_words(web: WebWorld) -> None:
+    event = await _event(web, rrule="FREQ=WEEKLY;BYDAY=MO")
+    page = await (await web.client("member")).get(f"/t/{web.team.id}/events/{event.id}")
+    assert "FREQ=" not in page.text and "понедельник" in page.text
+
+
 async def test_ics_download_and_other_teams_cannot_reach_the_event(web: WebWorld) -> None:
     event = await _event(web)
     member = await web.client("member")

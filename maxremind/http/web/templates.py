@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from starlette.responses import HTMLResponse
 
 from maxremind.domain.models import Language, Role
+from maxremind.domain.timedescribe import describe_rrule
+from maxremind.domain.timefmt import format_duration as say_duration
 from maxremind.i18n import t
 from maxremind.resources import web_dir
 
@@ -44,6 +46,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["when"] = format_when
     env.filters["duration"] = format_duration
+    env.filters["repeat"] = describe_repeat
     return env
 
 
@@ -55,15 +58,17 @@ def format_when(value: datetime | None, zone: str = "UTC", lang: str = "ru") -> 
     return local.strftime("%d.%m.%Y %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
 
 
-def format_duration(value: timedelta | float | None) -> str:
+def format_duration(value: timedelta | float | None, lang: str = "ru") -> str:
+    """``1 час 30 минут`` / ``1 hour 30 minutes`` (the bot's wording)."""
     if value is None:
         return "—"
-    seconds = int(value.total_seconds() if isinstance(value, timedelta) else value)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    span = value if isinstance(value, timedelta) else timedelta(seconds=value)
+    return say_duration(span, "en" if lang == "en" else "ru")
+
+
+def describe_repeat(rrule: str | None, lang: str = "ru") -> str:
+    """A rule as people say it (``каждую неделю по понедельникам``), the bot's describer."""
+    return describe_rrule(rrule, "en" if lang == "en" else "ru") if rrule else ""
 
 
 def render(visit: Visit, template: str, *, status: int, context: dict[str, Any]) -> HTMLResponse:
