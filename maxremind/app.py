@@ -54,6 +54,7 @@ from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
 from maxremind.services.bundle import AppServices
+from maxremind.services.calendar import CalendarService
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.instance import InstanceService
@@ -152,6 +153,7 @@ def build_services(
             database_url=settings.database_url if settings else "",
             backups_dir=settings.backups_path if settings else None,
         ),
+        calendar=CalendarService(storage),
     )
 
 

@@ -122,6 +122,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.RU: "⏰ Вы просили напомнить ещё раз.",
         Language.EN: "⏰ You asked to be reminded again.",
     },
+    "reminder_changed": {
+        Language.RU: "✏️ Изменилось время или место — вот как теперь.",
+        Language.EN: "✏️ The time or place has changed — this is how it is now.",
+    },
     "reminder_confirm": {
         Language.RU: "Подтвердите, пожалуйста:",
         Language.EN: "Please confirm:",

@@ -208,9 +208,10 @@ class Composer:
         )
         delayed = bool(payload.get("delayed"))
         snoozed = delivery.kind is DeliveryKind.SNOOZE
+        changed = bool(payload.get("changed"))  # the time or place moved shortly before
         # A team's reminder reads the same for everyone sharing a language and zone:
         # render it once per batch (chat messages carry live counts, so not those).
-        key = (occurrence.id, reader.lang, reader.tz.key, delayed, snoozed, answer)
+        key = (occurrence.id, reader.lang, reader.tz.key, delayed, snoozed, answer, changed)
         body = cache.bodies.get(key) if counts is None else None
         if body is None:
             body = reminder_body(
@@ -223,6 +224,7 @@ class Composer:
                 snoozed=snoozed,
                 answer=answer,
                 counts=counts,
+                changed=changed,
             )
             if counts is None:
                 cache.bodies[key] = body

@@ -74,10 +74,13 @@ def reminder_text(
     snoozed: bool = False,
     answer: Answer | None = None,
     counts: Mapping[str, int] | None = None,
+    changed: bool = False,
 ) -> str:
     lang = reader.lang
     title_key = "announcement_title" if event.kind is EventKind.ANNOUNCEMENT else "reminder_title"
     lines = [t(title_key, lang, title=event.title)]
+    if changed:
+        lines.append(t("reminder_changed", lang))
     if event.kind is not EventKind.ANNOUNCEMENT:
         when = format_when(occurrence.starts_at, reader.tz, lang.value, now=now)
         lines.append(t("reminder_when", lang, when=when))
@@ -110,6 +113,7 @@ def reminder_body(
     snoozed: bool = False,
     answer: Answer | None = None,
     counts: Mapping[str, int] | None = None,
+    changed: bool = False,
 ) -> NewMessageBody:
     text = reminder_text(
         event,
@@ -120,6 +124,7 @@ def reminder_body(
         snoozed=snoozed,
         answer=answer,
         counts=counts,
+        changed=changed,
     )
     attachments = None
     if event.confirm_required and now < occurrence.starts_at:

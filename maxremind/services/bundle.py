@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
+from maxremind.services.calendar import CalendarService
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.instance import InstanceService
@@ -31,3 +32,4 @@ class AppServices:
     access: AccessService
     overview: OverviewService
     instance: InstanceService
+    calendar: CalendarService

@@ -23,12 +23,14 @@ from maxremind.domain.models import (
     Event,
     EventKind,
     EventStatus,
+    JobStatus,
     NewDelivery,
     NewEvent,
     Occurrence,
     OccurrenceStatus,
     RecipientKind,
     ReminderSpec,
+    ReminderTarget,
     Role,
 )
 from maxremind.domain.recurrence import RecurrenceError, check_fires, next_occurrence
@@ -43,6 +45,8 @@ MAX_TITLE = 200
 MAX_DESCRIPTION = 2000
 MAX_ANNOUNCEMENT = 4000  # an announcement's text may fill a whole MAX message
 MAX_QUORUM = 10_000  # more "yes" answers than any team has people
+# A change of time or place to an event starting this soon is also announced in MAX.
+CHANGE_NOTICE_WINDOW = timedelta(hours=24)
 
 
 class Planning(Protocol):
@@ -179,6 +183,8 @@ class EventService:
         current = await self.storage.get_event(event_id)
         await self._require_manage(current, actor_id)
         await self.validate(spec)
+        moved = _moved(current, spec)
+        soon = await self._dates_soon(event_id) if moved else []
         try:
             # The version check and the write are one statement: no edit slips between.
             event = await self.storage.update_event(
@@ -190,8 +196,67 @@ class EventService:
             event = await self.storage.set_event_status(event_id, EventStatus.ACTIVE)
         await self._audit(event, actor_id, "event.update")
         await self.planner.plan_event(event_id)
+        if moved:
+            await self._tell_changed(event, soon, actor_id)
         self.poke()
         return event
+
+    async def _dates_soon(self, event_id: int) -> list[Occurrence]:
+        """Planned dates starting within :data:`CHANGE_NOTICE_WINDOW`."""
+        now = self.clock()
+        return [
+            o
+            for o in await self.storage.list_occurrences(
+                event_id, after=now, before=now + CHANGE_NOTICE_WINDOW
+            )
+            if o.status is OccurrenceStatus.PLANNED
+        ]
+
+    async def _tell_changed(self, event: Event, soon: list[Occurrence], actor_id: int) -> int:
+        """Calendar apps refresh a subscription slowly (Google: hours), so when the time or
+        place of an event starting within a day changes, its audience (but the one who
+        changed it) is told in MAX at once: the reminder of its next date as it is now,
+        marked as changed.  Once per edit, and not when a reminder step of that date goes
+        out to everyone now anyway; returns how many were queued."""
+        now = self.clock()
+        upcoming = await self._dates_soon(event.id)
+        following = (
+            upcoming
+            or [
+                o
+                for o in await self.storage.list_occurrences(event.id, after=now)
+                if o.status is OccurrenceStatus.PLANNED
+            ][:1]
+        )
+        if not (soon or upcoming) or not following:
+            return 0
+        target = following[0]
+        if any(
+            job.status is JobStatus.PLANNED
+            and job.target is ReminderTarget.ALL
+            and job.due_at <= now + timedelta(minutes=5)
+            for job in await self.storage.list_jobs(target.id)
+        ):
+            return 0  # a step for everyone goes out now anyway, with the new time and place
+        audience = await resolve_audience(self.storage, event)
+        version = int(event.updated_at.timestamp() * 1000)
+        recipients = [(RecipientKind.USER, u) for u in audience.users if u != actor_id]
+        recipients += [(RecipientKind.CHAT, c) for c in audience.chats]
+        return await self.storage.add_deliveries(
+            [
+                NewDelivery(
+                    key=f"changed:{target.id}:{version}:{kind.value}:{recipient}",
+                    recipient_kind=kind,
+                    recipient_id=recipient,
+                    due_at=now,
+                    send_at=now,
+                    kind=DeliveryKind.REMINDER,
+                    occurrence_id=target.id,
+                    payload='{"changed": true}',
+                )
+                for kind, recipient in recipients
+            ]
+        )
 
     async def cancel(self, event_id: int, *, actor_id: int) -> Cancellation:
         """Cancel the event's dates that have not started; whoever was already reminded
@@ -311,6 +376,23 @@ class EventService:
             details={"title": event.title},
             at=self.clock(),
         )
+
+
+def _moved(current: Event, spec: NewEvent) -> bool:
+    """Whether an edit changes when or where the event happens."""
+    return (
+        current.start_local,
+        current.timezone,
+        current.rrule,
+        current.duration,
+        current.place,
+    ) != (
+        spec.start_local,
+        spec.timezone,
+        spec.rrule,
+        spec.duration,
+        spec.place,
+    )
 
 
 def _local_now(now: datetime, timezone: str) -> datetime:

@@ -17,6 +17,7 @@ from maxremind.storage.errors import (
 from maxremind.storage.ports import (
     AccessStore,
     AuditStore,
+    CalendarStore,
     DirectoryStore,
     IntakeStore,
     LedgerStore,
@@ -29,6 +30,7 @@ __all__ = [
     "AccessStore",
     "AlreadyExists",
     "AuditStore",
+    "CalendarStore",
     "DatabaseUnusable",
     "DirectoryStore",
     "IntakeStore",

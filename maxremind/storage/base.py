@@ -15,6 +15,7 @@ from maxremind.storage.ports import (
     UNSET,
     AccessStore,
     AuditStore,
+    CalendarStore,
     DirectoryStore,
     IntakeStore,
     LedgerStore,
@@ -35,6 +36,7 @@ class Storage(
     AuditStore,
     AccessStore,
     OverviewStore,
+    CalendarStore,
     UnitOfWork,
 ):
     """Abstract storage.  Use as ``async with``: entering migrates, leaving closes."""

@@ -40,6 +40,7 @@ from maxremind.storage.migrations import Migration, load_migrations
 from maxremind.storage.sql import (
     AccessSql,
     AuditSql,
+    CalendarSql,
     DirectorySql,
     IntakeSql,
     LedgerSql,
@@ -149,7 +150,14 @@ def check_sqlite_file(path: Path) -> None:
 
 
 class SqliteStorage(
-    DirectorySql, ScheduleSql, LedgerSql, IntakeSql, AuditSql, AccessSql, OverviewSql
+    DirectorySql,
+    ScheduleSql,
+    LedgerSql,
+    IntakeSql,
+    AuditSql,
+    AccessSql,
+    OverviewSql,
+    CalendarSql,
 ):
     """Storage on one SQLite file."""
 

@@ -250,9 +250,11 @@ async def test_editing_an_event_keeps_sent_history_and_replans(env: Env) -> None
         actor_id=env.owner,
     )
     await env.run_until(datetime.fromisoformat("2026-11-26T09:00:00+00:00"))
-    # The 20-hour step of the moved occurrence is already late → delayed, once; plus the 1-hour step.
+    # Moved within a day of its start: told at once that it changed (calendar apps lag),
+    # then the 20-hour and the 1-hour steps of the moved occurrence, once each.
     texts = env.sender.to(env.members[0])
-    assert len(texts) == 3 and "перенос" in texts[-1] and "11:00" in texts[-1]
+    assert len(texts) == 4 and "перенос" in texts[-1] and "11:00" in texts[-1]
+    assert "Изменилось время или место" in texts[1] and "11:00" in texts[1]
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,9 @@ async def test_database_at_an_older_version_gains_the_outbox(tmp_path: Path) -> 
     with sqlite3.connect(path) as db:
         for table in ("outbox", "login_links", "web_sessions", "api_tokens"):
             db.execute(f"DROP TABLE {table}")
+        db.execute("DROP TRIGGER events_sequence")  # 0007: calendar feeds
+        db.execute("DROP TABLE calendar_feeds")
+        db.execute("ALTER TABLE events DROP COLUMN sequence")
         db.execute("DELETE FROM schema_migrations WHERE version >= 4")
     db.close()
     async with open_storage(f"sqlite:///{path}") as store:

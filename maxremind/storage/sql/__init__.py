@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from maxremind.storage.sql.access import AccessSql
 from maxremind.storage.sql.audit import AuditSql
+from maxremind.storage.sql.calendar import CalendarSql
 from maxremind.storage.sql.directory import DirectorySql
 from maxremind.storage.sql.intake import IntakeSql
 from maxremind.storage.sql.ledger import LedgerSql
@@ -17,6 +18,7 @@ from maxremind.storage.sql.schedule import ScheduleSql
 __all__ = [
     "AccessSql",
     "AuditSql",
+    "CalendarSql",
     "DirectorySql",
     "IntakeSql",
     "LedgerSql",
