@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from maxremind.calendar.ics import event_to_ics
-from maxremind.core.audience import resolve_audience
+from maxremind.core.audience import Resolved, resolve_audience
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.escalation import summarize
 from maxremind.domain.models import (
@@ -92,7 +92,17 @@ async def manages_team(storage: Storage, team_id: int | None, user_id: int) -> b
         member = await storage.get_member(team_id, user_id)
     except NotFound:
         return False
-    return member.role.at_least(Role.ADMIN)
+    return role_manages_team(member.role)
+
+
+def role_manages_team(role: Role) -> bool:
+    """Whether a member of this role may manage (and see) every event of their team."""
+    return role.at_least(Role.ADMIN)
+
+
+def may_see(event: Event, *, can_manage: bool, invited: bool) -> bool:
+    """An active event is seen by those invited and those who may manage it."""
+    return event.status is EventStatus.ACTIVE and (can_manage or invited)
 
 
 async def managed_by(storage: Storage, user_id: int, *, now: datetime) -> list[Upcoming]:
@@ -123,25 +133,44 @@ class Roster:
     maybe: list[str] = field(default_factory=list)
     silent: list[str] = field(default_factory=list)
     silent_ids: list[int] = field(default_factory=list)
+    yes_ids: list[int] = field(default_factory=list)
+    no_ids: list[int] = field(default_factory=list)
+    maybe_ids: list[int] = field(default_factory=list)
 
 
-async def roster(storage: Storage, event: Event, occurrence: Occurrence) -> Roster:
-    audience = await resolve_audience(storage, event)
+async def roster(
+    storage: Storage,
+    event: Event,
+    occurrence: Occurrence,
+    *,
+    audience: Resolved | None = None,
+    names: int | None = None,
+) -> Roster:
+    """Who answered what.  ``audience``: the event's, resolved just now by the caller
+    (else resolved here); ``names``: name at most this many people of each answer (the
+    ``*_ids`` lists hold everybody; a page shows the first ones and counts the rest)."""
+    if audience is None:
+        audience = await resolve_audience(storage, event)
     stored = {c.user_id: c.answer for c in await storage.list_confirmations(occurrence.id)}
     ids = audience.roster(stored)
     summary = summarize(ids, audience.counted(stored))
-    known = await storage.user_names(ids)
+    parts = (summary.yes, summary.no, summary.maybe, summary.no_answer)
+    shown = [part if names is None else part[:names] for part in parts]
+    known = await storage.user_names([i for part in shown for i in part])
 
-    def names(ids: tuple[int, ...]) -> list[str]:
+    def named(ids: Sequence[int]) -> list[str]:
         return [known[i] if i in known else str(i) for i in ids]
 
     return Roster(
         occurrence,
-        yes=names(summary.yes),
-        no=names(summary.no),
-        maybe=names(summary.maybe),
-        silent=names(summary.no_answer),
+        yes=named(shown[0]),
+        no=named(shown[1]),
+        maybe=named(shown[2]),
+        silent=named(shown[3]),
         silent_ids=list(summary.no_answer),
+        yes_ids=list(summary.yes),
+        no_ids=list(summary.no),
+        maybe_ids=list(summary.maybe),
     )
 
 
@@ -192,6 +221,18 @@ class Nudged:
     queued: int = 0
 
 
+@dataclass(frozen=True)
+class Sight:
+    """An event and one person: ``visible`` — they may see it (:func:`may_see`);
+    ``audience`` — whom it reaches now."""
+
+    event: Event
+    can_manage: bool
+    invited: bool
+    visible: bool
+    audience: Resolved
+
+
 class AgendaService:
     def __init__(
         self,
@@ -227,9 +268,22 @@ class AgendaService:
         event = await self.event(event_id)
         if event is None or event.status is not EventStatus.ACTIVE:
             return None
-        if await can_manage(self.storage, event, user_id) or await self.invited(event, user_id):
-            return event
-        return None
+        manages = await can_manage(self.storage, event, user_id)
+        invited = not manages and await self.invited(event, user_id)
+        return event if may_see(event, can_manage=manages, invited=invited) else None
+
+    async def sight(self, event_id: int | str, user_id: int) -> Sight | None:
+        """The event (any status) as this person stands to it: whether they may manage
+        it, whether it is visible to them (:meth:`visible_event`'s rule), and its
+        audience resolved once for whatever the caller shows next."""
+        event = await self.event(event_id)
+        if event is None:
+            return None
+        manages = await can_manage(self.storage, event, user_id)
+        audience = await resolve_audience(self.storage, event)
+        invited = user_id in audience.users
+        visible = may_see(event, can_manage=manages, invited=invited)
+        return Sight(event, manages, invited, visible, audience)
 
     async def managed_event(self, event_id: int | str, user_id: int) -> Event | None:
         """The active event if this person may change or cancel it."""
@@ -306,8 +360,15 @@ class AgendaService:
 
     # --- roster and nudges ---------------------------------------------------------
 
-    async def roster(self, event: Event, occurrence: Occurrence) -> Roster:
-        return await roster(self.storage, event, occurrence)
+    async def roster(
+        self,
+        event: Event,
+        occurrence: Occurrence,
+        *,
+        audience: Resolved | None = None,
+        names: int | None = None,
+    ) -> Roster:
+        return await roster(self.storage, event, occurrence, audience=audience, names=names)
 
     async def nudge(self, event_id: int | str, occurrence_id: int | str, actor_id: int) -> Nudged:
         """Remind now everyone of the audience who has not answered (managers only)."""

@@ -551,30 +551,30 @@ class OverviewService:
         page: int = 1,
         per_page: int = 50,
         status: DeliveryStatus | None = None,
+        names: int | None = None,
     ) -> EventDetail | None:
         """An event's page, or None when the viewer may not see it (or the date asked
         for is not one of its dates).  ``page``/``per_page``/``status`` page and filter
-        the ledger of the date shown."""
-        event = await self.agenda.visible_event(event_id, user_id)
-        can_manage = event is not None and await self.agenda.can_manage(event, user_id)
-        if event is None:
-            event = await self.agenda.event(event_id)
-            if event is None or event.status is EventStatus.ACTIVE:
-                return None
-            can_manage = await self.agenda.can_manage(event, user_id)
-            if not can_manage:
-                return None
+        the ledger of the date shown; ``names``: the roster names at most this many
+        people per answer (its id lists hold everybody)."""
+        sight = await self.agenda.sight(event_id, user_id)
+        # Seen as agenda says; an event no longer active only by those who manage it.
+        if sight is None or not (sight.visible or sight.can_manage):
+            return None
+        event, can_manage, invited, audience = (
+            sight.event,
+            sight.can_manage,
+            sight.invited,
+            sight.audience,
+        )
         now = self.clock()
         dates = tuple(await self.storage.list_occurrences(event.id, after=now - DATES_BACK))
         try:
             occurrence = await self._date_shown(event, dates, occurrence_id, now)
         except _NotItsDate:
             return None
-        # The audience through the port's SQL twin of the rule: resolving it in Python
-        # loads every member of the team, and the roster below does that already.
-        people = await self.storage.audience_people(event.id)
-        size = (await self.storage.audience_sizes([event.id])).get(event.id, _NOBODY)
-        invited = user_id in set(people)
+        # One resolution of the audience serves the size, the roster and the changes.
+        size = AudienceSize(len(audience.users), len(audience.chats))
         my_answer = None
         if occurrence is not None:
             my_answer = await self.agenda.answer_of(occurrence.id, user_id)
@@ -603,10 +603,10 @@ class OverviewService:
         return replace(
             detail,
             counts=_counts(size, found.get(occurrence.id)),
-            roster=await self.agenda.roster(event, occurrence),
+            roster=await self.agenda.roster(event, occurrence, audience=audience, names=names),
             ledger=Page(tuple(rows), total, page, per_page),
             timeline=await self._timeline(occurrence.id),
-            changes=await self._changes(occurrence.id, people),
+            changes=await self._changes(occurrence.id, audience.users),
         )
 
     async def _date_shown(

@@ -319,6 +319,17 @@ async def test_event_page_for_managers_and_members(env: Env) -> None:
     assert [(p.user_id, p.name) for p in page.changes.joined] == [(m105, "Участник 5")]
     assert [(p.user_id, p.name) for p in page.changes.left] == [(m104, "Участник 4")]
     assert [o.id for o in page.dates] == [occ_c.id]
+    assert (page.roster.yes_ids, page.roster.no_ids, page.roster.silent_ids) == (
+        [m103],
+        [m105],
+        [],
+    )
+    # A page names only the first people of each answer; the id lists hold everybody.
+    named = await overview.event_detail(env.owner, c, names=0)
+    assert named is not None and named.roster is not None
+    assert (named.roster.yes, named.roster.no) == ([], [])
+    assert (named.roster.yes_ids, named.roster.no_ids) == ([m103], [m105])
+    assert named.counts == page.counts and named.audience == page.audience
 
     # A date of another event is not this page's; a cancelled event stays with its managers.
     occ_a = (await env.storage.list_occurrences(a))[0]

@@ -6,6 +6,8 @@ import csv
 import io
 from datetime import datetime, timedelta
 
+import pytest
+
 from maxremind.domain.models import (
     Answer,
     AudienceEntry,
@@ -14,7 +16,8 @@ from maxremind.domain.models import (
     NewEvent,
     ReminderSpec,
 )
-from tests.web.conftest import IDS, WebWorld
+from maxremind.http.web.pages import event_page
+from tests.web.conftest import IDS, NAMES, WebWorld
 
 
 async def _event(web: WebWorld, **fields: object) -> Event:
@@ -82,6 +85,22 @@ async def test_the_organizer_sees_counts_roster_and_live_numbers(web: WebWorld) 
     assert ["Мария Участник", "не придут"] in rows and len(rows) == 5
     ledger = await organizer.get(f"{url}/ledger.csv?date={occurrence.id}")
     assert ledger.status_code == 200 and ledger.text.lstrip("\ufeff").startswith("Получатель,")
+
+
+async def test_the_page_names_the_first_people_of_each_answer_and_counts_the_rest(
+    web: WebWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = await _event(web)
+    occurrence = (await web.services.agenda.future_occurrences(event.id))[0]
+    monkeypatch.setattr(event_page, "ROSTER_NAMES", 2)
+    organizer = await web.client("organizer")
+    url = f"/t/{web.team.id}/events/{event.id}?date={occurrence.id}"
+    page = (await organizer.get(url)).text
+    roster = page[page.index('id="roster"') :]
+    assert "нет ответа (4)" in roster and "… +2" in roster
+    assert sum(name in roster for name in NAMES.values()) == 2
+    everyone = await organizer.get(f"/t/{web.team.id}/events/{event.id}/roster.csv")
+    assert all(NAMES[who] in everyone.text for who in ("owner", "admin", "organizer", "member"))
 
 
 async def test_nudging_queues_a_reminder_for_the_silent_only(web: WebWorld) -> None:

@@ -23,6 +23,7 @@ from maxremind.services.overview import AnswerPoint, EventDetail
 
 EVENT = "/t/{team_id:int}/events/{event_id:int}"
 CSV_PAGE = 200
+ROSTER_NAMES = 200  # names the page lists per answer; the rest are counted (CSV: all)
 
 
 def _int_param(visit: Visit, name: str) -> int | None:
@@ -37,6 +38,7 @@ async def _detail(
     page: int = 1,
     per_page: int = 50,
     status: DeliveryStatus | None = None,
+    names: int | None = None,
 ) -> EventDetail:
     detail = await visit.services.overview.event_detail(
         visit.user.user_id,
@@ -45,6 +47,7 @@ async def _detail(
         page=page,
         per_page=per_page,
         status=status,
+        names=names,
     )
     if detail is None or detail.event.team_id != visit.team_id:
         raise WebError(404, "web_not_found")
@@ -88,6 +91,7 @@ async def event_page(visit: Visit) -> Response:
         occurrence_id=_int_param(visit, "date"),
         page=_int_param(visit, "page") or 1,
         status=status,
+        names=ROSTER_NAMES,
     )
     notice = visit.request.query_params.get("done", "")
     return await visit.render(
@@ -107,7 +111,7 @@ async def event_page(visit: Visit) -> Response:
 @route(EVENT + "/live")
 async def event_live(visit: Visit) -> Response:
     """The counts of the date shown, for the page's adaptive polling."""
-    detail = await _detail(visit, occurrence_id=_int_param(visit, "date"), per_page=1)
+    detail = await _detail(visit, occurrence_id=_int_param(visit, "date"), per_page=1, names=0)
     c = detail.counts
     values: dict[str, int] = {}
     if c is not None:
