@@ -32,6 +32,7 @@ from maxremind.backup import (
 from maxremind.bot.context import Services as BotServices
 from maxremind.bot.handlers import register_all
 from maxremind.bot.router import Router
+from maxremind.calendar.fetch import IcsFetcher
 from maxremind.config import Settings
 from maxremind.core.keys import load_signer
 from maxremind.domain.signing import CallbackSigner
@@ -55,6 +56,7 @@ from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
 from maxremind.services.bundle import AppServices
 from maxremind.services.calendar import CalendarService
+from maxremind.services.calendar_import import CalendarImport
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.instance import InstanceService
@@ -130,6 +132,7 @@ def build_services(
     *,
     access: AccessService,
     settings: Settings | None = None,
+    fetcher: IcsFetcher | None = None,
 ) -> AppServices:
     def poke() -> None:
         # Inside a unit of work (an update being handled) the engine must look only
@@ -154,6 +157,12 @@ def build_services(
             backups_dir=settings.backups_path if settings else None,
         ),
         calendar=CalendarService(storage),
+        calendar_import=CalendarImport(
+            storage,
+            events,
+            fetcher,
+            refresh_minutes=settings.calendar_refresh_minutes if settings else 60,
+        ),
     )
 
 
@@ -251,7 +260,12 @@ async def serve(
             bot_token=settings.token,
             miniapp_max_age=timedelta(hours=settings.miniapp_max_age_hours),
         )
-        services = build_services(storage, engine, client, access=access, settings=settings)
+        # The one client that fetches what people link to (calendar feeds); see calendar/fetch.
+        fetcher = IcsFetcher(allow_private=settings.calendar_allow_private)
+        stack.push_async_callback(fetcher.aclose)
+        services = build_services(
+            storage, engine, client, access=access, settings=settings, fetcher=fetcher
+        )
         bot_context = BotServices(
             people=services.people,
             users=services.users,
@@ -319,6 +333,7 @@ async def serve(
         tasks = [
             asyncio.create_task(inbox.run(stop), name="inbox"),
             asyncio.create_task(engine.run(stop), name="engine"),
+            asyncio.create_task(services.calendar_import.run(stop), name="calendar"),
         ]
         if settings.mode == "polling":
             tasks.append(

@@ -9,6 +9,7 @@ from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
 from maxremind.services.calendar import CalendarService
+from maxremind.services.calendar_import import CalendarImport
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.instance import InstanceService
@@ -33,3 +34,4 @@ class AppServices:
     overview: OverviewService
     instance: InstanceService
     calendar: CalendarService
+    calendar_import: CalendarImport

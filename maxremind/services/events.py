@@ -173,15 +173,19 @@ class EventService:
         *,
         actor_id: int,
         expected_updated_at: datetime | None = None,
+        by_source: int | None = None,
     ) -> Event:
         """Replace an event; planned reminders follow, sent ones stay in the ledger.
 
         :param expected_updated_at: the version the editor started from; if the event
             changed since, nothing is saved.
         :raises EditConflict: the event changed after ``expected_updated_at``.
+        :raises EventRejected: ``from_calendar``, a subscribed calendar owns the event
+            (unless ``by_source`` is that calendar: its importer applies the change).
         """
         current = await self.storage.get_event(event_id)
         await self._require_manage(current, actor_id)
+        await self._require_not_sourced(event_id, by_source)
         await self.validate(spec)
         moved = _moved(current, spec)
         soon = await self._dates_soon(event_id) if moved else []
@@ -258,12 +262,18 @@ class EventService:
             ]
         )
 
-    async def cancel(self, event_id: int, *, actor_id: int) -> Cancellation:
+    async def cancel(
+        self, event_id: int, *, actor_id: int, by_source: int | None = None
+    ) -> Cancellation:
         """Cancel the event's dates that have not started; whoever was already reminded
         of one of them (except the one cancelling) is told it is off, once, in their
-        language and zone."""
+        language and zone.
+
+        :raises EventRejected: ``from_calendar``, as for :meth:`update`.
+        """
         current = await self.storage.get_event(event_id)
         await self._require_manage(current, actor_id)
+        await self._require_not_sourced(event_id, by_source)
         now = self.clock()
         upcoming = [
             o
@@ -279,7 +289,7 @@ class EventService:
         return Cancellation(event, notified=notified)
 
     async def cancel_occurrence(
-        self, event_id: int, occurrence_id: int, *, actor_id: int
+        self, event_id: int, occurrence_id: int, *, actor_id: int, by_source: int | None = None
     ) -> Cancellation:
         """Cancel one date of a repeating event; the other dates stay.
 
@@ -292,9 +302,11 @@ class EventService:
         :raises NotFound: no such event, or the occurrence is not one of its dates.
         :raises EventRejected: ``occurrence_over``, the date has started or is cancelled.
         :raises PermissionDenied: only the organizer or a team admin may.
+        :raises EventRejected: ``from_calendar``, as for :meth:`update`.
         """
         current = await self.storage.get_event(event_id)
         await self._require_manage(current, actor_id)
+        await self._require_not_sourced(event_id, by_source)
         occurrence = await self.storage.get_occurrence(occurrence_id)
         if occurrence.event_id != event_id:
             raise NotFound(f"occurrence {occurrence_id} of event {event_id}")
@@ -302,7 +314,7 @@ class EventService:
         if occurrence.status is not OccurrenceStatus.PLANNED or occurrence.starts_at < now:
             raise EventRejected("occurrence_over", str(occurrence_id))
         if current.rrule is None:
-            return await self.cancel(event_id, actor_id=actor_id)
+            return await self.cancel(event_id, actor_id=actor_id, by_source=by_source)
         skipped = occurrence.local_start.date().isoformat()
         spec = replace(_as_spec(current), exdates=tuple(sorted({*current.exdates, skipped})))
         event = await self.storage.update_event(event_id, spec)
@@ -347,6 +359,14 @@ class EventService:
             ]
         await self.storage.add_deliveries(notices)
         return len(notices)
+
+    async def _require_not_sourced(self, event_id: int, by_source: int | None) -> None:
+        """A subscribed calendar owns what it imported: a change made here would be undone
+        at its next refresh, so it is refused with the reason (made in the source, it
+        comes through).  An uploaded file owns nothing: its events are ours to edit."""
+        source = await self.storage.event_calendar_source(event_id)
+        if source is not None and source.owns_events and source.id != by_source:
+            raise EventRejected("from_calendar", source.name)
 
     async def _require_manage(self, event: Event, actor_id: int) -> None:
         if event.organizer_id == actor_id:

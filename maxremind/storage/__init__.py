@@ -17,6 +17,7 @@ from maxremind.storage.errors import (
 from maxremind.storage.ports import (
     AccessStore,
     AuditStore,
+    CalendarImportStore,
     CalendarStore,
     DirectoryStore,
     IntakeStore,
@@ -30,6 +31,7 @@ __all__ = [
     "AccessStore",
     "AlreadyExists",
     "AuditStore",
+    "CalendarImportStore",
     "CalendarStore",
     "DatabaseUnusable",
     "DirectoryStore",

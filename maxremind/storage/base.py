@@ -15,6 +15,7 @@ from maxremind.storage.ports import (
     UNSET,
     AccessStore,
     AuditStore,
+    CalendarImportStore,
     CalendarStore,
     DirectoryStore,
     IntakeStore,
@@ -36,6 +37,7 @@ class Storage(
     AuditStore,
     AccessStore,
     OverviewStore,
+    CalendarImportStore,
     CalendarStore,
     UnitOfWork,
 ):

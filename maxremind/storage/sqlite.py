@@ -40,6 +40,7 @@ from maxremind.storage.migrations import Migration, load_migrations
 from maxremind.storage.sql import (
     AccessSql,
     AuditSql,
+    CalendarImportSql,
     CalendarSql,
     DirectorySql,
     IntakeSql,
@@ -157,6 +158,7 @@ class SqliteStorage(
     AuditSql,
     AccessSql,
     OverviewSql,
+    CalendarImportSql,
     CalendarSql,
 ):
     """Storage on one SQLite file."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 from maxremind.storage.ports.access import AccessStore
 from maxremind.storage.ports.audit import AuditStore
 from maxremind.storage.ports.calendar import CalendarStore
+from maxremind.storage.ports.calendar_import import CalendarImportStore
 from maxremind.storage.ports.common import UNSET, Unset
 from maxremind.storage.ports.directory import DirectoryStore
 from maxremind.storage.ports.intake import IntakeStore
@@ -34,6 +35,7 @@ __all__ = [
     "UNSET",
     "AccessStore",
     "AuditStore",
+    "CalendarImportStore",
     "CalendarStore",
     "DirectoryStore",
     "IntakeStore",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from maxremind.storage.sql.access import AccessSql
 from maxremind.storage.sql.audit import AuditSql
 from maxremind.storage.sql.calendar import CalendarSql
+from maxremind.storage.sql.calendar_import import CalendarImportSql
 from maxremind.storage.sql.directory import DirectorySql
 from maxremind.storage.sql.intake import IntakeSql
 from maxremind.storage.sql.ledger import LedgerSql
@@ -18,6 +19,7 @@ from maxremind.storage.sql.schedule import ScheduleSql
 __all__ = [
     "AccessSql",
     "AuditSql",
+    "CalendarImportSql",
     "CalendarSql",
     "DirectorySql",
     "IntakeSql",
