@@ -83,6 +83,7 @@ async def seed_params(web: WebWorld) -> dict[str, int | str]:
     assert tag is not None
     invite = await services.people.create_invite(team, IDS["owner"])
     token, _ = await services.access.create_api_token(IDS["owner"], team, "matrix")
+    source, _ = await services.calendar_import.upload(team, IDS["organizer"], CALENDAR)
     return {
         "team_id": team,
         "event_id": event.id,
@@ -94,11 +95,14 @@ async def seed_params(web: WebWorld) -> dict[str, int | str]:
         "code": invite.code,
         "invite_code": invite.code,
         "token_id": token.id,
+        "source_id": source.id,
         "user_id": IDS["member"],
         "member_id": IDS["member"],
         "rest": "no/such/thing",  # the API's catch-all: a JSON 404 for any other address
     }
 
+
+CALENDAR = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//matrix//EN\r\nEND:VCALENDAR\r\n"
 
 # Query strings some routes need to mean anything.
 QUERIES = {"/teams/switch": "?team={team_id}"}

@@ -138,6 +138,7 @@ def rejected_text(ctx: Ctx, reason: str) -> str:
         "empty_title",
         "too_long",
         "bad_quorum",
+        "from_calendar",
     }
     return ctx.t(f"ev_rejected_{reason}" if reason in known else "ev_rejected_other")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
-from maxremind.http.api import events, openapi, teams
+from maxremind.http.api import calendar, calendar_import, events, openapi, teams
 from maxremind.http.web.visit import Visit, WebError, route
 
 _ALL = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -33,4 +33,11 @@ async def no_such_address(visit: Visit) -> Response:
     raise WebError(404, "web_api_no_route")
 
 
-ROUTES: list[Route] = [openapi.ROUTE, *teams.ROUTES, *events.ROUTES, no_such_address]
+ROUTES: list[Route] = [
+    openapi.ROUTE,
+    *teams.ROUTES,
+    *events.ROUTES,
+    *calendar.ROUTES,
+    *calendar_import.ROUTES,
+    no_such_address,
+]

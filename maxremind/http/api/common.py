@@ -58,8 +58,11 @@ def api_route(
     query: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
     status: int = 200,
+    **meta: Any,
 ) -> Callable[[Handler], Route]:
-    """An API route; ``response=None`` means an empty answer (``status`` 204)."""
+    """An API route; ``response=None`` means an empty answer (``status`` 204).  Other
+    ``meta`` goes to the door as is (``max_body``; ``raw_body``, media types the body may
+    also come in, for the document)."""
 
     def wrap(handler: Handler) -> Route:
         @functools.wraps(handler)
@@ -86,6 +89,7 @@ def api_route(
             status=status,
             summary=summary,
             tag=tag,
+            **meta,
         )(guarded)
 
     return wrap
@@ -94,6 +98,8 @@ def api_route(
 def _rejected(visit: Visit, exc: EventRejected) -> WebError:
     if exc.reason == "occurrence_over":
         return WebError(409, "web_api_occurrence_over")
+    if exc.reason == "from_calendar":  # a subscribed calendar owns the event
+        return WebError(409, "web_api_event_from_calendar")
     key = f"web_api_event_{exc.reason}"
     if exc.reason not in _EVENT_FIELDS:
         key = "web_api_event_other"

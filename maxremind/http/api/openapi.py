@@ -160,6 +160,8 @@ def build_document(routes: Iterable[BaseRoute]) -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": ref(meta["body"], "validation")}},
                 }
+                for media in meta.get("raw_body", ()):  # the same route also takes raw text
+                    operation["requestBody"]["content"][media] = {"schema": {"type": "string"}}
             if not access.signed_in:
                 operation["security"] = []
             paths.setdefault(openapi_path(route.path), {})[method.lower()] = operation

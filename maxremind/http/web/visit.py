@@ -421,7 +421,8 @@ def route(
             visit = Visit(request, services, web, access)
             try:
                 size = request.headers.get("content-length")
-                if size is not None and (not size.isdigit() or int(size) > MAX_BODY_BYTES):
+                limit = access.meta.get("max_body", MAX_BODY_BYTES)  # a route may take more
+                if size is not None and (not size.isdigit() or int(size) > limit):
                     raise WebError(413, "web_too_large")
                 visit.viewer = await resolve_viewer(request, services, web)
                 if visit.viewer is None and (signed_in or "team_id" in request.path_params):

@@ -470,6 +470,7 @@ _REJECTED_FIELD = {
     "in_the_past": "date",
     "empty_audience": "audience",
     "audience_gone": "audience",
+    "from_calendar": "form",
 }
 
 
