@@ -20,6 +20,7 @@ import pytest
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from maxremind.domain.feeds import FeedKind
 from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
@@ -83,6 +84,7 @@ async def seed_params(web: WebWorld) -> dict[str, int | str]:
     assert tag is not None
     invite = await services.people.create_invite(team, IDS["owner"])
     token, _ = await services.access.create_api_token(IDS["owner"], team, "matrix")
+    feed = await services.calendar.link(IDS["member"], FeedKind.PERSONAL)
     source, _ = await services.calendar_import.upload(team, IDS["organizer"], CALENDAR)
     return {
         "team_id": team,
@@ -95,6 +97,8 @@ async def seed_params(web: WebWorld) -> dict[str, int | str]:
         "code": invite.code,
         "invite_code": invite.code,
         "token_id": token.id,
+        "token": feed.token,  # a calendar feed's: /cal/{token}.ics
+        "feed_id": feed.feed.id,
         "source_id": source.id,
         "user_id": IDS["member"],
         "member_id": IDS["member"],

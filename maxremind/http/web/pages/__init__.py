@@ -22,6 +22,7 @@ async def switch_team(visit: Visit) -> Response:
 def routes() -> list[Route]:
     from maxremind.http.web.pages import (
         announcements,
+        calendar,
         calendar_import,
         dashboard,
         event_page,
@@ -38,6 +39,7 @@ def routes() -> list[Route]:
     modules.append(event_page.ROUTES)
     modules.append(announcements.ROUTES)
     modules.append(me.ROUTES)
+    modules.append(calendar.ROUTES)
     modules.append(calendar_import.ROUTES)
     modules.append(settings.ROUTES)
     return [switch_team, *(r for module in modules for r in module)]

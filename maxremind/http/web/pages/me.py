@@ -14,6 +14,7 @@ from maxremind.domain.access import ApiToken
 from maxremind.domain.models import Language, QuietHoursSpec
 from maxremind.domain.quiet_hours import parse_quiet_hours
 from maxremind.http.web import texts_settings as _texts  # noqa: F401  (registers the texts)
+from maxremind.http.web.pages.calendar import calendar_context
 from maxremind.http.web.pages.events_form import all_zones, zone_options
 from maxremind.http.web.visit import Visit, WebError, route
 from maxremind.services.access import MAX_TOKEN_NAME, AccessRefused
@@ -24,6 +25,8 @@ DONE = {
     "language": "web_me_done_language",
     "clock": "web_me_done_clock",
     "revoked": "web_me_done_revoked",
+    "calendar": "web_me_done_calendar",
+    "calendar_revoked": "web_me_done_calendar_revoked",
 }
 
 
@@ -100,6 +103,7 @@ async def _render(
         "token_limit": MAX_TOKEN_NAME,
         "languages": [lang.value for lang in Language],
         "my_zone": user.timezone or "UTC",
+        **await calendar_context(visit),
     }
     return await visit.render("me.html", status=status, **context)
 
