@@ -283,6 +283,7 @@ async def serve(
             default_timezone=settings.timezone,
             public_url=settings.public_url,
             dialog_timeout=timedelta(minutes=settings.dialog_timeout_minutes),
+            calendar_import=services.calendar_import,
         )
         router = Router(bot_context)
         register_all(router)

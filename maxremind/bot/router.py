@@ -30,6 +30,7 @@ from maxremind.maxapi.models import (
     BotStartedUpdate,
     BotStoppedUpdate,
     DialogRemovedUpdate,
+    FileAttachment,
     MessageCallbackUpdate,
     MessageCreatedUpdate,
     Update,
@@ -39,6 +40,7 @@ from maxremind.maxapi.models import User as MaxUser
 log = logging.getLogger(__name__)
 
 UpdateHandler = Callable[[Update, Services], Awaitable[None]]
+FileHandler = Callable[[Ctx, FileAttachment], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Router:
         self.dialogs: dict[str, Handler] = {}
         self.update_handlers: dict[str, UpdateHandler] = {}
         self.start_handler: Callable[[Ctx, str], Awaitable[bool]] | None = None
+        self.file_handler: FileHandler | None = None
 
     # --- registration ----------------------------------------------------------------
 
@@ -89,6 +92,10 @@ class Router:
     def on_start_payload(self, handler: Callable[[Ctx, str], Awaitable[bool]]) -> None:
         """Handles a deep-link payload; returns False if it did not recognise it."""
         self.start_handler = handler
+
+    def on_file(self, handler: FileHandler) -> None:
+        """Handles a file a person sends the bot in a private dialog."""
+        self.file_handler = handler
 
     def help_text(self, lang: Language) -> str:
         lines = [t("help_header", lang)]
@@ -148,6 +155,10 @@ class Router:
         text = (message.body.text or "").strip()
         in_dialog = message.recipient.chat_type == "dialog"
         chat_id = None if in_dialog else message.recipient.chat_id
+        files = [a for a in message.body.attachments or () if isinstance(a, FileAttachment)]
+        if in_dialog and files and self.file_handler is not None and not text.startswith("/"):
+            await self.file_handler(await self.context(sender, update.user_locale), files[0])
+            return
         if not text.startswith("/"):
             if in_dialog:
                 await self._on_text(await self.context(sender, update.user_locale), text)

@@ -209,6 +209,34 @@ class CalendarImport:
         await self._audit(source, actor_id, "calendar.upload", report)
         return source, report
 
+    async def upload_from(
+        self,
+        team_id: int,
+        actor_id: int,
+        url: str,
+        group_id: int | None = None,
+        *,
+        use_alarms: bool = False,
+    ) -> tuple[CalendarSource, ImportReport]:
+        """Import a file given by its address (one sent to the bot, which MAX keeps on
+        its file servers), fetched with the limits of a feed.
+
+        :raises PermissionDenied: below organizer.
+        :raises ImportRefused: the fetch failed (its reason) or as :meth:`upload`.
+        """
+        from maxremind.calendar.fetch import FetchFailed
+
+        await self._check(team_id, actor_id, group_id)
+        if self.fetcher is None:
+            raise ImportRefused("no_fetcher")
+        try:
+            fetched = await self.fetcher.fetch(url)
+        except FetchFailed as exc:
+            raise ImportRefused(exc.reason, exc.detail) from None
+        return await self.upload(
+            team_id, actor_id, fetched.body or b"", group_id, use_alarms=use_alarms
+        )
+
     async def subscribe(
         self,
         team_id: int,
