@@ -284,6 +284,7 @@ async def serve(
             public_url=settings.public_url,
             dialog_timeout=timedelta(minutes=settings.dialog_timeout_minutes),
             calendar_import=services.calendar_import,
+            calendar=services.calendar,
         )
         router = Router(bot_context)
         register_all(router)

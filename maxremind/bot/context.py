@@ -21,6 +21,7 @@ from maxremind.maxapi.models import Button, NewMessageBody
 from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
+from maxremind.services.calendar import CalendarService
 from maxremind.services.calendar_import import CalendarImport
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
@@ -77,6 +78,7 @@ class Services:
     web_url: str  # where the web UI is reached, no trailing slash (login links go there)
     dialog_timeout: timedelta
     calendar_import: CalendarImport | None = None  # .ics files sent to the bot
+    calendar: CalendarService | None = None  # /calendar: the personal feed
 
 
 @dataclass

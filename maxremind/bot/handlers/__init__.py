@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from maxremind.bot.handlers import answers, calendar_import, core, events, people, web
+from maxremind.bot.handlers import answers, calendar, calendar_import, core, events, people, web
 from maxremind.bot.router import Router
 
-MODULES = [core, people, events, answers, web, calendar_import]
+MODULES = [core, people, events, answers, web, calendar, calendar_import]
 
 
 def register_all(router: Router) -> None:
