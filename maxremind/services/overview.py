@@ -53,8 +53,9 @@ from maxremind.domain.recurrence import RecurrenceError, expand
 from maxremind.domain.rrule import parse_exdates
 from maxremind.domain.wall_time import to_wall
 from maxremind.domain.zones import UnknownTimezone, zone_named
-from maxremind.services.agenda import AgendaService, Roster
+from maxremind.services.agenda import AgendaService, Roster, role_manages_team
 from maxremind.services.events import EventRejected, PermissionDenied
+from maxremind.services.sharing import Shared
 from maxremind.storage import NotFound, Storage
 from maxremind.storage.ports.overview import (
     AudienceSize,
@@ -362,6 +363,7 @@ class OverviewService:
         self.storage = storage
         self.clock = clock
         self.agenda = AgendaService(storage, clock=clock)
+        self._dashboards: Shared[Dashboard] = Shared()
 
     async def _sees_all(self, team_id: int, user_id: int) -> bool:
         """Whether the viewer sees every event of the team.
@@ -369,18 +371,28 @@ class OverviewService:
         :raises PermissionDenied: not a member of the team.
         """
         try:
-            await self.storage.get_member(team_id, user_id)
+            member = await self.storage.get_member(team_id, user_id)
         except NotFound:
             raise PermissionDenied(Role.MEMBER) from None
-        return await self.agenda.manages_team(team_id, user_id)
+        return role_manages_team(member.role)
 
     # --- dashboard -------------------------------------------------------------------
 
     async def dashboard(self, user_id: int, team_id: int) -> Dashboard:
         """The team's next 14 days as the viewer may see them, fan-outs going out now,
-        and problems first.  :raises PermissionDenied: not a member of the team."""
-        sees_all = await self._sees_all(team_id, user_id)
+        and problems first.  :raises PermissionDenied: not a member of the team.
+
+        The page and its live numbers are asked for again and again (every open tab
+        polls): a viewer's dashboard read while nothing was written since is shared
+        (:mod:`maxremind.services.sharing`), for up to a second."""
+        generation = self.storage.generation()
         now = self.clock()
+        return await self._dashboards.get(
+            (team_id, user_id), generation, now, lambda: self._dashboard(user_id, team_id, now)
+        )
+
+    async def _dashboard(self, user_id: int, team_id: int, now: datetime) -> Dashboard:
+        sees_all = await self._sees_all(team_id, user_id)
         viewer = None if sees_all else user_id
         upcoming = await self.storage.upcoming_occurrences(
             [team_id],

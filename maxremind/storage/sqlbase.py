@@ -92,6 +92,7 @@ class SqlBase(Storage):
         self._on_writer: ContextVar[bool] = ContextVar(
             f"maxremind_storage_on_writer_{id(self)}", default=False
         )
+        self._writes_ended = 0  # see generation()
 
     @abstractmethod
     def _begin(self) -> AbstractAsyncContextManager[Conn]:
@@ -118,8 +119,11 @@ class SqlBase(Storage):
         current task's unit of work."""
         work = self._open_work()
         if work is None:
-            async with self._begin() as conn:
-                yield conn
+            try:
+                async with self._begin() as conn:
+                    yield conn
+            finally:
+                self._writes_ended += 1
         else:
             async with self._savepoint(work):
                 yield work.conn
@@ -147,6 +151,11 @@ class SqlBase(Storage):
 
     def writer_reads(self) -> AbstractContextManager[None]:
         return self._writer_reads()
+
+    def generation(self) -> int | None:
+        # Counted once a transaction has ended, so whoever reads the number first and
+        # then the data sees at least every write that number counts.
+        return None if self._open_work() is not None else self._writes_ended
 
     @contextmanager
     def _writer_reads(self) -> Iterator[None]:
@@ -192,14 +201,17 @@ class SqlBase(Storage):
             async with self._savepoint(outer):
                 yield
             return
-        async with self._begin() as conn:
-            work = _Work(asyncio.current_task(), conn)
-            token = self._work.set(work)
-            try:
-                yield
-            finally:
-                work.open = False
-                self._work.reset(token)
+        try:
+            async with self._begin() as conn:
+                work = _Work(asyncio.current_task(), conn)
+                token = self._work.set(work)
+                try:
+                    yield
+                finally:
+                    work.open = False
+                    self._work.reset(token)
+        finally:
+            self._writes_ended += 1
         _run_callbacks(work.callbacks)
 
     def after_commit(self, callback: Callable[[], None]) -> None:

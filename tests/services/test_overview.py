@@ -4,6 +4,7 @@ of an unsaved event across time zones, quiet hours and a DST date."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -131,6 +132,30 @@ async def test_dashboard_counts_and_who_sees_what(env: Env) -> None:
     with pytest.raises(PermissionDenied):
         await overview.dashboard(OUTSIDER, env.team_id)
     assert m105 in env.members
+
+
+async def test_a_dashboard_is_shared_until_a_write_or_a_second_later(env: Env) -> None:
+    a, _, _ = await three_events(env)
+    overview = OverviewService(env.storage, clock=env.clock)
+    occ_a = (await env.storage.list_occurrences(a))[0].id
+    board = await overview.dashboard(env.owner, env.team_id)
+    again = await asyncio.gather(*(overview.dashboard(env.owner, env.team_id) for _ in range(3)))
+    assert all(b is board for b in again)  # nothing written: one read for all
+    assert (await overview.dashboard(env.members[1], env.team_id)) is not board  # per viewer
+    await env.storage.set_confirmation(occ_a, env.members[1], Answer.YES, comment="", at=DUE)
+    after = await overview.dashboard(env.owner, env.team_id)
+    assert after is not board
+    first = after.upcoming[0].counts
+    assert first is not None and first.yes == 1  # the write shows at once
+    env.clock.advance(seconds=1)
+    assert (await overview.dashboard(env.owner, env.team_id)) is not after
+    # Inside a unit of work its own uncommitted writes count, and nothing is shared.
+    async with env.storage.unit_of_work():
+        await env.storage.set_confirmation(occ_a, env.members[2], Answer.NO, comment="", at=DUE)
+        inside = await overview.dashboard(env.owner, env.team_id)
+        counts = inside.upcoming[0].counts
+        assert counts is not None and counts.no == 1
+        assert (await overview.dashboard(env.owner, env.team_id)) is not inside
 
 
 async def test_fanout_in_flight_and_problems_first(env: Env) -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from maxremind.domain.models import Answer, Language
+from maxremind.domain.models import Answer, Language, Role
 from maxremind.storage import AlreadyExists, NotFound, Storage
 from tests.storage.kit import NOW, an_occurrence, deliveries_for, new_event
 
@@ -298,3 +298,38 @@ async def test_writer_reads_end_with_the_block(storage: Storage) -> None:
     finally:
         release.set()
         await holder
+
+
+async def test_generation_changes_when_a_write_ends_and_is_none_inside_a_unit(
+    storage: Storage,
+) -> None:
+    first = storage.generation()
+    assert first is not None
+    await storage.get_value("nothing")  # reads leave it
+    assert storage.generation() == first
+    await storage.set_value("g", "1")
+    second = storage.generation()
+    assert second is not None and second != first
+    with pytest.raises(NotFound):  # a write that fails ends too
+        await storage.add_member(424242, 424242, Role.MEMBER)
+    third = storage.generation()
+    assert third is not None and third != second
+
+    seen: list[int | None] = []
+    inside = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def unit() -> None:
+        async with storage.unit_of_work():
+            await storage.set_value("g", "2")
+            seen.append(storage.generation())  # its own reads see uncommitted writes
+            inside.set()
+            await go_on.wait()
+
+    task = asyncio.create_task(unit())
+    await inside.wait()
+    assert seen == [None]
+    assert storage.generation() == third  # others: nothing has ended yet
+    go_on.set()
+    await task
+    assert storage.generation() not in (None, third)

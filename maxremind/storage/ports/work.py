@@ -64,3 +64,14 @@ class UnitOfWork(ABC):
         own reads use its transaction, as always.  An adapter without separate read
         connections reads as it always does.
         """
+
+    @abstractmethod
+    def generation(self) -> int | None:
+        """A number that changes whenever a write of this storage object ends
+        (committed or rolled back), for read models shared between callers: one read
+        while the number stays the same is still what a new read would find — as far
+        as this object's writes go (another process's writes are not counted).
+
+        None for a task inside its own unit of work: its reads see writes that are
+        not committed yet, and must not be shared.
+        """
