@@ -29,8 +29,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
+import signal
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -76,16 +79,21 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+def start_profiler(pid: int, out: Path) -> subprocess.Popen[bytes]:
+    """py-spy (installed separately) sampling every thread of the product until SIGINT."""
+    command = ["py-spy", "record", "--pid", str(pid), "--threads", "--rate", "250"]
+    command += ["--format", "raw", "--output", str(out)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL)
+
+
 def sent_count(db: Path) -> int:
     with sqlite3.connect(db, timeout=30) as conn:
         (n,) = conn.execute("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'").fetchone()
     return int(n)
 
 
-async def seed(
-    db: Path, team_id: int, owner: int, events: int, fanout_at: datetime
-) -> tuple[list[int], str]:
-    """The events, the fan-out, and a signed-in session of the owner (its cookie)."""
+async def seed_events(db: Path, team_id: int, owner: int, events: int) -> list[int]:
+    """``events`` events for the whole team over the next 60 days; returns their ids."""
     now = datetime.now(UTC)
     ids = []
     async with open_storage(f"sqlite:///{db}") as storage:
@@ -107,6 +115,14 @@ async def seed(
                 )
             )
             ids.append(event.id)
+    return ids
+
+
+async def seed_fanout(db: Path, team_id: int, owner: int, fanout_at: datetime) -> str:
+    """The fan-out (a reminder to everyone at ``fanout_at``) and a signed-in session of
+    the owner (its cookie)."""
+    async with open_storage(f"sqlite:///{db}") as storage:
+        service = EventService(storage, Planner(storage, rps=30))
         await service.create(
             NewEvent(
                 team_id=team_id,
@@ -123,7 +139,28 @@ async def seed(
         access = await AccessService.create(storage, bot_token=TOKEN)
         issued = await access.redeem_login(await access.login_link(owner))
         assert issued is not None
-    return ids, issued.cookie
+    return issued.cookie
+
+
+async def seeded(args: argparse.Namespace, db: Path, people: list[int]) -> tuple[int, list[int]]:
+    """People and events in ``db``: seeded afresh, or copied from ``--reuse`` (seeding
+    1,000 events for 3,000 people takes minutes)."""
+    kept = args.reuse / f"web-{args.members}-{args.events}.db" if args.reuse else None
+    if kept is not None and kept.exists():
+        shutil.copyfile(kept, db)
+        with sqlite3.connect(db) as conn:
+            (team_id,) = conn.execute("SELECT MIN(id) FROM teams").fetchone()
+            ids = [row[0] for row in conn.execute("SELECT id FROM events ORDER BY id")]
+        return int(team_id), ids
+    began = time.monotonic()
+    (team_id,) = await seed_people(db, [people])
+    ids = await seed_events(db, team_id, people[0], args.events)
+    print(f"seeded {args.events} events in {time.monotonic() - began:.0f} s", file=sys.stderr)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(db) as source, sqlite3.connect(kept) as target:
+            source.backup(target)
+    return team_id, ids
 
 
 @dataclass
@@ -173,10 +210,11 @@ async def main_async(args: argparse.Namespace) -> str:
     people = [FIRST_USER + i for i in range(args.members)]
     async with emulator() as url:  # MAX's limits on: the fan-out takes ~members/30 s
         await emulator_people(url, people)
-        (team_id,) = await seed_people(db, [people])
+        team_id, event_ids = await seeded(args, db, people)
         fanout_at = datetime.now(UTC) + timedelta(seconds=args.fanout_in)
-        event_ids, cookie = await seed(db, team_id, people[0], args.events, fanout_at)
+        cookie = await seed_fanout(db, team_id, people[0], fanout_at)
         proc = start_product(url, work, rps=30, chat_rps=2)
+        spy = None
         try:
             await wait_ready(proc)
             await asyncio.sleep(1.0)
@@ -188,16 +226,28 @@ async def main_async(args: argparse.Namespace) -> str:
                     raise RuntimeError("the fan-out did not start")
                 await asyncio.sleep(0.5)
             before = sent_count(db)
-            dashboard = await load(
-                base, cookie, [f"/t/{team_id}/"], "dashboard", args.seconds, args.concurrency
-            )
-            pages = [f"/t/{team_id}/events/{i}" for i in event_ids]
-            event = await load(base, cookie, pages, "event page", args.seconds, args.concurrency)
+            if args.profile:
+                spy = start_profiler(proc.pid, args.profile)
+            loads = []
+            if args.only in (None, "dashboard"):
+                paths = [f"/t/{team_id}/"]
+                loads.append(
+                    await load(base, cookie, paths, "dashboard", args.seconds, args.concurrency)
+                )
+            if args.only in (None, "event"):
+                paths = [f"/t/{team_id}/events/{i}" for i in event_ids]
+                loads.append(
+                    await load(base, cookie, paths, "event page", args.seconds, args.concurrency)
+                )
             during = sent_count(db) - before
             busy = rss_mib(proc.pid)
         finally:
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+                spy.wait(60)
             stop(proc)
-    return report(args, idle, busy, [dashboard, event], during)
+    shutil.rmtree(work)  # kept (with product.log) only when a run fails
+    return report(args, idle, busy, loads, during)
 
 
 def report(args: argparse.Namespace, idle: float, busy: float, loads: list[Load], sent: int) -> str:
@@ -234,6 +284,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--fanout-in", type=float, default=40.0, help="seconds after seeding")
+    parser.add_argument("--only", choices=("dashboard", "event"), help="load one page only")
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        metavar="DIR",
+        help="keep the seeded people and events in DIR and start later runs from that copy"
+        " (for repeated runs while profiling; the reminders of a copy are older)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="attach py-spy (pip install py-spy) to the product while the pages are loaded and"
+        " write its samples to FILE in collapsed-stack form; sampling slows the product, so"
+        " the figures of such a run are not comparable",
+    )
     print(asyncio.run(main_async(parser.parse_args())))
 
 
