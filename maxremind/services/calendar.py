@@ -339,11 +339,16 @@ class CalendarService:
             )
         user = await self.storage.get_user(feed.user_id)
         lang = language_for(None, user.language)
+        title = (
+            t("calendar_feed_personal", lang, name=user.name)
+            if personal
+            else await self._title(feed)
+        )
         return render_feed(
             Feed(
                 items=items,
                 people=names,
-                name=await self._title(feed),
+                name=title,
                 description=t("calendar_feed_about", lang),
                 since=since,
                 until=until,
