@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import shutil
 import signal
@@ -47,6 +48,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.engine import (
+    cpu_seconds,
     emulator,
     emulator_people,
     percentile,
@@ -170,6 +172,8 @@ class Load:
     errors: int
     seconds: float
     latencies: list[float]
+    product_cpu: float  # CPU seconds the product spent meanwhile (all its threads)
+    load_average: float  # the machine's 1-minute load average at the end
 
     @property
     def rps(self) -> float:
@@ -177,7 +181,13 @@ class Load:
 
 
 async def load(
-    base: str, cookie: str, paths: list[str], page: str, seconds: float, concurrency: int
+    base: str,
+    cookie: str,
+    paths: list[str],
+    page: str,
+    seconds: float,
+    concurrency: int,
+    pid: int,
 ) -> Load:
     latencies: list[float] = []
     errors = 0
@@ -199,9 +209,11 @@ async def load(
                     errors += 1
 
         began = time.monotonic()
+        cpu = cpu_seconds(pid)
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
         took = time.monotonic() - began
-    return Load(page, len(latencies), errors, took, latencies)
+        cpu = cpu_seconds(pid) - cpu
+    return Load(page, len(latencies), errors, took, latencies, cpu, os.getloadavg()[0])
 
 
 async def main_async(args: argparse.Namespace) -> str:
@@ -232,12 +244,16 @@ async def main_async(args: argparse.Namespace) -> str:
             if args.only in (None, "dashboard"):
                 paths = [f"/t/{team_id}/"]
                 loads.append(
-                    await load(base, cookie, paths, "dashboard", args.seconds, args.concurrency)
+                    await load(
+                        base, cookie, paths, "dashboard", args.seconds, args.concurrency, proc.pid
+                    )
                 )
             if args.only in (None, "event"):
                 paths = [f"/t/{team_id}/events/{i}" for i in event_ids]
                 loads.append(
-                    await load(base, cookie, paths, "event page", args.seconds, args.concurrency)
+                    await load(
+                        base, cookie, paths, "event page", args.seconds, args.concurrency, proc.pid
+                    )
                 )
             during = sent_count(db) - before
             busy = rss_mib(proc.pid)
@@ -255,14 +271,16 @@ def report(args: argparse.Namespace, idle: float, busy: float, loads: list[Load]
         f"Web UI, {args.members} members, {args.events} events, {args.concurrency} connections, "
         f"{args.seconds:.0f} s per page, during a fan-out to {args.members}:",
         "",
-        "| page | requests/s | median ms | p95 ms | max ms | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | requests/s | median ms | p95 ms | max ms | errors"
+        " | product CPU ms/request | load average |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for item in loads:
         ms = [x * 1000 for x in item.latencies]
         lines.append(
             f"| {item.page} | {item.rps:.0f} | {statistics.median(ms):.1f} | "
-            f"{percentile(ms, 95):.1f} | {max(ms):.1f} | {item.errors} |"
+            f"{percentile(ms, 95):.1f} | {max(ms):.1f} | {item.errors} | "
+            f"{item.product_cpu / max(1, item.requests) * 1000:.2f} | {item.load_average:.1f} |"
         )
     total_seconds = sum(item.seconds for item in loads)
     lines += [
