@@ -52,9 +52,13 @@ async def test_database_at_an_older_version_gains_the_outbox(tmp_path: Path) -> 
     with sqlite3.connect(path) as db:
         for table in ("outbox", "login_links", "web_sessions", "api_tokens"):
             db.execute(f"DROP TABLE {table}")
+        db.execute("DROP TABLE calendar_imported")  # 0008: calendar import
+        db.execute("DROP TABLE calendar_sources")
         db.execute("DROP TRIGGER events_sequence")  # 0007: calendar feeds
         db.execute("DROP TABLE calendar_feeds")
         db.execute("ALTER TABLE events DROP COLUMN sequence")
+        db.execute("ALTER TABLE teams DROP COLUMN default_reminders")  # 0006: team defaults
+        db.execute("ALTER TABLE teams DROP COLUMN default_escalation")
         db.execute("DELETE FROM schema_migrations WHERE version >= 4")
     db.close()
     async with open_storage(f"sqlite:///{path}") as store:
