@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from maxremind.http.web.visit import WebSettings
     from maxremind.services.bundle import AppServices
+from maxremind.http.lazy import LazyRoutes
 from maxremind.http.metrics import METRICS_PATH, Metrics, metrics_endpoint, storage_collector
 from maxremind.http.security import (
     CONTENT_SECURITY_POLICY,
@@ -104,6 +105,20 @@ class _SecuredStarlette(Starlette):
         # Outside Starlette's own error handler, so even its 500 page gets the headers.
         return SecurityHeaders(super().build_middleware_stack(), self.frame_ancestors)
 
+    @property
+    def routes(self) -> list[BaseRoute]:
+        """Every route, the lazily loaded web and API ones included (loading them)."""
+        found: list[BaseRoute] = []
+        for item in self.router.routes:
+            found.extend(item.routes if isinstance(item, LazyRoutes) else [item])
+        return found
+
+
+def _web_routes() -> list[BaseRoute]:
+    from maxremind.http.web import web_routes
+
+    return web_routes()
+
 
 @functools.cache
 def _templates() -> Jinja2Templates:
@@ -164,9 +179,7 @@ def create_web_app(ctx: WebContext) -> Starlette:
         endpoint = webhook_endpoint(ctx.inbox, ctx.webhook_secret)
         routes.append(Route(WEBHOOK_PATH, endpoint, methods=["POST"]))  # type: ignore[arg-type]
     if ctx.services is not None and ctx.web is not None:
-        from maxremind.http.web import web_routes
-
-        routes.extend(web_routes())
+        routes.append(LazyRoutes(_web_routes))  # loaded by the first request for them
     closed = [STATUS_PAGE_PATH]
     if ctx.metrics is not None:
         closed.append(METRICS_PATH)
