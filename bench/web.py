@@ -47,9 +47,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
-
+# Run as ``python bench/web.py``, this folder would come first on sys.path, where
+# bench/calendar.py stands in for the standard library's calendar module (which httpx
+# needs): the repository's root comes first instead.
+if str(Path(__file__).resolve().parent) in sys.path:
+    sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
 
 from bench.engine import (
     cpu_seconds,
