@@ -430,7 +430,9 @@ class Settings:
         """Where people open the web UI: the public URL, else the local listening address."""
         if self.public_url:
             return self.public_url.rstrip("/")
-        host = self.web_host if self.web_host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+        # Listening on every interface: people on this machine reach it on loopback.
+        wildcard = {"0.0.0.0", "::", ""}  # noqa: S104 - compared with, not bound to
+        host = "127.0.0.1" if self.web_host in wildcard else self.web_host
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.web_port}"

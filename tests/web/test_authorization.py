@@ -139,9 +139,8 @@ def expected(route: Route, method: str, viewer: str) -> str:
     names_team_a = team_route or "{event_id" in route.path or route.path in QUERIES
     if names_team_a and viewer in ("outsider", "other_owner"):
         return "404"
-    if team_route:
-        if access.role is not None and not RANK[viewer].at_least(access.role):
-            return "403"
+    if team_route and access.role is not None and not RANK[viewer].at_least(access.role):
+        return "403"
     return "allowed"
 
 
@@ -204,7 +203,7 @@ async def _through_the_door(
     finally:
         route.endpoint.handler = original  # type: ignore[attr-defined]
     if answer.status_code == 200:
-        assert seen and seen[0].viewer is not None or not access_of(route).signed_in
+        assert (seen and seen[0].viewer is not None) or not access_of(route).signed_in
         if "{team_id" in route.path:
             assert seen[0].team is not None and seen[0].role is not None
     return answer
