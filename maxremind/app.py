@@ -31,10 +31,12 @@ from maxremind.backup import (
 )
 from maxremind.bot.context import Services as BotServices
 from maxremind.bot.handlers import register_all
+from maxremind.bot.handlers.calendar_import import result_messages
 from maxremind.bot.router import Router
 from maxremind.calendar.fetch import IcsFetcher
 from maxremind.config import Settings
 from maxremind.core.keys import load_signer
+from maxremind.domain.clock import utcnow
 from maxremind.domain.signing import CallbackSigner
 from maxremind.engine.dispatcher import Dispatcher, EngineConfig
 from maxremind.engine.planner import Planner
@@ -44,7 +46,7 @@ from maxremind.http.metrics import api_error_code, build_metrics, update_label
 from maxremind.http.server import serve_app
 from maxremind.http.web.visit import WebSettings
 from maxremind.intake.inbox import Inbox, StorageMarker
-from maxremind.intake.outbox import OutboxSender, Replies
+from maxremind.intake.outbox import OutboxSender, Replies, collecting
 from maxremind.intake.polling import run_polling
 from maxremind.intake.webhook import WEBHOOK_PATH
 from maxremind.maxapi.client import MaxClient
@@ -56,7 +58,7 @@ from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
 from maxremind.services.bundle import AppServices
 from maxremind.services.calendar import CalendarService
-from maxremind.services.calendar_import import CalendarImport
+from maxremind.services.calendar_import import CalendarImport, Telling, UploadDone
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.instance import InstanceService
@@ -125,6 +127,27 @@ def build_engine(
     return Engine(planner, dispatcher)
 
 
+def _tell_through_outbox(storage: Storage, client: MaxClient) -> Telling:
+    """How the import loop tells whoever sent the bot a file how it went: the messages
+    are stored in the outbox inside the import's own unit of work, like an update's
+    replies, so they go out (in order, retried) once it commits, at the next start after
+    a crash, and never for an import that rolled back.  (The engine's deliveries are made
+    for occurrences and rendered from them; this is a ready message, as a reply is.)"""
+    replies, outbox = Replies(client), OutboxSender(storage, client)
+
+    async def tell(done: UploadDone) -> None:
+        chat_id = done.upload.chat_id
+        with collecting() as collected:
+            for body in result_messages(done):
+                if chat_id is not None:
+                    await replies.send_message(body, chat_id=chat_id)
+                else:
+                    await replies.send_message(body, user_id=done.upload.actor_id)
+        await outbox.store(collected, inbox_id=None, at=utcnow())
+
+    return tell
+
+
 def build_services(
     storage: Storage,
     engine: Engine,
@@ -162,6 +185,7 @@ def build_services(
             events,
             fetcher,
             refresh_minutes=settings.calendar_refresh_minutes if settings else 60,
+            tell=_tell_through_outbox(storage, client),
         ),
     )
 
@@ -242,6 +266,8 @@ async def serve(
             released = await storage.release_claims()
             if released:
                 log.info("took back %s deliveries claimed by a previous run", released)
+            if await storage.release_calendar_uploads():
+                log.info("took back calendar files a previous run was importing")
         state = open_state(storage, settings.redis_url)
         stack.push_async_callback(state.close)
         client = await stack.enter_async_context(build_client(settings))

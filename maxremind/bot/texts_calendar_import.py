@@ -19,6 +19,18 @@ add_texts(
             RU: "Сначала выберите команду: /teams.",
             EN: "Choose a team first: /teams.",
         },
+        "calimp_bot_accepted": {
+            RU: "📥 Файл получен, импортирую его в команду «{team}»… "
+            "Пришлю итог, как только закончу.",
+            EN: "📥 Got the file, importing it into “{team}”… "
+            "I will send the result as soon as it is done.",
+        },
+        "calimp_bot_failed": {
+            RU: "Календарь не импортирован: что-то сломалось у нас ({detail}). "
+            "Попробуйте прислать файл ещё раз позже.",
+            EN: "The calendar was not imported: something broke on our side ({detail}). "
+            "Please send the file again later.",
+        },
         "calimp_bot_done": {
             RU: "📅 Календарь импортирован в команду «{team}».",
             EN: "📅 The calendar was imported into “{team}”.",

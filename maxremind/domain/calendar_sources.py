@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from maxremind.domain.models import Language
+
 
 class SourceKind(StrEnum):
     UPLOAD = "upload"
@@ -101,3 +103,28 @@ class FetchRecord:
     error: str | None = None
     error_detail: str | None = None
     report: dict[str, Any] | None = None  # None keeps the last report
+
+
+@dataclass(frozen=True, slots=True)
+class NewCalendarUpload:
+    """A file sent to the bot, to be imported by the import loop (see
+    ``services.calendar_import.CalendarImport.request_upload``)."""
+
+    team_id: int
+    actor_id: int  # who sent it: organizes what it brings, and is told the result
+    url: str  # where MAX keeps the file
+    language: Language  # of the answer
+    group_id: int | None = None
+    filename: str = ""
+    chat_id: int | None = None  # answer there; None: in the person's dialog
+    page_url: str | None = None  # the import page, linked from the answer
+    use_alarms: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarUpload(NewCalendarUpload):
+    """A file waiting to be imported (or being imported: ``claimed_until`` is set)."""
+
+    id: int = 0
+    created_at: datetime | None = None
+    claimed_until: datetime | None = None

@@ -25,6 +25,16 @@ the file since.
 
 A feed that fails (timeout, HTML, a redirect loop, 5xx, a private address, a broken
 file) keeps the last good state; the reason is recorded on the source for the organizer.
+
+A file sent to the bot is downloaded from MAX's file servers, which may take up to the
+fetcher's 30 s deadline: too long to hold the update's unit of work (and so the database
+writer, which every other update, the engine and the web wait for).  The bot only records
+the request (:meth:`CalendarImport.request_upload`, in the update's transaction); once
+that is committed the import loop (:meth:`CalendarImport.run`) is poked, claims it,
+downloads the file outside any transaction, imports it, and in the unit of work that
+records the import hands the result to ``tell`` (the app stores it in the outbox, so it is
+sent after that commit, or at the next start) and forgets the request.  A request left by
+a stop or a crash is imported at the next start.
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Protocol
@@ -46,10 +56,12 @@ from maxremind.calendar.importer import (
 )
 from maxremind.domain.calendar_sources import (
     CalendarSource,
+    CalendarUpload,
     FetchRecord,
     ImportedLink,
     LinkState,
     NewCalendarSource,
+    NewCalendarUpload,
     SourceKind,
 )
 from maxremind.domain.clock import Clock, utcnow
@@ -78,7 +90,11 @@ MIN_REFRESH_MINUTES = 5
 MAX_REFRESH_MINUTES = 7 * 24 * 60
 FALLBACK_REMINDERS = (timedelta(days=1), timedelta(hours=1))
 MAX_REPORTED = 50  # problems kept in a source's report
-CHECK_EVERY = 60.0  # seconds between looks for subscriptions due
+CHECK_EVERY = 60.0  # seconds between looks for subscriptions due (and files waiting)
+# How long a claimed file is the claimer's: its download (30 s at most) and its import.
+# A stop releases the claim at once and a start takes back what a dead run held, so the
+# lease only matters if the adapter is ever shared by several processes.
+UPLOAD_LEASE = timedelta(minutes=15)
 
 add_texts(
     {
@@ -147,6 +163,24 @@ class Refresh:
     report: ImportReport | None = None
 
 
+@dataclass(frozen=True)
+class UploadDone:
+    """What became of a file sent to the bot, for whoever sent it: ``report`` when it was
+    imported, else ``reason`` (a reason of :class:`ImportRefused`, ``forbidden``: the
+    sender is no longer an organizer, ``failed``: something broke here) and ``detail``."""
+
+    upload: CalendarUpload
+    team_name: str
+    report: ImportReport | None = None
+    reason: str = ""
+    detail: str = ""
+
+
+# Stores the message telling the person how their file went, inside the caller's unit of
+# work (so it is sent once that commits, and never for an import that rolled back).
+Telling = Callable[[UploadDone], Awaitable[None]]
+
+
 class CalendarImport:
     def __init__(
         self,
@@ -157,6 +191,7 @@ class CalendarImport:
         clock: Clock = utcnow,
         refresh_minutes: int = 60,
         horizon: timedelta = HORIZON,
+        tell: Telling | None = None,
     ) -> None:
         self.storage = storage
         self.events = events
@@ -164,7 +199,9 @@ class CalendarImport:
         self.clock = clock
         self.refresh_minutes = refresh_minutes
         self.horizon = horizon
+        self.tell = tell
         self._locks: dict[int, asyncio.Lock] = {}
+        self._uploads_waiting = asyncio.Event()
 
     # --- what organizers do ------------------------------------------------------------
 
@@ -186,11 +223,71 @@ class CalendarImport:
         """
         team = await self._check(team_id, actor_id, group_id)
         parsed = await self._parse(data, team)
-        source = await self.storage.find_upload_source(team_id, group_id)
+        return await self._import_file(team, actor_id, parsed, group_id, use_alarms)
+
+    async def request_upload(
+        self,
+        team_id: int,
+        actor_id: int,
+        url: str,
+        *,
+        language: Language,
+        group_id: int | None = None,
+        filename: str = "",
+        chat_id: int | None = None,
+        page_url: str | None = None,
+        use_alarms: bool = False,
+    ) -> CalendarUpload:
+        """Take a file given by its address (one sent to the bot, which MAX keeps on its
+        file servers) to be imported by the import loop, fetched with the limits of a
+        feed; only the request is written here (in the caller's unit of work, if any),
+        and the loop is poked once it is committed.  The person is told the result
+        (``tell``) in ``language``, in ``chat_id`` or their dialog.
+
+        :raises PermissionDenied: below organizer.
+        :raises NotFound: no such team, or the group is not the team's.
+        :raises ImportRefused: ``no_fetcher``: nothing here can fetch the file (or tell
+            the result).
+        """
+        await self._check(team_id, actor_id, group_id)
+        if self.fetcher is None or self.tell is None:
+            raise ImportRefused("no_fetcher")
+        upload = await self.storage.add_calendar_upload(
+            NewCalendarUpload(
+                team_id=team_id,
+                actor_id=actor_id,
+                url=url,
+                language=language,
+                group_id=group_id,
+                filename=filename,
+                chat_id=chat_id,
+                page_url=page_url,
+                use_alarms=use_alarms,
+            ),
+            at=self.clock(),
+        )
+        # Poked before the commit, the loop would find nothing and sleep.
+        self.storage.after_commit(self._uploads_waiting.set)
+        return upload
+
+    async def _import_file(
+        self,
+        team: Team,
+        actor_id: int,
+        parsed: ParsedCalendar,
+        group_id: int | None,
+        use_alarms: bool,
+        *,
+        then: Callable[[CalendarSource, ImportReport], Awaitable[None]] | None = None,
+    ) -> tuple[CalendarSource, ImportReport]:
+        """Apply a parsed file to the team's upload source; ``then`` runs in the unit of
+        work that records the import (a file sent to the bot: the answer and the end of
+        its request)."""
+        source = await self.storage.find_upload_source(team.id, group_id)
         if source is None:
             source = await self.storage.add_calendar_source(
                 NewCalendarSource(
-                    team_id=team_id,
+                    team_id=team.id,
                     kind=SourceKind.UPLOAD,
                     created_by=actor_id,
                     group_id=group_id,
@@ -205,37 +302,12 @@ class CalendarImport:
             record = FetchRecord(
                 at=self.clock(), ok=True, name=parsed.name, report=report.as_dict()
             )
-            source = await self.storage.record_calendar_fetch(source.id, record)
-        await self._audit(source, actor_id, "calendar.upload", report)
+            async with self.storage.unit_of_work():
+                source = await self.storage.record_calendar_fetch(source.id, record)
+                await self._audit(source, actor_id, "calendar.upload", report)
+                if then is not None:
+                    await then(source, report)
         return source, report
-
-    async def upload_from(
-        self,
-        team_id: int,
-        actor_id: int,
-        url: str,
-        group_id: int | None = None,
-        *,
-        use_alarms: bool = False,
-    ) -> tuple[CalendarSource, ImportReport]:
-        """Import a file given by its address (one sent to the bot, which MAX keeps on
-        its file servers), fetched with the limits of a feed.
-
-        :raises PermissionDenied: below organizer.
-        :raises ImportRefused: the fetch failed (its reason) or as :meth:`upload`.
-        """
-        from maxremind.calendar.fetch import FetchFailed
-
-        await self._check(team_id, actor_id, group_id)
-        if self.fetcher is None:
-            raise ImportRefused("no_fetcher")
-        try:
-            fetched = await self.fetcher.fetch(url)
-        except FetchFailed as exc:
-            raise ImportRefused(exc.reason, exc.detail) from None
-        return await self.upload(
-            team_id, actor_id, fetched.body or b"", group_id, use_alarms=use_alarms
-        )
 
     async def subscribe(
         self,
@@ -341,7 +413,13 @@ class CalendarImport:
         return done
 
     async def run(self, stop: asyncio.Event, *, every: float = CHECK_EVERY) -> None:
-        """Refresh due subscriptions until ``stop`` is set (started by ``app.py``)."""
+        """Refresh due subscriptions and import the files sent to the bot until ``stop``
+        is set (started by ``app.py``); files waiting from before are imported at once.
+        The two go side by side, so a slow feed does not hold up a file, nor a file a
+        feed."""
+        await asyncio.gather(self._refresh_loop(stop, every), self._upload_loop(stop, every))
+
+    async def _refresh_loop(self, stop: asyncio.Event, every: float) -> None:
         while not stop.is_set():
             try:
                 await self.refresh_due()
@@ -349,6 +427,97 @@ class CalendarImport:
                 log.exception("calendar refresh round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), every)
+
+    async def _upload_loop(self, stop: asyncio.Event, every: float) -> None:
+        """Import waiting files when poked (and every ``every`` seconds, for a claim run
+        out).  A stop cancels the import under way; its file waits for the next start."""
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                self._uploads_waiting.clear()
+                work = asyncio.ensure_future(self.import_uploads())
+                try:
+                    await asyncio.wait({work, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    if not work.done():
+                        work.cancel()
+                        await asyncio.wait({work})  # it releases its claim
+                if not work.cancelled() and work.exception() is not None:
+                    log.error("importing files sent to the bot failed", exc_info=work.exception())
+                    await asyncio.wait({stopping}, timeout=1.0)  # the database, say: not a spin
+                waking = asyncio.ensure_future(self._uploads_waiting.wait())
+                await asyncio.wait(
+                    {waking, stopping}, timeout=every, return_when=asyncio.FIRST_COMPLETED
+                )
+                waking.cancel()
+        finally:
+            stopping.cancel()
+
+    async def import_uploads(self) -> int:
+        """Import every file waiting (:meth:`request_upload`), oldest first, one at a
+        time, each claimed first so it is imported once; returns how many were done."""
+        done = 0
+        while True:
+            now = self.clock()
+            upload = await self.storage.claim_calendar_upload(now=now, until=now + UPLOAD_LEASE)
+            if upload is None:
+                return done
+            try:
+                await self._import_upload(upload)
+            except BaseException:
+                # Stopped (or the database failed) half-way: the file waits for the next
+                # round or start; what was imported already is found unchanged then.
+                await asyncio.shield(self._release(upload.id))
+                raise
+            done += 1
+
+    async def _release(self, upload_id: int) -> None:
+        try:
+            await self.storage.release_calendar_upload(upload_id)
+        except Exception:  # the claim then runs out by itself (or a start takes it back)
+            log.exception("could not release calendar upload %s", upload_id)
+
+    async def _import_upload(self, upload: CalendarUpload) -> None:
+        """Download, import and tell; any failure is told with its reason."""
+        from maxremind.calendar.fetch import FetchFailed
+
+        team_name = ""
+        try:
+            team = await self.storage.get_team(upload.team_id)
+            team_name = team.name
+            await self._check(upload.team_id, upload.actor_id, upload.group_id)
+            if self.fetcher is None:
+                raise ImportRefused("no_fetcher")
+            try:
+                # Outside any transaction: the writer is free while MAX's server answers.
+                fetched = await self.fetcher.fetch(upload.url)
+            except FetchFailed as exc:
+                raise ImportRefused(exc.reason, exc.detail) from None
+            parsed = await self._parse(fetched.body or b"", team)
+
+            async def finish(_: CalendarSource, report: ImportReport) -> None:
+                await self._finish(UploadDone(upload, team_name, report))
+
+            await self._import_file(
+                team, upload.actor_id, parsed, upload.group_id, upload.use_alarms, then=finish
+            )
+            return
+        except PermissionDenied:
+            done = UploadDone(upload, team_name, reason="forbidden")
+        except ImportRefused as exc:
+            done = UploadDone(upload, team_name, reason=exc.reason, detail=exc.detail)
+        except Exception as exc:
+            log.exception("importing calendar upload %s failed", upload.id)
+            done = UploadDone(upload, team_name, reason="failed", detail=type(exc).__name__)
+        log.info("calendar upload %s not imported: %s", upload.id, done.reason)  # not the URL
+        async with self.storage.unit_of_work():
+            await self._finish(done)
+
+    async def _finish(self, done: UploadDone) -> None:
+        """The person's answer and the end of the request, in the caller's unit of work."""
+        if self.tell is not None:
+            await self.tell(done)
+        await self.storage.finish_calendar_upload(done.upload.id)
 
     # --- fetching and applying -----------------------------------------------------------
 

@@ -52,7 +52,8 @@ async def test_database_at_an_older_version_gains_the_outbox(tmp_path: Path) -> 
     with sqlite3.connect(path) as db:
         for table in ("outbox", "login_links", "web_sessions", "api_tokens"):
             db.execute(f"DROP TABLE {table}")
-        db.execute("DROP TABLE calendar_imported")  # 0008: calendar import
+        db.execute("DROP TABLE calendar_uploads")  # 0008: calendar import
+        db.execute("DROP TABLE calendar_imported")
         db.execute("DROP TABLE calendar_sources")
         db.execute("DROP TRIGGER events_sequence")  # 0007: calendar feeds
         db.execute("DROP TABLE calendar_feeds")

@@ -12,9 +12,11 @@ from datetime import datetime
 
 from maxremind.domain.calendar_sources import (
     CalendarSource,
+    CalendarUpload,
     FetchRecord,
     ImportedLink,
     NewCalendarSource,
+    NewCalendarUpload,
 )
 
 
@@ -78,3 +80,42 @@ class CalendarImportStore(ABC):
     async def event_calendar_source(self, event_id: int) -> CalendarSource | None:
         """The source an event was imported from and is still linked to (any state of the
         link but ``removed``), or None for an event made in maxremind."""
+
+    # --- files sent to the bot, waiting to be imported ---------------------------------
+
+    @abstractmethod
+    async def add_calendar_upload(
+        self, upload: NewCalendarUpload, *, at: datetime
+    ) -> CalendarUpload:
+        """Store a request to import a file, free to be claimed.
+
+        :raises NotFound: no such team, group or user.
+        """
+
+    @abstractmethod
+    async def claim_calendar_upload(
+        self, *, now: datetime, until: datetime
+    ) -> CalendarUpload | None:
+        """Take the oldest request that is free (never claimed, released, or its claim
+        ran out before ``now``) until ``until``; None when there is none.  Two callers
+        never get the same request while its claim lasts."""
+
+    @abstractmethod
+    async def release_calendar_upload(self, upload_id: int) -> None:
+        """Free a claimed request (its import was stopped); an unknown id is ignored."""
+
+    @abstractmethod
+    async def release_calendar_uploads(self) -> int:
+        """Free every claimed request (at start-up: whoever claimed them is gone);
+        returns how many."""
+
+    @abstractmethod
+    async def finish_calendar_upload(self, upload_id: int) -> None:
+        """Forget a request that was done (with the result told).
+
+        :raises NotFound: no such request (done already).
+        """
+
+    @abstractmethod
+    async def list_calendar_uploads(self, team_id: int) -> list[CalendarUpload]:
+        """A team's requests still waiting or under way, oldest first."""

@@ -8,12 +8,15 @@ from datetime import datetime
 
 from maxremind.domain.calendar_sources import (
     CalendarSource,
+    CalendarUpload,
     FetchRecord,
     ImportedLink,
     LinkState,
     NewCalendarSource,
+    NewCalendarUpload,
     SourceKind,
 )
+from maxremind.domain.models import Language
 from maxremind.storage.errors import NotFound
 from maxremind.storage.sqlbase import Row, SqlBase, from_ms, opt_dt, to_ms
 
@@ -52,6 +55,23 @@ def _link(row: Row) -> ImportedLink:
         sequence=row["sequence"],
         last_modified=opt_dt(row["last_modified"]),
         updated_at=opt_dt(row["updated_at"]),
+    )
+
+
+def _upload(row: Row) -> CalendarUpload:
+    return CalendarUpload(
+        id=row["id"],
+        team_id=row["team_id"],
+        group_id=row["group_id"],
+        actor_id=row["actor_id"],
+        url=row["url"],
+        filename=row["filename"],
+        chat_id=row["chat_id"],
+        language=Language(row["language"]),
+        page_url=row["page_url"],
+        use_alarms=bool(row["use_alarms"]),
+        created_at=from_ms(row["created_at"]),
+        claimed_until=opt_dt(row["claimed_until"]),
     )
 
 
@@ -183,3 +203,65 @@ class CalendarImportSql(SqlBase):
             (event_id,),
         )
         return None if row is None else _source(row)
+
+    async def add_calendar_upload(
+        self, upload: NewCalendarUpload, *, at: datetime
+    ) -> CalendarUpload:
+        async with self._tx() as conn:
+            row = await conn.fetchone(
+                "INSERT INTO calendar_uploads (team_id, group_id, actor_id, url, filename,"
+                " chat_id, language, page_url, use_alarms, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                (
+                    upload.team_id,
+                    upload.group_id,
+                    upload.actor_id,
+                    upload.url,
+                    upload.filename,
+                    upload.chat_id,
+                    upload.language.value,
+                    upload.page_url,
+                    int(upload.use_alarms),
+                    to_ms(at),
+                ),
+            )
+        assert row is not None
+        return _upload(row)
+
+    async def claim_calendar_upload(
+        self, *, now: datetime, until: datetime
+    ) -> CalendarUpload | None:
+        async with self._tx() as conn:
+            row = await conn.fetchone(
+                "UPDATE calendar_uploads SET claimed_until = ? WHERE id = ("
+                " SELECT id FROM calendar_uploads"
+                " WHERE claimed_until IS NULL OR claimed_until <= ? ORDER BY id LIMIT 1"
+                ") RETURNING *",
+                (to_ms(until), to_ms(now)),
+            )
+        return None if row is None else _upload(row)
+
+    async def release_calendar_upload(self, upload_id: int) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                "UPDATE calendar_uploads SET claimed_until = NULL WHERE id = ?", (upload_id,)
+            )
+
+    async def release_calendar_uploads(self) -> int:
+        async with self._tx() as conn:
+            return await conn.execute(
+                "UPDATE calendar_uploads SET claimed_until = NULL WHERE claimed_until IS NOT NULL",
+                (),
+            )
+
+    async def finish_calendar_upload(self, upload_id: int) -> None:
+        async with self._tx() as conn:
+            changed = await conn.execute("DELETE FROM calendar_uploads WHERE id = ?", (upload_id,))
+        if not changed:
+            raise NotFound(f"calendar upload {upload_id}")
+
+    async def list_calendar_uploads(self, team_id: int) -> list[CalendarUpload]:
+        rows = await self._all(
+            "SELECT * FROM calendar_uploads WHERE team_id = ? ORDER BY id", (team_id,)
+        )
+        return [_upload(r) for r in rows]

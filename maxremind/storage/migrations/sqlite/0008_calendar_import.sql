@@ -51,3 +51,26 @@ CREATE TABLE calendar_imported (
     PRIMARY KEY (source_id, source_uid, recurrence_key)
 );
 CREATE INDEX calendar_imported_event ON calendar_imported (event_id);
+
+-- Files sent to the bot wait here to be imported.  The handler of the update only records
+-- the request (the download may take up to 30 s and must not hold the writer); once that
+-- is committed the import loop claims the row (claimed_until: a lease, NULL while free),
+-- downloads the file outside any transaction, imports it, and in the unit of work that
+-- records the import it stores the message for the person (the outbox) and deletes the
+-- row.  So a request survives a restart, and is done once.  The answer goes to chat_id,
+-- or to the person's dialog when NULL; page_url is the import page's address, if any.
+CREATE TABLE calendar_uploads (
+    id            INTEGER PRIMARY KEY,
+    team_id       INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    group_id      INTEGER NULL REFERENCES groups (id) ON DELETE CASCADE,
+    actor_id      INTEGER NOT NULL REFERENCES users (user_id),
+    url           TEXT NOT NULL,
+    filename      TEXT NOT NULL DEFAULT '',
+    chat_id       INTEGER NULL,
+    language      TEXT NOT NULL,
+    page_url      TEXT NULL,
+    use_alarms    INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL,
+    claimed_until INTEGER NULL
+);
+CREATE INDEX calendar_uploads_free ON calendar_uploads (claimed_until, id);
