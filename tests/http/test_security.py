@@ -103,7 +103,9 @@ async def test_the_status_token_opens_from_anywhere(make_context: MakeContext) -
             assert (await http.get(path, headers=wrong)).status_code == 403, path
             assert (await http.get(path, headers={"Authorization": token})).status_code == 403
     async with _client(make_context, OUTSIDE) as http:  # no token set: none is accepted
-        assert (await http.get(STATUS_PAGE_PATH, headers={"Authorization": "Bearer "})).status_code == 403
+        assert (
+            await http.get(STATUS_PAGE_PATH, headers={"Authorization": "Bearer "})
+        ).status_code == 403
 
 
 async def test_allowed_networks_come_from_the_setting(make_context: MakeContext) -> None:

@@ -33,7 +33,12 @@ from maxremind.http.web.visit import Visit, access_of
 from tests.web.conftest import BASE, IDS, WebWorld
 
 VIEWERS = ("anonymous", "outsider", "member", "organizer", "admin", "owner", "other_owner")
-RANK = {"member": Role.MEMBER, "organizer": Role.ORGANIZER, "admin": Role.ADMIN, "owner": Role.OWNER}
+RANK = {
+    "member": Role.MEMBER,
+    "organizer": Role.ORGANIZER,
+    "admin": Role.ADMIN,
+    "owner": Role.OWNER,
+}
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 # Routes outside the door (operational pages and assets) and the sign-in endpoints,
 # which are tested in test_signin.py.
