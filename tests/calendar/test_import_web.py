@@ -91,6 +91,12 @@ async def test_subscribe_refresh_and_remove_from_the_page(
     [source] = await web.services.calendar_import.sources(web.team.id, web.ids["organizer"])
     assert (source.name, source.refresh_minutes) == ("Команда", 30)
     assert await titles(web) == {"Планёрка": EventStatus.ACTIVE}
+    # The feed owns the event: its page says so and offers no editor.
+    found = await web.services.overview.events(web.ids["organizer"], web.team.id)
+    event_url = f"/t/{web.team.id}/events/{found.items[0].event.id}"
+    page = await browser.get(event_url)
+    assert "Событие из календаря «Команда»" in page.text and event_url + "/edit" not in page.text
+    assert (await browser.get(event_url + "/edit")).status_code == 409
 
     server.answers["/team.ics"] = Answer(500, b"down")
     refreshed = await browser.post_form(f"{base}/{source.id}/refresh")

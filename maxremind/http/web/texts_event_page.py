@@ -93,6 +93,12 @@ add_texts(
         "web_event_roster_csv": {RU: "Ответы (CSV)", EN: "Answers (CSV)"},
         "web_event_ledger_csv": {RU: "Журнал (CSV)", EN: "Ledger (CSV)"},
         "web_event_edit": {RU: "Изменить", EN: "Edit"},
+        "web_event_from_calendar": {
+            RU: "Событие из календаря «{name}»: меняйте и отменяйте его там — изменения "
+            "придут сюда при следующем обновлении.",
+            EN: "This event comes from the calendar “{name}”: change or cancel it there; "
+            "the change comes through at its next refresh.",
+        },
         "web_event_csv_name": {RU: "Имя", EN: "Name"},
         "web_event_csv_answer": {RU: "Ответ", EN: "Answer"},
         "web_event_csv_recipient": {RU: "Получатель", EN: "Recipient"},

@@ -94,6 +94,7 @@ async def event_page(visit: Visit) -> Response:
         names=ROSTER_NAMES,
     )
     notice = visit.request.query_params.get("done", "")
+    source = await visit.services.calendar_import.source_of(detail.event.id)
     return await visit.render(
         "event/page.html",
         d=detail,
@@ -105,6 +106,7 @@ async def event_page(visit: Visit) -> Response:
         notice=notice if notice in ("nudged", "nudge_over", "answered", "answer_over") else "",
         nudged=_int_param(visit, "n") or 0,
         answers=[a.value for a in Answer],
+        source=source.name if source is not None else "",
     )
 
 

@@ -293,6 +293,9 @@ def _editable(event: Event) -> Event:
 async def edit_event(visit: Visit) -> Response:
     """The form filled with the event; it carries the version it was opened at."""
     event = _editable(await _managed(visit))
+    source = await visit.services.calendar_import.source_of(event.id)
+    if source is not None:  # its calendar owns it: a change here would be undone
+        raise WebError(409, "web_event_from_calendar", name=source.name)
     form = form_of(event, visit.lang)
     return await _render_form(visit, form, await _choices(visit), event=event)
 
