@@ -2,6 +2,7 @@
 
     python bench/engine.py [--people 10000] [--team-size 100] [--events-per-team 10]
                            [--spread 300] [--bare 20000] [--fanout 3000]
+                           [--skip-throughput] [--skip-fanout] [--profile FILE]
 
 Two measurements, each with the emulator in its own process and the product as a real
 ``python -m maxremind run`` process on a fresh SQLite file:
@@ -29,7 +30,10 @@ Two measurements, each with the emulator in its own process and the product as a
 
 Seeding goes through the storage port and ``EventService`` (what the bot and the web
 do), one transaction per person or membership: ~a minute for 10,000 people.  Prints
-markdown.  Linux only (reads /proc).
+markdown, and on stderr the product's CPU per delivery split into its main thread (the
+event loop) and its other threads (SQLite's connections).  ``--profile FILE`` attaches
+py-spy (install it into the venv yourself) to the product for part 1.  Linux only
+(reads /proc).
 """
 
 from __future__ import annotations
@@ -78,6 +82,22 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU of a live process, from /proc (clock-tick resolution)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def thread_cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU of a live process's main thread and of all its other threads together."""
+    main = other = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / TICK
+        if task.name == str(pid):
+            main += seconds
+        else:
+            other += seconds
+    return main, other
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -136,6 +156,26 @@ async def wait_ready(proc: subprocess.Popen[bytes]) -> None:
                 pass
             await asyncio.sleep(0.05)
     raise RuntimeError("the product did not become ready")
+
+
+def start_profiler(pid: int, out: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling every thread of the product until SIGINT (``--profile``)."""
+    return subprocess.Popen(
+        [
+            "py-spy",
+            "record",
+            "--pid",
+            str(pid),
+            "--threads",
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -304,17 +344,31 @@ async def throughput(args: argparse.Namespace, work: Path) -> Throughput:
         print(f"seeded {events} events in {time.monotonic() - t:.0f}s", file=sys.stderr)
 
         proc = start_product(url, work, rps=1000, chat_rps=100)
+        spy = None
         try:
             await wait_ready(proc)
+            if args.profile:
+                spy = start_profiler(proc.pid, args.profile)
             cpu0 = cpu_seconds(proc.pid)
+            threads0 = thread_cpu_seconds(proc.pid)
             t0 = time.monotonic()
             await wait_sent(db, expected, proc, limit=args.spread + 600)
             wall = time.monotonic() - t0
             cpu1 = cpu_seconds(proc.pid)
+            threads1 = thread_cpu_seconds(proc.pid)
             rss = peak_rss_mb(proc.pid)
         finally:
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+                spy.wait(60)
             stop(proc)
         times = ledger_times(db)
+        main_cpu, other_cpu = (b - a for a, b in zip(threads0, threads1, strict=True))
+        print(
+            f"product CPU per delivery: main thread {main_cpu / len(times) * 1e3:.3f} ms,"
+            f" other threads (SQLite's) {other_cpu / len(times) * 1e3:.3f} ms",
+            file=sys.stderr,
+        )
         async with httpx.AsyncClient(base_url=url) as http:
             dialog = (await http.get(f"/_emulator/users/{people[1]}")).json()
         text = dialog["messages"][-1]["text"]
@@ -447,6 +501,14 @@ def main() -> None:
     parser.add_argument("--fanout", type=int, default=3000)
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-fanout", action="store_true")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="attach py-spy (installed separately) to the product from ready to the last"
+        " send and write its samples to FILE in collapsed-stack form; it pauses the product"
+        " for each sample, so the CPU figures of such a run are not comparable",
+    )
     asyncio.run(main_async(parser.parse_args()))
 
 
