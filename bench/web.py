@@ -47,11 +47,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-# Run as ``python bench/web.py``, this folder would come first on sys.path, where
-# bench/calendar.py stands in for the standard library's calendar module (which httpx
-# needs): the repository's root comes first instead.
-if str(Path(__file__).resolve().parent) in sys.path:
-    sys.path.remove(str(Path(__file__).resolve().parent))
+# Run as ``python bench/web.py``: the repository's root comes first, so ``bench.engine``
+# and the product import from this checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx

@@ -1,7 +1,7 @@
 # ruff: noqa: E402  (the standard library first, see below)
 """Benchmark calendar feeds: a personal feed of 500 events, rendered and answered 304.
 
-    python bench/calendar.py [--events 500] [--runs 40] [--requests 300]
+    python bench/feeds.py [--events 500] [--runs 40] [--requests 300]
 
 In-process, on a fresh SQLite file: one team of 21 people (Moscow), ``events`` events
 that reach the person through the whole team — two thirds weekly series (a few in
