@@ -1,9 +1,9 @@
 """Serve an ASGI app with uvicorn inside the running event loop.
 
-uvicorn's HTTP/1.1 protocol (h11) waits forever for a client that connects and sends
-nothing, or half a request, and accepts connections until file descriptors run out; on
-a Pi exposed to the internet that is a denial of service for one idle script.  So the
-protocol here adds what it lacks:
+uvicorn's HTTP/1.1 protocols (httptools, or h11 without it) wait forever for a client
+that connects and sends nothing, or half a request, and accept connections until file
+descriptors run out; on a Pi exposed to the internet that is a denial of service for one
+idle script.  So the protocol here adds what it lacks:
 
 * a deadline for each request: headers and body must arrive within ``request_timeout``
   seconds of the connection opening (or of the previous answer, on a kept-alive one);
@@ -29,6 +29,11 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # httptools not installed: the pure-Python h11 protocol serves
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
+
 REQUEST_TIMEOUT = 10.0
 KEEP_ALIVE_TIMEOUT = 5  # whole seconds: uvicorn's setting is an int
 MAX_CONNECTIONS = 256
@@ -52,8 +57,9 @@ class _EmbeddedServer(uvicorn.Server):
         yield
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a request deadline and a connection limit.
+class _Guard(asyncio.Protocol):
+    """The request deadline and the connection limit, for either of uvicorn's HTTP/1.1
+    protocols (:class:`GuardedHttpToolsProtocol`, :class:`GuardedH11Protocol`).
 
     Subclassed per server by :func:`guarded_protocol`, which sets the two class
     attributes: uvicorn builds protocols itself and passes only its own config.
@@ -64,6 +70,17 @@ class GuardedH11Protocol(H11Protocol):
 
     _deadline: asyncio.TimerHandle | None = None
     _refused = False
+
+    # Provided by uvicorn's protocol.
+    connections: set[Any]
+    transport: asyncio.Transport
+    loop: asyncio.AbstractEventLoop
+    logger: logging.Logger
+    client: Any
+
+    def _request_pending(self) -> bool:
+        """A request has begun arriving and is not complete yet."""
+        raise NotImplementedError
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         if len(self.connections) >= self.max_connections:
@@ -81,7 +98,7 @@ class GuardedH11Protocol(H11Protocol):
         if self._refused:
             return
         super().data_received(data)
-        if self.transport.is_closing() or self.conn.their_state in (h11.DONE, h11.MUST_CLOSE):
+        if self.transport.is_closing() or not self._request_pending():
             self._disarm_deadline()  # the request is in; answering it may take its time
         elif self._deadline is None:
             self._arm_deadline()  # the first bytes of the next request on a kept-alive one
@@ -103,17 +120,53 @@ class GuardedH11Protocol(H11Protocol):
 
     def _deadline_passed(self) -> None:
         self._deadline = None
-        if self.transport.is_closing() or self.conn.their_state in (h11.DONE, h11.MUST_CLOSE):
+        if self.transport.is_closing() or not self._request_pending():
             return
         self.logger.info("closing a connection from %s: no complete request in time", self.client)
         self.transport.close()
 
 
-def guarded_protocol(request_timeout: float, max_connections: int) -> type[GuardedH11Protocol]:
-    """A :class:`GuardedH11Protocol` class with these limits, for ``uvicorn.Config(http=)``."""
+class GuardedH11Protocol(_Guard, H11Protocol):
+    """uvicorn's pure-Python h11 protocol, guarded (used when httptools is missing)."""
+
+    def _request_pending(self) -> bool:
+        return self.conn.their_state not in (h11.DONE, h11.MUST_CLOSE)
+
+
+if HttpToolsProtocol is not None:
+
+    class GuardedHttpToolsProtocol(_Guard, HttpToolsProtocol):
+        """uvicorn's httptools protocol (a C parser: a fraction of h11's CPU per
+        request), guarded.  A request is pending from its first byte to its end."""
+
+        _pending = True  # from the connection's opening: the first request is awaited
+
+        def on_message_begin(self) -> None:
+            self._pending = True
+            super().on_message_begin()
+
+        def on_message_complete(self) -> None:
+            self._pending = False
+            super().on_message_complete()
+
+        def data_received(self, data: bytes) -> None:
+            if not self._refused and self._deadline is None and not self._pending:
+                self._pending = True  # bytes of the next request on a kept-alive one
+            super().data_received(data)
+
+        def _request_pending(self) -> bool:
+            return self._pending
+
+
+def guarded_protocol(request_timeout: float, max_connections: int) -> type[_Guard]:
+    """A guarded protocol class with these limits, for ``uvicorn.Config(http=)``: the
+    httptools one when httptools is installed, else the h11 one."""
+    base: type[_Guard] = (
+        GuardedHttpToolsProtocol if HttpToolsProtocol is not None else GuardedH11Protocol
+    )
     return type(
-        "GuardedH11Protocol",
-        (GuardedH11Protocol,),
+        base.__name__,
+        (base,),
         {"request_timeout": request_timeout, "max_connections": max_connections},
     )
 
