@@ -29,11 +29,12 @@ from typing import Final
 from maxremind.core.keys import load_signer
 from maxremind.domain.access import ApiToken, SignInVia, WebSession
 from maxremind.domain.clock import Clock, utcnow
-from maxremind.domain.models import Role
+from maxremind.domain.models import Role, User
 from maxremind.domain.signing import SECRET_KEY
 from maxremind.domain.webapp import InitDataRefused, check_init_data
 from maxremind.i18n import language_for
 from maxremind.services.events import PermissionDenied
+from maxremind.services.sharing import Shared
 from maxremind.services.users import UserService
 from maxremind.storage import NotFound, Storage
 
@@ -137,6 +138,7 @@ class AccessService:
         self._bot_token = bot_token
         self._key = key
         self._users = UserService(storage, clock=clock)
+        self._signed_in: Shared[tuple[WebSession, User] | None] = Shared()
 
     @classmethod
     async def create(
@@ -272,6 +274,28 @@ class AccessService:
             await self.storage.touch_web_session(stored.id, at=now)
             stored = replace(stored, last_seen_at=now)
         return stored
+
+    async def signed_in(self, cookie: str) -> tuple[WebSession, User] | None:
+        """The live session of a cookie and its person, or None (see :meth:`session`).
+
+        The web's door asks on every request: the answer is shared while nothing is
+        written (:mod:`maxremind.services.sharing`).  A sign-out, a revocation or a
+        change to the person is a write, so it counts from the next request; expiry is
+        checked on every call."""
+        now = self.clock()
+        found = await self._signed_in.get(
+            cookie, self.storage.generation(), now, lambda: self._signed_in_read(cookie)
+        )
+        if found is None or found[0].expires_at <= now:
+            return None
+        return found
+
+    async def _signed_in_read(self, cookie: str) -> tuple[WebSession, User] | None:
+        session = await self.session(cookie)
+        if session is None:
+            return None
+        user = await self._users.get(session.user_id)
+        return None if user is None else (session, user)
 
     async def sign_out(self, cookie: str) -> bool:
         """End the session of a cookie; False when there was no live one."""

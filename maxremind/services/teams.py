@@ -34,6 +34,7 @@ from maxremind.domain.models import (
     User,
 )
 from maxremind.services.events import EventService, PermissionDenied
+from maxremind.services.sharing import Shared
 from maxremind.storage import AlreadyExists, InviteUnusable, NotFound, Storage
 
 MAX_NAME = 100
@@ -183,7 +184,8 @@ def check_name(name: str) -> str:
 
 
 class TeamService:
-    """Use cases of the people side; cheap to build (holds no state of its own)."""
+    """Use cases of the people side; cheap to build (its only state: the reads it shares,
+    :mod:`maxremind.services.sharing`)."""
 
     def __init__(
         self, storage: Storage, events: EventService | None = None, *, clock: Clock = utcnow
@@ -191,6 +193,8 @@ class TeamService:
         self.storage = storage
         self.events = events
         self.clock = clock
+        self._seats: Shared[tuple[Role, Team] | None] = Shared()
+        self._teams_of: Shared[list[Team]] = Shared()
 
     # --- helpers -----------------------------------------------------------------
 
@@ -239,8 +243,30 @@ class TeamService:
         return await self.storage.get_team(team_id)
 
     async def teams_of(self, user_id: int) -> list[Team]:
-        """The person's teams, by name."""
-        return await self.storage.list_teams_of_user(user_id)
+        """The person's teams, by name.  Every page asks (the header's team switcher):
+        shared while nothing is written (:mod:`maxremind.services.sharing`)."""
+        generation = self.storage.generation()
+        teams = await self._teams_of.get(
+            user_id, generation, self.clock(), lambda: self.storage.list_teams_of_user(user_id)
+        )
+        return list(teams)
+
+    async def seat(self, team_id: int, user_id: int) -> tuple[Role, Team] | None:
+        """The person's role in the team and the team, or None when they are not in it.
+
+        The web's door asks on every request for a team's page: shared while nothing is
+        written (:mod:`maxremind.services.sharing`), so a change of role or a removal
+        counts from the next request."""
+        generation = self.storage.generation()
+        return await self._seats.get(
+            (team_id, user_id), generation, self.clock(), lambda: self._seat(team_id, user_id)
+        )
+
+    async def _seat(self, team_id: int, user_id: int) -> tuple[Role, Team] | None:
+        member = await self.member(team_id, user_id)
+        if member is None:
+            return None
+        return member.role, await self.storage.get_team(team_id)
 
     async def member(self, team_id: int, user_id: int) -> Member | None:
         try:

@@ -304,12 +304,10 @@ async def _resolve(request: Request, services: AppServices, web: WebSettings) ->
     cookie = request.cookies.get(SESSION_COOKIE, "")
     if not cookie:
         return None
-    session = await services.access.session(cookie)
-    if session is None:
+    found = await services.access.signed_in(cookie)
+    if found is None:
         return None
-    user = await services.users.get(session.user_id)
-    if user is None:
-        return None
+    session, user = found
     return Viewer(
         user=user,
         lang=language_for(None, user.language),
@@ -372,10 +370,10 @@ async def enter_team(visit: Visit, role: Role | None) -> None:
         raise WebError(404, "web_not_found")
     if viewer.token_team_id is not None and viewer.token_team_id != team_id:
         raise WebError(404, "web_not_found")
-    found = await visit.services.people.role_of(team_id, viewer.user.user_id)
-    if found is None:
+    seat = await visit.services.people.seat(team_id, viewer.user.user_id)
+    if seat is None:
         raise WebError(404, "web_not_found")
-    visit.team = await visit.services.people.team(team_id)
+    found, visit.team = seat
     visit.role = found
     if role is not None and not found.at_least(role):
         raise WebError(403, "web_role_needed", role=t(f"role_{role.value}", visit.lang))
