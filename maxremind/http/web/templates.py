@@ -43,6 +43,8 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates change only with the product: no stat() of every template per page.
+        auto_reload=False,
     )
     env.filters["when"] = format_when
     env.filters["duration"] = format_duration
