@@ -31,7 +31,7 @@ import httpcore
 import httpx
 
 from maxremind import __version__
-from maxremind.calendar.importer import MAX_BYTES
+from maxremind.calendar.limits import MAX_BYTES
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 5.0
@@ -167,12 +167,14 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, allowed: Callable[[str], bool], resolve: Resolver) -> None:
-        super().__init__(trust_env=False)
+        # One TLS context for both pools (each loads the whole CA bundle).
+        context = httpx.create_ssl_context(trust_env=False)
+        super().__init__(verify=context, trust_env=False)
         # httpx builds its connection pool without a way to pass a network backend; the
         # pool is rebuilt here with the same TLS settings and the guarded backend
         # (tests/calendar/test_subscription.py fails if a private address gets through).
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=context,
             max_connections=10,
             max_keepalive_connections=5,
             keepalive_expiry=5.0,
@@ -199,11 +201,28 @@ class IcsFetcher:
         resolve: Resolver = system_resolver,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        policy = allowed or ((lambda _: True) if allow_private else is_public)
+        self._policy = allowed or ((lambda _: True) if allow_private else is_public)
+        self._resolve = resolve
+        self._transport = transport
+        self._read_timeout = read_timeout
         self.max_bytes = max_bytes
         self.deadline = deadline
-        self._client = httpx.AsyncClient(
-            transport=transport or _GuardedTransport(policy, resolve),
+        # Built by the first fetch: its TLS context (the CA bundle loaded into OpenSSL)
+        # costs about 1 MB that an instance without subscriptions never needs.
+        self._client: httpx.AsyncClient | None = None
+        self._closed = False
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._closed:  # as httpx's own client refuses once closed
+            raise RuntimeError("the calendar fetcher has been closed")
+        if self._client is None:
+            self._client = self._build()
+        return self._client
+
+    def _build(self) -> httpx.AsyncClient:
+        read_timeout = self._read_timeout
+        return httpx.AsyncClient(
+            transport=self._transport or _GuardedTransport(self._policy, self._resolve),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT),
@@ -217,7 +236,9 @@ class IcsFetcher:
         )
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        self._closed = True
+        if self._client is not None:
+            await self._client.aclose()
 
     async def __aenter__(self) -> IcsFetcher:
         return self
@@ -255,7 +276,7 @@ class IcsFetcher:
             raise FetchFailed("network", type(exc).__name__) from None
 
     async def _get(self, url: str, headers: dict[str, str]) -> Fetched:
-        async with self._client.stream("GET", url, headers=headers) as answer:
+        async with self._http().stream("GET", url, headers=headers) as answer:
             if answer.status_code == 304:
                 return Fetched(
                     None,

@@ -42,14 +42,13 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from maxremind.calendar.windows_zones import WINDOWS_ZONES
+from maxremind.calendar.limits import HORIZON as HORIZON
+from maxremind.calendar.limits import MAX_BYTES as MAX_BYTES
 from maxremind.domain.rrule import Recurrence, RecurrenceError
 from maxremind.domain.zones import UnknownTimezone, zone_named
 
-MAX_BYTES = 2 * 1024 * 1024
 MAX_EVENTS = 2000
 MAX_INSTANCES = 200  # one-off events a rule we cannot keep is expanded to, per series
-HORIZON = timedelta(days=180)
 ALL_DAY_TIME = time(9, 0)
 MAX_TITLE = 200
 MAX_DESCRIPTION = 2000
@@ -367,6 +366,8 @@ def zone_for(tzid: str) -> str | None:
     name = tzid.strip().strip('"')
     if _known(name):
         return name
+    from maxremind.calendar.windows_zones import WINDOWS_ZONES  # a table, only if needed
+
     if name in WINDOWS_ZONES:
         return WINDOWS_ZONES[name]
     parts = [part for part in name.split("/") if part]

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from maxremind.calendar.ics import event_to_ics
 from maxremind.core.audience import Resolved, resolve_audience
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.escalation import summarize
@@ -356,6 +355,8 @@ class AgendaService:
 
     async def ics(self, event: Event) -> bytes:
         """The event with all its dates as an .ics file."""
+        from maxremind.calendar.ics import event_to_ics  # the renderer: on first use
+
         return event_to_ics(event, await self.storage.list_occurrences(event.id))
 
     # --- roster and nudges ---------------------------------------------------------

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
-from maxremind.calendar.feed import Feed, FeedItem, render_feed
 from maxremind.core.keys import load_signer
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.feeds import CalendarFeed, FeedKind, FeedScope
@@ -305,6 +304,9 @@ class CalendarService:
     async def _render(
         self, feed: CalendarFeed, scope: FeedScope, since: date, until: date
     ) -> bytes:
+        # The renderer (and icalendar behind it) is loaded by the first feed asked for.
+        from maxremind.calendar.feed import Feed, FeedItem, render_feed
+
         start = _instant(since)
         rows = await self.storage.feed_events(scope, since=start)
         ids = [row.event.id for row in rows]

@@ -45,15 +45,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from maxremind.calendar.importer import (
-    HORIZON,
-    ImportedItem,
-    ImportRejected,
-    ParsedCalendar,
-    parse_calendar,
-)
+from maxremind.calendar.limits import HORIZON
 from maxremind.domain.calendar_sources import (
     CalendarSource,
     CalendarUpload,
@@ -83,6 +77,9 @@ from maxremind.i18n import add_texts, t
 from maxremind.services import texts_calendar_import as _texts  # noqa: F401 (its texts)
 from maxremind.services.events import EventRejected, EventService, PermissionDenied
 from maxremind.storage import NotFound, Storage
+
+if TYPE_CHECKING:
+    from maxremind.calendar.importer import ImportedItem, ParsedCalendar
 
 log = logging.getLogger(__name__)
 
@@ -574,6 +571,10 @@ class CalendarImport:
         return Refresh(await self.storage.record_calendar_fetch(source.id, record), "failed")
 
     async def _parse(self, data: bytes, team: Team) -> ParsedCalendar:
+        # The parser (icalendar, recurrence rules, zone tables) is loaded by the first
+        # import, not at start-up: most instances never import a calendar.
+        from maxremind.calendar.importer import ImportRejected, parse_calendar
+
         try:
             # A large file takes a while to read: not on the event loop.
             return await asyncio.to_thread(
