@@ -84,10 +84,56 @@ def reason_text(visit: Visit, reason: str | None) -> str | None:
     return reason
 
 
+class Rendered:
+    """The pages last rendered from a shared dashboard, by viewer, language and address.
+
+    :meth:`OverviewService.dashboard` hands out the same :class:`Dashboard` object while
+    nothing has been written (:mod:`maxremind.services.sharing`); while it does, the
+    viewer's role, team and teams the page shows are unchanged too (the door's reads
+    are shared by the same rule), so the page rendered from that object for the same
+    session is the page a new rendering would make.  Rendering is most of a page's cost
+    once its data is shared."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._pages: dict[tuple[object, ...], tuple[Dashboard, Response]] = {}
+
+    def get(self, key: tuple[object, ...], board: Dashboard) -> Response | None:
+        found = self._pages.get(key)
+        if found is None or found[0] is not board:
+            return None
+        page = found[1]
+        return Response(page.body, page.status_code, headers=dict(page.headers))
+
+    def put(self, key: tuple[object, ...], board: Dashboard, page: Response) -> None:
+        self._pages.pop(key, None)
+        self._pages[key] = (board, page)
+        while len(self._pages) > self.size:
+            del self._pages[next(iter(self._pages))]
+
+
+RENDERED = Rendered()
+
+
+def _page_key(visit: Visit) -> tuple[object, ...]:
+    viewer = visit.viewer
+    who = (viewer.via, viewer.cookie, viewer.csrf, viewer.user.user_id) if viewer else None
+    return (who, visit.lang, visit.role, str(visit.request.url))
+
+
 @route("/t/{team_id:int}/")
 async def dashboard(visit: Visit) -> Response:
     """Problems first, then the next 14 days with live counts and fan-outs in flight."""
     board = await visit.services.overview.dashboard(visit.user.user_id, visit.team_id)
+    key = _page_key(visit)
+    if (page := RENDERED.get(key, board)) is not None:
+        return page
+    page = await _render(visit, board)
+    RENDERED.put(key, board, page)
+    return page
+
+
+async def _render(visit: Visit, board: Dashboard) -> Response:
     jobs = ",".join(str(f.job_id) for f in board.fanouts[:MAX_WATCHED_JOBS])
     live_url = f"/t/{visit.team_id}/live" + (f"?jobs={jobs}" if jobs else "")
     return await visit.render(
