@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from maxremind.services.events import EditConflict, EventRejected, PermissionDenied
 from maxremind.services.teams import PeopleRefused
-from maxremind.storage.errors import AlreadyExists, InviteUnusable, NotFound
+from maxremind.storage.errors import AlreadyExists, InvalidValue, InviteUnusable, NotFound
 
 __all__ = [
     "AlreadyExists",
     "EditConflict",
     "EventRejected",
+    "InvalidValue",
     "InviteUnusable",
     "NotFound",
     "PeopleRefused",

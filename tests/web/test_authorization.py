@@ -14,6 +14,7 @@ itself decides is tested per page.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -214,15 +215,51 @@ async def _through_the_door(
     return answer
 
 
-async def test_an_api_token_works_only_for_its_team(web: WebWorld) -> None:
+async def test_an_api_token_works_only_for_its_team_and_only_in_the_api(web: WebWorld) -> None:
     api = await web.api("owner")
     other = await web.api("other_owner", web.other_team)
+    checked = 0
     for route in door_routes(web.app):
         if "{team_id" not in route.path or "GET" not in (route.methods or ()):
             continue
         if set(PARAM.findall(route.path)) - {"team_id"}:
             continue
-        mine = await api.get(route.path.replace("{team_id:int}", str(web.team.id)))
-        assert mine.status_code < 400, (route.path, mine.status_code)
-        theirs = await other.get(route.path.replace("{team_id:int}", str(web.team.id)))
-        assert theirs.status_code == 404, (route.path, theirs.status_code)
+        url = route.path.replace("{team_id:int}", str(web.team.id))
+        mine, theirs = await api.get(url), await other.get(url)
+        if route.path.startswith("/api/"):
+            assert mine.status_code < 400, (route.path, mine.status_code)
+            assert theirs.status_code == 404, (route.path, theirs.status_code)
+        else:  # a page: tokens are for the API, whatever the team
+            assert mine.status_code == theirs.status_code == 403, route.path
+        checked += 1
+    assert checked > 10
+    # A token scoped to team A cannot mint one for team B, nor end the browser's sessions.
+    mint = await api.post("/me/tokens", data={"name": "x", "team": str(web.other_team.id)})
+    assert mint.status_code == 403
+    assert (await api.post("/logout/everywhere")).status_code == 403
+    assert (await api.get("/me")).status_code == 403
+
+
+async def test_a_chunked_body_past_the_limit_is_refused_without_a_length(web: WebWorld) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(40):
+            yield b"x" * 65536  # 2.5 MiB in all, no Content-Length
+
+    browser = web.anonymous()
+    answer = await browser.post(
+        "/auth/miniapp",
+        content=chunks(),
+        headers={"origin": BASE, "content-type": "application/json"},
+    )
+    assert answer.status_code == 413 and answer.json()["error"] == "too_large"
+
+
+async def test_ids_beyond_the_database_are_not_found(web: WebWorld) -> None:
+    owner = await web.client("owner")
+    huge = 2**64
+    for url in (
+        f"/t/{web.team.id}/people/{huge}",
+        f"/t/{web.team.id}/events/{huge}",
+        f"/go/event/{huge}",
+    ):
+        assert (await owner.get(url)).status_code == 404, url

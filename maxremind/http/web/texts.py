@@ -86,6 +86,12 @@ add_texts(
             "page and try again.",
         },
         "web_too_large": {RU: "Слишком большой запрос.", EN: "The request is too large."},
+        "web_token_not_for_pages": {
+            RU: "API-токен работает только с API (/api/v1/…). Страницы открывайте в браузере "
+            "после входа по ссылке из бота.",
+            EN: "An API token works only with the API (/api/v1/…). Open the pages in a "
+            "browser after signing in with a link from the bot.",
+        },
         "web_too_many_attempts": {
             RU: "Слишком много попыток. Подождите минуту.",
             EN: "Too many attempts. Wait a minute.",

@@ -30,6 +30,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Message, Receive
 
 from maxremind.domain.models import Language, Role, Team, User
 from maxremind.i18n import language_for, t
@@ -37,6 +38,7 @@ from maxremind.services.bundle import AppServices
 from maxremind.services.errors import (
     AlreadyExists,
     EventRejected,
+    InvalidValue,
     InviteUnusable,
     NotFound,
     PeopleRefused,
@@ -412,19 +414,27 @@ def route(
     must not stop someone from signing in again."""
     access = Access(signed_in=signed_in, role=role, admin=admin, api=api, csrf=csrf, meta=meta)
 
+    api_route = api or path.startswith("/api/")
+
     def wrap(handler: Handler) -> Route:
         async def endpoint(request: Request) -> Response:
             services: AppServices = request.app.state.services
             web: WebSettings = request.app.state.web
+            limit = access.meta.get("max_body", MAX_BODY_BYTES)  # a route may take more
+            # The body is counted as it arrives: a chunked request has no Content-Length.
+            request = Request(request.scope, _capped(request.receive, limit))
             visit = Visit(request, services, web, access)
             try:
                 size = request.headers.get("content-length")
-                limit = access.meta.get("max_body", MAX_BODY_BYTES)  # a route may take more
-                if size is not None and (not size.isdigit() or int(size) > limit):
+                if size is not None and (not _ascii_digits(size) or int(size) > limit):
                     raise WebError(413, "web_too_large")
                 visit.viewer = await resolve_viewer(request, services, web)
                 if visit.viewer is None and (signed_in or "team_id" in request.path_params):
                     raise WebError(401, "web_sign_in_needed")
+                if visit.viewer is not None and visit.viewer.via == "token" and not api_route:
+                    # A personal API token is for the API, scoped to one team; the pages
+                    # (tokens, sessions, other teams) are for the person's browser.
+                    raise WebError(403, "web_token_not_for_pages")
                 if admin and not (visit.viewer and visit.viewer.admin):
                     raise WebError(403, "web_admin_only")
                 if request.method not in SAFE_METHODS and csrf:
@@ -437,6 +447,10 @@ def route(
                     raise _service_error(exc) from None
                 except (EventRejected, PeopleRefused) as exc:
                     raise _service_error(exc) from None
+                except InvalidValue:  # an id beyond what the database holds: no such thing
+                    raise WebError(404, "web_not_found") from None
+            except BodyTooLarge:
+                return await visit.error(WebError(413, "web_too_large"))
             except WebError as exc:
                 return await visit.error(exc)
 
@@ -447,6 +461,29 @@ def route(
         return Route(path, endpoint, methods=list(methods), name=name or handler.__name__)
 
     return wrap
+
+
+class BodyTooLarge(Exception):
+    """The request body grew past the route's limit while it was being read."""
+
+
+def _capped(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge
+        return message
+
+    return counted
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def access_of(route_: Route) -> Access:
