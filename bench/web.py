@@ -21,7 +21,8 @@ Measured:
   each, started once the fan-out is under way (the ledger shows sends) — the aim is
   >= 500 requests/s and p95 < 100 ms on 2 cores;
 * how many fan-out messages went out during the load (the engine must not stall);
-* the CPU time the product spent per request (its own and the engine's, all threads)
+* the CPU time the product spent per request (its own and the engine's, all threads),
+  the CPU time this script's own HTTP client spent per request (it shares the cores)
   and the machine's load average: on a shared machine the throughput says as much
   about the neighbours as about the product.
 
@@ -179,6 +180,7 @@ class Load:
     seconds: float
     latencies: list[float]
     product_cpu: float  # CPU seconds the product spent meanwhile (all its threads)
+    client_cpu: float  # CPU seconds this benchmark's own client spent meanwhile
     load_average: float  # the machine's 1-minute load average at the end
 
     @property
@@ -216,10 +218,12 @@ async def load(
 
         began = time.monotonic()
         cpu = cpu_seconds(pid)
+        own = time.process_time()
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
         took = time.monotonic() - began
         cpu = cpu_seconds(pid) - cpu
-    return Load(page, len(latencies), errors, took, latencies, cpu, os.getloadavg()[0])
+        own = time.process_time() - own
+    return Load(page, len(latencies), errors, took, latencies, cpu, own, os.getloadavg()[0])
 
 
 async def main_async(args: argparse.Namespace) -> str:
@@ -278,15 +282,16 @@ def report(args: argparse.Namespace, idle: float, busy: float, loads: list[Load]
         f"{args.seconds:.0f} s per page, during a fan-out to {args.members}:",
         "",
         "| page | requests/s | median ms | p95 ms | max ms | errors"
-        " | product CPU ms/request | load average |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        " | product CPU ms/request | client CPU ms/request | load average |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for item in loads:
         ms = [x * 1000 for x in item.latencies]
         lines.append(
             f"| {item.page} | {item.rps:.0f} | {statistics.median(ms):.1f} | "
             f"{percentile(ms, 95):.1f} | {max(ms):.1f} | {item.errors} | "
-            f"{item.product_cpu / max(1, item.requests) * 1000:.2f} | {item.load_average:.1f} |"
+            f"{item.product_cpu / max(1, item.requests) * 1000:.2f} | "
+            f"{item.client_cpu / max(1, item.requests) * 1000:.2f} | {item.load_average:.1f} |"
         )
     total_seconds = sum(item.seconds for item in loads)
     lines += [
