@@ -263,3 +263,19 @@ async def test_ids_beyond_the_database_are_not_found(web: WebWorld) -> None:
         f"/go/event/{huge}",
     ):
         assert (await owner.get(url)).status_code == 404, url
+
+
+async def test_unicode_digits_are_not_numbers(web: WebWorld) -> None:
+    """'²'.isdigit() is true but int('²') fails: such input is refused, never a 500."""
+    owner = await web.client("owner")
+    team = web.team.id
+    for url in (
+        "/teams/switch?team=²",
+        f"/t/{team}/events?page=²",
+        f"/t/{team}/people?page=²&group=²&tag=²",
+        f"/t/{team}/announcements?page=²",
+        f"/t/{team}/live?jobs=1,²",
+    ):
+        assert (await owner.get(url)).status_code < 500, url
+    answer = await owner.post_form("/me/tokens", {"name": "x", "team": "²"})
+    assert answer.status_code == 400

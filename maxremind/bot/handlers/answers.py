@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from maxremind.bot.context import Ctx
 from maxremind.bot.router import Router
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Answer
 from maxremind.domain.timefmt import format_when
 from maxremind.services.answers import AnswerOutcome, AnswerResult
@@ -25,7 +26,7 @@ _REFUSALS = {
 
 def _occurrence(ctx: Ctx) -> tuple[int, str] | None:
     args = ctx.extras["args"]
-    if len(args) != 2 or not args[0].isdigit():
+    if len(args) != 2 or not digits(args[0]):
         return None
     return int(args[0]), args[1]
 

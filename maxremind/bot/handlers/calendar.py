@@ -11,6 +11,7 @@ from __future__ import annotations
 from maxremind.bot.context import Ctx
 from maxremind.bot.router import Router
 from maxremind.domain.feeds import FeedKind
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Language
 from maxremind.i18n import add_texts
 from maxremind.maxapi.models import Button
@@ -135,7 +136,7 @@ def register(router: Router) -> None:
                 return
             await _show(ctx, link, renewed=True)
             return
-        if len(args) == 2 and args[0] == "off" and str(args[1]).isdigit():
+        if len(args) == 2 and args[0] == "off" and digits(str(args[1])):
             try:
                 await feeds.revoke(ctx.user.user_id, int(args[1]))
             except NotFound:

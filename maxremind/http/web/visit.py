@@ -32,6 +32,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import Message, Receive
 
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Language, Role, Team, User
 from maxremind.i18n import language_for, t
 from maxremind.services.bundle import AppServices
@@ -426,7 +427,7 @@ def route(
             visit = Visit(request, services, web, access)
             try:
                 size = request.headers.get("content-length")
-                if size is not None and (not _ascii_digits(size) or int(size) > limit):
+                if size is not None and (not digits(size) or int(size) > limit):
                     raise WebError(413, "web_too_large")
                 visit.viewer = await resolve_viewer(request, services, web)
                 if visit.viewer is None and (signed_in or "team_id" in request.path_params):
@@ -480,10 +481,6 @@ def _capped(receive: Receive, limit: int) -> Receive:
         return message
 
     return counted
-
-
-def _ascii_digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
 
 
 def access_of(route_: Route) -> Access:

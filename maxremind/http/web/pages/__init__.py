@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from maxremind.domain.ids import digits
 from maxremind.http.web.visit import Visit, WebError, route
 
 
@@ -12,7 +13,7 @@ from maxremind.http.web.visit import Visit, WebError, route
 async def switch_team(visit: Visit) -> Response:
     """The team picker in the header: only a redirect, the URL carries the team."""
     raw = visit.request.query_params.get("team", "")
-    if not raw.isdigit():
+    if not digits(raw):
         raise WebError(404, "web_not_found")
     if await visit.services.people.role_of(int(raw), visit.user.user_id) is None:
         raise WebError(404, "web_not_found")

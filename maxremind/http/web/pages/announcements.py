@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from maxremind.domain.clock import utcnow
+from maxremind.domain.ids import digits
 from maxremind.domain.markdown import render_markdown
 from maxremind.domain.models import AudienceKind, EventKind, EventStatus, Language, NewEvent, Role
 from maxremind.http.web import texts_announce as _texts  # noqa: F401  (registers the texts)
@@ -363,7 +364,7 @@ async def _render_compose(
 ) -> Response:
     assert visit.team is not None
     params = visit.request.query_params
-    page = int(params["page"]) if params.get("page", "").isdigit() else 1
+    page = int(params["page"]) if digits(params.get("page", "")) else 1
     key = DONE.get(params.get("done", ""))
     return await visit.render(
         "announcements/index.html",

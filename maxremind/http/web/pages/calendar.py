@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from maxremind.domain.feeds import FeedKind
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Role
 from maxremind.http.web import texts_calendar as _texts  # noqa: F401  (registers the texts)
 from maxremind.http.web.visit import Visit, WebError, route
@@ -130,7 +131,7 @@ def parse_choice(raw: str) -> tuple[FeedKind, int | None, int | None]:
     if raw in ("", "personal"):
         return FeedKind.PERSONAL, None, None
     kind, _, number = raw.partition(":")
-    if not number.isdigit() or len(number) > 19:
+    if not digits(number) or len(number) > 19:
         raise ValueError(raw)
     if kind == "team":
         return FeedKind.TEAM, int(number), None

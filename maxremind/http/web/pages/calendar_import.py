@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from maxremind.calendar.importer import MAX_BYTES
 from maxremind.domain.calendar_sources import CalendarSource, SourceKind
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Group, Role
 from maxremind.http.web import texts_calendar_import as _texts  # noqa: F401 (registers texts)
 from maxremind.http.web.visit import Visit, WebError, route
@@ -105,7 +106,7 @@ def _group_id(raw: object) -> int | None:
     text = raw if isinstance(raw, str) else ""
     if not text:
         return None
-    if not text.isdigit() or not 0 < int(text) < 1 << 63:
+    if not digits(text) or not 0 < int(text) < 1 << 63:
         raise ValueError(text)
     return int(text)
 
@@ -149,7 +150,7 @@ async def subscribe(visit: Visit) -> Response:
         for name in ("url", "group", "refresh", "alarms")
     }
     refresh = values["refresh"]
-    if not refresh.isdigit() or not MIN_REFRESH_MINUTES <= int(refresh) <= MAX_REFRESH_MINUTES:
+    if not digits(refresh) or not MIN_REFRESH_MINUTES <= int(refresh) <= MAX_REFRESH_MINUTES:
         message = reason_text("bad_refresh", "", visit.lang)
         return await _page(visit, status=400, errors={"refresh": message}, values=values)
     try:

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from maxremind.domain.ids import digits
 from maxremind.http.web import texts_dashboard as _texts  # noqa: F401  (registers the texts)
 from maxremind.http.web.visit import Visit, route
 from maxremind.services.overview import DASHBOARD_DAYS, Counts, Dashboard, FanOut
@@ -73,7 +74,7 @@ def live_values(visit: Visit, board: Dashboard, watched: set[int]) -> dict[str, 
 
 def _watched(visit: Visit) -> set[int]:
     raw = visit.request.query_params.get("jobs", "")
-    ids = {int(part) for part in raw.split(",")[:MAX_WATCHED_JOBS] if part.isdigit()}
+    ids = {int(part) for part in raw.split(",")[:MAX_WATCHED_JOBS] if digits(part)}
     return {i for i in ids if i < 1 << 62}
 
 

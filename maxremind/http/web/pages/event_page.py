@@ -15,6 +15,7 @@ from datetime import datetime
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Answer, DeliveryStatus, Role
 from maxremind.http.web import texts_event_page as _texts  # noqa: F401  (registers texts)
 from maxremind.http.web.visit import Visit, WebError, route
@@ -28,7 +29,7 @@ ROSTER_NAMES = 200  # names the page lists per answer; the rest are counted (CSV
 
 def _int_param(visit: Visit, name: str) -> int | None:
     raw = visit.request.query_params.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return int(raw) if digits(raw) and len(raw) < 19 else None
 
 
 async def _detail(
@@ -134,7 +135,7 @@ async def nudge(visit: Visit) -> Response:
     """Remind now everyone who has not answered the date (those who manage it only)."""
     form = await visit.form()
     occurrence = str(form.get("occurrence_id", ""))
-    await _detail(visit, occurrence_id=int(occurrence) if occurrence.isdigit() else None)
+    await _detail(visit, occurrence_id=int(occurrence) if digits(occurrence) else None)
     done = await visit.services.agenda.nudge(
         visit.request.path_params["event_id"], occurrence, visit.user.user_id
     )
@@ -152,7 +153,7 @@ async def answer(visit: Visit) -> Response:
     form = await visit.form()
     occurrence = str(form.get("occurrence_id", ""))
     choice = str(form.get("answer", ""))
-    if not occurrence.isdigit() or choice not in Answer._value2member_map_:
+    if not digits(occurrence) or choice not in Answer._value2member_map_:
         raise WebError(400, "web_invalid")
     await _detail(visit, occurrence_id=int(occurrence))
     result = await visit.services.answers.answer(

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Event, EventKind, EventStatus, NewEvent, ReminderSpec, Role
 from maxremind.domain.timedescribe import describe_rrule
 from maxremind.domain.timefmt import format_offset
@@ -73,7 +74,7 @@ async def events_list(visit: Visit) -> Response:
     day_from, day_to = _day(query.get("from", "")), _day(query.get("to", ""))
     mine = query.get("mine", "") in ("1", "on")
     raw_page = query.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
+    page = int(raw_page) if digits(raw_page) and len(raw_page) < 7 else 1
     assert visit.team is not None
     zone = ZoneInfo(visit.team.timezone)
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from starlette.datastructures import FormData
 
 from maxremind.domain.escalation import EscalationStep, normalize_ladder
+from maxremind.domain.ids import digits
 from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
@@ -488,7 +489,7 @@ def rejected_field(form: EventForm, reason: str, lang: Language) -> None:
 
 def _int(text: str) -> int | None:
     text = text.strip()
-    if not text or len(text) > 9 or not text.lstrip("-").isdigit():
+    if not text or len(text) > 9 or not digits(text.lstrip("-")):
         return None
     return int(text)
 

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from maxremind.domain.access import ApiToken
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Language, QuietHoursSpec
 from maxremind.domain.quiet_hours import parse_quiet_hours
 from maxremind.http.web import texts_settings as _texts  # noqa: F401  (registers the texts)
@@ -161,7 +162,7 @@ async def create_token(visit: Visit) -> Response:
     team = fields.values["team"]
     if not name or len(name) > MAX_TOKEN_NAME:
         fields.errors["name"] = visit.t("web_me_err_token_name", limit=MAX_TOKEN_NAME)
-    if not team.isdigit():
+    if not digits(team):
         fields.errors["team"] = visit.t("web_me_err_token_team")
     if fields.errors:
         return await _render(visit, status=400, token_form=fields)

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from maxremind.domain.clock import utcnow
+from maxremind.domain.ids import digits
 from maxremind.domain.models import Group, Invite, Member, Role
 from maxremind.http.web import texts_people as _texts  # noqa: F401  (registers the texts)
 from maxremind.http.web.visit import Visit, WebError, route
@@ -110,7 +111,7 @@ async def _form_text(visit: Visit, name: str, limit: int = 200) -> str:
 
 async def _form_int(visit: Visit, name: str) -> int | None:
     raw = await _form_text(visit, name, 20)
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if digits(raw) else None
 
 
 async def _me(visit: Visit) -> Member:
@@ -153,9 +154,9 @@ async def members_page(visit: Visit) -> Response:
     """Everyone in the team, searchable and filterable by group or tag, paged."""
     params = visit.request.query_params
     query = params.get("q", "").strip()[:MAX_QUERY]
-    group_id = int(params["group"]) if params.get("group", "").isdigit() else None
-    tag_id = int(params["tag"]) if params.get("tag", "").isdigit() else None
-    page = int(params["page"]) if params.get("page", "").isdigit() else 1
+    group_id = int(params["group"]) if digits(params.get("group", "")) else None
+    tag_id = int(params["tag"]) if digits(params.get("tag", "")) else None
+    page = int(params["page"]) if digits(params.get("page", "")) else 1
     people = visit.services.people
     roster = await people.roster(visit.team_id)
     total = len(roster)
@@ -429,19 +430,19 @@ async def create_invite(visit: Visit) -> Response:
     errors: dict[str, str] = {}
     valid_for: timedelta | None = None
     if values["amount"]:
-        if not values["amount"].isdigit() or values["unit"] not in UNITS:
+        if not digits(values["amount"]) or values["unit"] not in UNITS:
             errors["amount"] = visit.t("web_people_err_bad_validity")
         else:
             valid_for = int(values["amount"]) * UNITS[values["unit"]]
     max_uses: int | None = None
     if values["uses"]:
-        if not values["uses"].isdigit():
+        if not digits(values["uses"]):
             errors["uses"] = visit.t("web_people_err_bad_uses")
         else:
             max_uses = int(values["uses"])
     group_id: int | None = None
     if values["group"]:
-        if not values["group"].isdigit():
+        if not digits(values["group"]):
             errors["group"] = visit.t("web_people_choose_group")
         else:
             group_id = int(values["group"])
@@ -539,7 +540,7 @@ async def _groups_page(
     flagged = []
     raw = visit.request.query_params.get("flagged", "")
     for part in raw.split(",")[:FLAGGED_SHOWN]:
-        if part.isdigit():
+        if digits(part):
             event = await visit.services.agenda.event(int(part))
             if event is not None and event.team_id == team_id:
                 flagged.append(event)
