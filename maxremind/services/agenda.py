@@ -29,6 +29,7 @@ from maxremind.domain.models import (
     RecipientKind,
     Role,
 )
+from maxremind.services.sharing import Shared
 from maxremind.storage import NotFound, Storage
 
 
@@ -243,6 +244,7 @@ class AgendaService:
         self.storage = storage
         self.poke = poke
         self.clock = clock
+        self._audiences: Shared[Resolved] = Shared()  # see sight(); read-only once resolved
 
     # --- events --------------------------------------------------------------------
 
@@ -279,7 +281,14 @@ class AgendaService:
         if event is None:
             return None
         manages = await can_manage(self.storage, event, user_id)
-        audience = await resolve_audience(self.storage, event)
+        # The team's events mostly share one audience (the whole team): its resolution
+        # (3,000 ids in a big team) is shared while nothing is written.
+        audience = await self._audiences.get(
+            (event.team_id, event.audience),
+            self.storage.generation(),
+            self.clock(),
+            lambda: resolve_audience(self.storage, event),
+        )
         invited = user_id in audience.users
         visible = may_see(event, can_manage=manages, invited=invited)
         return Sight(event, manages, invited, visible, audience)
