@@ -87,6 +87,9 @@ MIN_REFRESH_MINUTES = 5
 MAX_REFRESH_MINUTES = 7 * 24 * 60
 FALLBACK_REMINDERS = (timedelta(days=1), timedelta(hours=1))
 MAX_REPORTED = 50  # problems kept in a source's report
+# Each subscription is fetched on its own schedule and may hold 2,000 events: a team's
+# count is bounded.  ("Refresh now" runs one fetch per source at a time, under its lock.)
+MAX_SOURCES = 20
 CHECK_EVERY = 60.0  # seconds between looks for subscriptions due (and files waiting)
 # How long a claimed file is the claimer's: its download (30 s at most) and its import.
 # A stop releases the claim at once and a start takes back what a dead run held, so the
@@ -114,7 +117,7 @@ class Fetching(Protocol):
 class ImportRefused(ValueError):
     """An import or subscription cannot be made; ``reason`` says why (``too_large``,
     ``too_many_events``, ``not_calendar``, ``bad_url``, ``bad_refresh``, ``not_a_feed``,
-    ``no_fetcher``, ``group_elsewhere``)."""
+    ``no_fetcher``, ``group_elsewhere``, ``too_many_sources``)."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -331,6 +334,8 @@ class CalendarImport:
         minutes = self.refresh_minutes if refresh_minutes is None else refresh_minutes
         if not MIN_REFRESH_MINUTES <= minutes <= MAX_REFRESH_MINUTES:
             raise ImportRefused("bad_refresh", str(minutes))
+        if len(await self.storage.list_calendar_sources(team_id)) >= MAX_SOURCES:
+            raise ImportRefused("too_many_sources", str(MAX_SOURCES))
         try:
             target = feed_url(url)
         except FetchFailed:

@@ -33,6 +33,10 @@ REASONS = {
         "Интервал обновления — от 5 минут до 7 дней.",
         "The refresh interval is 5 minutes to 7 days.",
     ),
+    "too_many_sources": (
+        "У команды уже {detail} календарей — это предел. Удалите ненужный.",
+        "The team already has {detail} calendars, the most it may have. Remove one first.",
+    ),
     "no_fetcher": (
         "Подписки на календари здесь недоступны.",
         "Calendar subscriptions are not available here.",

@@ -97,6 +97,9 @@ async def test_subscribe_refresh_and_remove_from_the_page(
     page = await browser.get(event_url)
     assert "Событие из календаря «Команда»" in page.text and event_url + "/edit" not in page.text
     assert (await browser.get(event_url + "/edit")).status_code == 409
+    cancel = await browser.post_form(event_url + "/cancel")
+    assert cancel.status_code == 409 and "календарю по подписке" in cancel.text
+    assert "from_calendar" not in cancel.text  # the reason in words, not its code
 
     server.answers["/team.ics"] = Answer(500, b"down")
     refreshed = await browser.post_form(f"{base}/{source.id}/refresh")
@@ -169,3 +172,20 @@ async def test_the_api_imports_subscribes_and_guards_what_a_feed_owns(
     assert (await api.get(f"{imports}/{feed['id']}")).status_code == 404
     member = await web.api("member")
     assert (await member.get(imports)).status_code == 403
+
+
+async def test_a_team_has_a_bounded_number_of_subscriptions(
+    web: WebWorld, server: Server, fetching: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import maxremind.services.calendar_import as calendar_import
+
+    monkeypatch.setattr(calendar_import, "MAX_SOURCES", 1)
+    server.answers["/a.ics"] = Answer(
+        body=ics(f"UID:a\r\nSUMMARY:Планёрка\r\n{SOON}", name="A"),
+        headers={"content-type": "text/calendar"},
+    )
+    service = web.services.calendar_import
+    await service.subscribe(web.team.id, web.ids["organizer"], server.url("/a.ics"))
+    with pytest.raises(calendar_import.ImportRefused) as refused:
+        await service.subscribe(web.team.id, web.ids["organizer"], server.url("/a.ics"))
+    assert refused.value.reason == "too_many_sources"

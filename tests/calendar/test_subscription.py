@@ -153,9 +153,11 @@ async def test_the_address_checked_is_the_address_connected(server: Server) -> N
 def test_address_policy_and_urls() -> None:
     for private in ("127.0.0.1", "10.0.0.8", "192.168.1.1", "172.16.0.1", "169.254.169.254",
                     "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1",
-                    "224.0.0.1", "not an ip"):  # fmt: skip
+                    "224.0.0.1", "not an ip",
+                    # IPv4 inside IPv6: NAT64, 6to4 (to the cloud metadata address), compatible
+                    "64:ff9b::7f00:1", "2002:a9fe:a9fe::1", "::7f00:1"):  # fmt: skip
         assert not is_public(private), private
-    for public in ("77.88.55.88", "8.8.8.8", "2a02:6b8::2:242"):
+    for public in ("77.88.55.88", "8.8.8.8", "2a02:6b8::2:242", "64:ff9b::808:808"):
         assert is_public(public), public
     assert feed_url("webcal://calendar.yandex.ru/export/ics.xml?private_token=x") == (
         "https://calendar.yandex.ru/export/ics.xml?private_token=x"

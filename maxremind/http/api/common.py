@@ -95,6 +95,11 @@ def api_route(
     return wrap
 
 
+def refusal(visit: Visit, exc: EventRejected | PeopleRefused) -> WebError:
+    """A service's refusal said in the viewer's language, with the field it is about."""
+    return _rejected(visit, exc) if isinstance(exc, EventRejected) else _refused(visit, exc)
+
+
 def _rejected(visit: Visit, exc: EventRejected) -> WebError:
     if exc.reason == "occurrence_over":
         return WebError(409, "web_api_occurrence_over")

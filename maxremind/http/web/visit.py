@@ -391,8 +391,6 @@ def _service_error(exc: Exception) -> WebError:
         return WebError(409, "web_conflict")
     if isinstance(exc, InviteUnusable):
         return WebError(400, "web_invite_unusable")
-    if isinstance(exc, EventRejected | PeopleRefused):
-        return WebError(400, "web_refused", reason=str(exc))
     raise exc
 
 
@@ -447,7 +445,10 @@ def route(
                 except (PermissionDenied, NotFound, AlreadyExists, InviteUnusable) as exc:
                     raise _service_error(exc) from None
                 except (EventRejected, PeopleRefused) as exc:
-                    raise _service_error(exc) from None
+                    # A page that did not catch it: the reason in words, never its code.
+                    from maxremind.http.api.common import refusal
+
+                    raise refusal(visit, exc) from None
                 except InvalidValue:  # an id beyond what the database holds: no such thing
                     raise WebError(404, "web_not_found") from None
             except BodyTooLarge:
