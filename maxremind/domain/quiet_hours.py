@@ -24,6 +24,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from maxremind.domain.models import QuietHoursSpec
 from maxremind.domain.wall_time import resolve_local, to_wall
 
 PlacementReason = Literal[
@@ -90,6 +91,26 @@ def parse_quiet_hours(text: str) -> QuietHours:
         raise ValueError(f"quiet hours look like 22:00-08:00, got {text!r}")
     start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
     return QuietHours(_clock(start_h, start_m, text), _clock(end_h, end_m, text))
+
+
+# Words that switch quiet hours off, in both languages.
+QUIET_OFF_WORDS = frozenset({"off", "выкл", "выключить", "нет", "no", "none", "сброс", "reset"})
+
+
+def quiet_spec(text: str) -> QuietHoursSpec | None:
+    """What a person typed for quiet hours, as stored: ``"22:00-08:00"`` → spec; empty
+    text, an off word or equal bounds → None (no quiet hours).  The bot and the web
+    read it the same way.
+
+    :raises ValueError: with a message saying what is wrong.
+    """
+    cleaned = text.strip()
+    if not cleaned or cleaned.casefold() in QUIET_OFF_WORDS:
+        return None
+    quiet = parse_quiet_hours(cleaned)
+    if quiet.is_empty:
+        return None
+    return QuietHoursSpec(f"{quiet.start:%H:%M}", f"{quiet.end:%H:%M}")
 
 
 def _clock(hour: int, minute: int, text: str) -> time:

@@ -14,12 +14,12 @@ from maxremind.bot.handlers.people_common import (
 )
 from maxremind.bot.router import Router
 from maxremind.domain.models import Language, QuietHoursSpec, Role, Team
-from maxremind.domain.quiet_hours import parse_quiet_hours
+from maxremind.domain.quiet_hours import QUIET_OFF_WORDS, quiet_spec
 from maxremind.domain.timefmt import zone_label
 from maxremind.maxapi.models import Button
 from maxremind.services.zones import COMMON_ZONES, UnknownZone, parse_zone, zone_name
 
-OFF_WORDS = frozenset({"off", "выкл", "выключить", "нет", "no", "none", "сброс", "reset"})
+OFF_WORDS = QUIET_OFF_WORDS
 ZONES_PER_ROW = 3
 
 
@@ -31,16 +31,6 @@ def describe_zone(ctx: Ctx, zone: str) -> str:
     return ctx.t(
         "ppl_zone", zone=zone_name(zone, lang_code(ctx.lang)), label=label, time=f"{now:%H:%M}"
     )
-
-
-def parse_quiet(text: str) -> QuietHoursSpec | None:
-    """ "22:00-08:00" → spec; an off word or equal bounds → None. :raises ValueError:"""
-    if text.casefold() in OFF_WORDS:
-        return None
-    quiet = parse_quiet_hours(text)
-    if quiet.is_empty:
-        return None
-    return QuietHoursSpec(f"{quiet.start:%H:%M}", f"{quiet.end:%H:%M}")
 
 
 async def read_zone(ctx: Ctx, text: str) -> str | None:
@@ -56,7 +46,7 @@ async def read_quiet(ctx: Ctx, text: str) -> tuple[bool, QuietHoursSpec | None]:
     """``(True, spec)`` for valid quiet hours (None: off); ``(False, None)`` after
     telling the person what was wrong."""
     try:
-        return True, parse_quiet(text)
+        return True, quiet_spec(text)
     except ValueError:
         await ctx.say("ppl_quiet_bad", text=text)
         return False, None

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from maxremind.domain.access import ApiToken
 from maxremind.domain.ids import digits
 from maxremind.domain.models import Language, QuietHoursSpec
-from maxremind.domain.quiet_hours import parse_quiet_hours
+from maxremind.domain.quiet_hours import quiet_spec
 from maxremind.http.web import texts_settings as _texts  # noqa: F401  (registers the texts)
 from maxremind.http.web.pages.calendar import calendar_context
 from maxremind.http.web.pages.events_form import all_zones, zone_options
@@ -37,16 +37,6 @@ class Fields:
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def parse_quiet(text: str) -> QuietHoursSpec | None:
-    """``22:00-08:00`` → spec; empty text or equal bounds → None. :raises ValueError:"""
-    if not text.strip():
-        return None
-    quiet = parse_quiet_hours(text.strip())
-    if quiet.is_empty:
-        return None
-    return QuietHoursSpec(f"{quiet.start:%H:%M}", f"{quiet.end:%H:%M}")
 
 
 def zone_known(zone: str) -> bool:
@@ -135,7 +125,7 @@ async def set_clock(visit: Visit) -> Response:
         fields.errors["zone"] = visit.t("web_settings_err_zone")
     quiet: QuietHoursSpec | None = None
     try:
-        quiet = parse_quiet(fields.values["quiet"])
+        quiet = quiet_spec(fields.values["quiet"])
     except ValueError:
         fields.errors["quiet"] = visit.t("web_settings_err_quiet")
     if fields.errors:

@@ -16,12 +16,13 @@ from starlette.routing import Route
 
 from maxremind.domain.escalation import MAX_OFFSET
 from maxremind.domain.models import Language, QuietHoursSpec, ReminderSpec, ReminderTarget, Role
+from maxremind.domain.quiet_hours import quiet_spec
 from maxremind.domain.timefmt import format_offset
 from maxremind.domain.timespan import parse_offsets
 from maxremind.domain.timetypes import TimeParseError
 from maxremind.http.web import texts_settings as _texts  # noqa: F401  (registers the texts)
 from maxremind.http.web.pages.events_form import zone_options
-from maxremind.http.web.pages.me import parse_quiet, zone_known
+from maxremind.http.web.pages.me import zone_known
 from maxremind.http.web.visit import Visit, route
 from maxremind.services.errors import PeopleRefused
 from maxremind.services.teams import MAX_DEFAULT_STEPS
@@ -86,7 +87,7 @@ def check(form: SettingsForm, visit: Visit) -> Parsed | None:
         form.errors["zone"] = visit.t("web_settings_err_zone")
     quiet = None
     try:
-        quiet = parse_quiet(values["quiet"])
+        quiet = quiet_spec(values["quiet"])
     except ValueError:
         form.errors["quiet"] = visit.t("web_settings_err_quiet")
     found: dict[str, list[timedelta]] = {}
