@@ -1,6 +1,10 @@
-"""The instance's callback signing key, kept in the database."""
+"""The instance's secret, kept in the database: the callback signing key and the keys
+derived from it for other purposes."""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from maxremind.domain.signing import SECRET_KEY, CallbackSigner
 from maxremind.storage.base import Storage
@@ -13,3 +17,13 @@ async def load_signer(storage: Storage) -> CallbackSigner:
         stored = CallbackSigner.new_secret()
         await storage.set_value(SECRET_KEY, stored)
     return CallbackSigner(stored.encode())
+
+
+async def derived_key(storage: Storage, label: bytes) -> bytes:
+    """A key for one purpose (``label``), derived from the instance's secret: it survives
+    restarts and backups, and no two purposes share a key."""
+    await load_signer(storage)  # creates the secret on a fresh instance
+    stored = await storage.get_value(SECRET_KEY)
+    if stored is None:  # pragma: no cover - load_signer has just stored it
+        raise RuntimeError("the instance secret is missing")
+    return hmac.new(stored.encode(), label, hashlib.sha256).digest()

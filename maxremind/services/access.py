@@ -26,11 +26,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Final
 
-from maxremind.core.keys import load_signer
+from maxremind.core.keys import derived_key
 from maxremind.domain.access import ApiToken, SignInVia, WebSession
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.models import Role, User
-from maxremind.domain.signing import SECRET_KEY
 from maxremind.domain.webapp import InitDataRefused, check_init_data
 from maxremind.i18n import language_for
 from maxremind.services.events import PermissionDenied
@@ -105,11 +104,7 @@ async def access_key(storage: Storage) -> bytes:
     """The instance's key for signing session cookies, derived from its stored secret
     (the one :func:`maxremind.core.keys.load_signer` creates on first use), so it
     survives restarts and backups and differs from the callback key."""
-    await load_signer(storage)  # creates the secret on a fresh instance
-    stored = await storage.get_value(SECRET_KEY)
-    if stored is None:  # pragma: no cover - load_signer has just stored it
-        raise RuntimeError("the instance secret is missing")
-    return hmac.new(stored.encode(), _KEY_LABEL, hashlib.sha256).digest()
+    return await derived_key(storage, _KEY_LABEL)
 
 
 class AccessService:

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
-from maxremind.core.keys import load_signer
+from maxremind.core.keys import derived_key
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.feeds import CalendarFeed, FeedKind, FeedScope
 from maxremind.domain.models import Answer, Language, Occurrence, Role
-from maxremind.domain.signing import SECRET_KEY
 from maxremind.i18n import add_texts, language_for, t
+from maxremind.services.access import secret_hash
 from maxremind.services.events import PermissionDenied
 from maxremind.storage import AlreadyExists, NotFound, Storage
 
@@ -199,11 +199,7 @@ class CalendarService:
         at: datetime,
     ) -> str:
         if self._key is None:
-            await load_signer(self.storage)  # creates the instance secret on a fresh one
-            stored = await self.storage.get_value(SECRET_KEY)
-            if stored is None:  # pragma: no cover - load_signer has just stored it
-                raise RuntimeError("the instance secret is missing")
-            self._key = hmac.new(stored.encode(), _KEY_LABEL, hashlib.sha256).digest()
+            self._key = await derived_key(self.storage, _KEY_LABEL)
         record = f"{kind.value}:{user_id}:{team_id}:{group_id}:{int(at.timestamp() * 1000)}"
         digest = hmac.new(self._key, record.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
@@ -367,5 +363,4 @@ def _instant(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_hash = secret_hash  # stored like sessions and API tokens: SHA-256 of the secret
