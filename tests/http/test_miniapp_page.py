@@ -9,6 +9,8 @@ import pytest
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from maxremind.domain.models import Language
+from maxremind.http.web import texts as _texts  # noqa: F401  (registers the texts)
+from maxremind.i18n import t
 from maxremind.resources import web_dir
 
 BRIDGE = "https://st.max.ru/js/max-web-app.js"
@@ -18,7 +20,14 @@ def render(lang: Language | str, bridge_url: str = BRIDGE) -> str:
     env = Environment(
         loader=FileSystemLoader(web_dir() / "templates"), autoescape=select_autoescape()
     )
-    return env.get_template("miniapp.html").render(lang=lang, bridge_url=bridge_url)
+    language = Language(lang)
+
+    def say(key: str, **params: object) -> str:
+        return t(key, language, **params)
+
+    return env.get_template("miniapp.html").render(
+        lang=language.value, bridge_url=bridge_url, _=say
+    )
 
 
 @pytest.mark.parametrize(

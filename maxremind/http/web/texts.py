@@ -107,6 +107,31 @@ add_texts(
         },
         "web_refused": {RU: "Не получилось: {reason}", EN: "Could not do it: {reason}"},
         "web_invalid": {RU: "Проверьте поля формы.", EN: "Please check the form fields."},
+        "web_miniapp_signing_in": {RU: "Вход…", EN: "Signing in…"},
+        "web_miniapp_checking": {
+            RU: "Проверяем, кто вы в MAX.",
+            EN: "Checking who you are in MAX.",
+        },
+        "web_miniapp_error": {
+            RU: "Не удалось войти. Закройте приложение и откройте его снова из бота.",
+            EN: "Could not sign in. Close the app and open it again from the bot.",
+        },
+        "web_miniapp_offline": {
+            RU: "Нет связи с сервером. Проверьте сеть и попробуйте снова.",
+            EN: "No connection to the server. Check the network and try again.",
+        },
+        "web_miniapp_not_in_max": {
+            RU: "Эта страница выполняет вход, когда MAX открывает её как мини-приложение. "
+            "Откройте её из бота: отправьте /web и нажмите «Открыть в MAX».",
+            EN: "This page signs you in when MAX opens it as a mini-app. Open it from the "
+            "bot: send /web and press “Open in MAX”.",
+        },
+        "web_miniapp_noscript": {
+            RU: "Для входа в мини-приложение нужен JavaScript. Можно войти и в браузере: "
+            "отправьте боту /web и откройте одноразовую ссылку.",
+            EN: "The mini-app needs JavaScript to sign you in. You can also sign in in a "
+            "browser: send /web to the bot and open the one-time link.",
+        },
         "web_miniapp_no_data": {
             RU: "MAX не передал данные запуска. Откройте приложение кнопкой в боте.",
             EN: "MAX passed no launch data. Open the app with the button in the bot.",
