@@ -21,7 +21,8 @@ from contextlib import (
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
 
 from maxremind.domain.models import (
     AudienceEntry,
@@ -361,4 +362,16 @@ def name_key(name: str) -> str:
 
 
 def audience_entry(kind: str, ref_id: int | None) -> AudienceEntry:
-    return AudienceEntry(AudienceKind(kind), ref_id)
+    return AudienceEntry(AUDIENCE_KINDS[kind], ref_id)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def by_value(enum: type[E]) -> dict[str, E]:
+    """``value → member`` of a string enum: what a row mapper needs for each of thousands
+    of rows, without the enum call's machinery (several times slower)."""
+    return {member.value: member for member in enum}
+
+
+AUDIENCE_KINDS = by_value(AudienceKind)

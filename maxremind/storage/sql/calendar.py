@@ -27,6 +27,7 @@ from maxremind.storage.sqlbase import (
     Row,
     SqlBase,
     audience_entry,
+    by_value,
     from_ms,
     local_text,
     opt_dt,
@@ -212,6 +213,10 @@ class CalendarSql(SqlBase):
         return str(row["print"])
 
 
+_KINDS = by_value(EventKind)
+_STATUSES = by_value(EventStatus)
+
+
 def _event(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Event:
     return Event(
         id=row["id"],
@@ -220,7 +225,7 @@ def _event(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Event
         title=row["title"],
         start_local=to_local(row["start_local"]),
         timezone=row["timezone"],
-        kind=EventKind(row["kind"]),
+        kind=_KINDS[row["kind"]],
         description=row["description"],
         place=row["place"],
         duration=opt_td(row["duration_s"]),
@@ -231,7 +236,7 @@ def _event(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Event
         confirm_required=bool(row["confirm_required"]),
         urgent=bool(row["urgent"]),
         quorum=row["quorum"],
-        status=EventStatus(row["status"]),
+        status=_STATUSES[row["status"]],
         status_reason=row["status_reason"],
         created_at=from_ms(row["created_at"]),
         updated_at=from_ms(row["updated_at"]),

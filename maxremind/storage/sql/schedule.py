@@ -31,6 +31,7 @@ from maxremind.storage.sqlbase import (
     Row,
     SqlBase,
     audience_entry,
+    by_value,
     delivery_params,
     from_ms,
     local_text,
@@ -43,6 +44,9 @@ from maxremind.storage.sqlbase import (
     to_ms,
 )
 
+_TARGETS = by_value(ReminderTarget)
+_OCCURRENCE_STATUSES = by_value(OccurrenceStatus)
+
 
 def _reminder(row: Row) -> Reminder:
     return Reminder(
@@ -50,7 +54,7 @@ def _reminder(row: Row) -> Reminder:
         event_id=row["event_id"],
         offset=opt_td(row["offset_s"]),
         at=opt_dt(row["at"]),
-        target=ReminderTarget(row["target"]),
+        target=_TARGETS[row["target"]],
     )
 
 
@@ -61,7 +65,7 @@ def _occurrence(row: Row) -> Occurrence:
         starts_at=from_ms(row["starts_at"]),
         local_start=to_local(row["local_start"]),
         adjustment=row["adjustment"],
-        status=OccurrenceStatus(row["status"]),
+        status=_OCCURRENCE_STATUSES[row["status"]],
     )
 
 
