@@ -171,6 +171,12 @@ async def test_a_stop_mid_download_leaves_the_request_for_the_next_run(
         stop = asyncio.Event()
         running = asyncio.create_task(calendar.run(stop))  # the next start
         await wait_for(lambda: bool(told.done), what="the import at the next start")
+        # The result is told inside the unit of work that also forgets the request: stop
+        # only once that has committed (a stop before it rolls both back, to be redone).
+        for _ in range(200):
+            if not await env.storage.list_calendar_uploads(env.team_id):
+                break
+            await asyncio.sleep(0.01)
         stop.set()
         await asyncio.wait_for(running, 2.0)
     assert len(told.done) == 1 and told.done[0].report is not None
