@@ -140,7 +140,7 @@ class EventService:
             raise EventRejected("in_the_past")
         if not spec.audience:
             raise EventRejected("empty_audience")
-        probe = await resolve_audience(self.storage, _as_event(spec))
+        probe = await resolve_audience(self.storage, unsaved_event(spec, self.clock()))
         if probe.missing:
             raise EventRejected("audience_gone", ", ".join(e.kind.value for e in probe.missing))
         if probe.size == 0:
@@ -442,9 +442,10 @@ def _as_spec(event: Event) -> NewEvent:
     )
 
 
-def _as_event(spec: NewEvent) -> Event:
-    """A not-yet-saved event, for audience checks."""
-    now = datetime.now(UTC)
+def unsaved_event(spec: NewEvent, now: datetime | None = None) -> Event:
+    """A spec as an event that is not saved (id 0), for the audience rule (the checks
+    before saving, the web's preview)."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     return Event(
         id=0,
         team_id=spec.team_id,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -54,7 +54,7 @@ from maxremind.domain.rrule import parse_exdates
 from maxremind.domain.wall_time import to_wall
 from maxremind.domain.zones import UnknownTimezone, zone_named
 from maxremind.services.agenda import AgendaService, Roster, role_manages_team
-from maxremind.services.events import EventRejected, PermissionDenied
+from maxremind.services.events import EventRejected, PermissionDenied, unsaved_event
 from maxremind.services.sharing import Shared
 from maxremind.storage import NotFound, Storage
 from maxremind.storage.ports.overview import (
@@ -709,7 +709,7 @@ class OverviewService:
             )
         except (RecurrenceError, ValueError) as exc:
             raise EventRejected("never_fires", str(exc)) from None
-        event = _unsaved(spec, now)
+        event = unsaved_event(spec, now)
         resolved = await resolve_audience(self.storage, event)
         team = await self._team(spec.team_id)
         users = await self.storage.get_users(resolved.users)
@@ -838,30 +838,3 @@ def _offset_changes(tz: ZoneInfo, day: date) -> bool:
     """Whether ``tz`` has a different UTC offset at the end of ``day`` than at its start."""
     start = datetime.combine(day, time())
     return tz.utcoffset(start) != tz.utcoffset(start + timedelta(days=1))
-
-
-def _unsaved(spec: NewEvent, now: datetime) -> Event:
-    """A spec as an event that is not saved (id 0), for the audience rule."""
-    return Event(
-        id=0,
-        team_id=spec.team_id,
-        organizer_id=spec.organizer_id,
-        title=spec.title,
-        start_local=spec.start_local,
-        timezone=spec.timezone,
-        kind=spec.kind,
-        description=spec.description,
-        place=spec.place,
-        duration=spec.duration,
-        rrule=spec.rrule,
-        exdates=spec.exdates,
-        audience=spec.audience,
-        reminders=(),
-        confirm_required=spec.confirm_required,
-        urgent=spec.urgent,
-        quorum=spec.quorum,
-        status=EventStatus.ACTIVE,
-        status_reason=None,
-        created_at=now.astimezone(UTC),
-        updated_at=now.astimezone(UTC),
-    )
