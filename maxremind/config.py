@@ -178,7 +178,7 @@ def _parse_networks(raw: str) -> str:
 def _parse_user_ids(raw: str) -> str:
     ids = [part.strip() for part in raw.split(",") if part.strip()]
     for entry in ids:
-        if not entry.isdigit() or not 0 < int(entry) < 2**63:
+        if not (entry.isascii() and entry.isdigit()) or not 0 < int(entry) < 2**63:
             raise ConfigError(f"{entry!r} is not a MAX user id; give comma-separated numbers")
     return ",".join(ids)
 

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from maxremind.domain.ids import INT64_MAX
 from maxremind.domain.models import (
     Answer,
     AudienceEntry,
@@ -46,7 +47,7 @@ from maxremind.domain.models import (
     User,
 )
 
-MAX_INT64 = 2**63 - 1
+MAX_INT64 = INT64_MAX
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
 MAX_OFFSET_SECONDS = 366 * 24 * 3600

@@ -32,7 +32,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import Message, Receive
 
-from maxremind.domain.ids import digits
+from maxremind.domain.ids import INT64_MAX, digits
 from maxremind.domain.models import Language, Role, Team, User
 from maxremind.i18n import language_for, t
 from maxremind.services.bundle import AppServices
@@ -369,7 +369,7 @@ async def enter_team(visit: Visit, role: Role | None) -> None:
     if viewer is None:
         raise WebError(401, "web_sign_in_needed")
     team_id = int(raw)
-    if not 0 < team_id < 1 << 63:  # past SQLite's integers: no such team (not a 500)
+    if not 0 < team_id <= INT64_MAX:  # past SQLite's integers: no such team (not a 500)
         raise WebError(404, "web_not_found")
     if viewer.token_team_id is not None and viewer.token_team_id != team_id:
         raise WebError(404, "web_not_found")

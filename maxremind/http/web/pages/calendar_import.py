@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from maxremind.calendar.importer import MAX_BYTES
 from maxremind.domain.calendar_sources import CalendarSource, SourceKind
-from maxremind.domain.ids import digits
+from maxremind.domain.ids import INT64_MAX, digits, parse_id
 from maxremind.domain.models import Group, Role
 from maxremind.http.web import texts_calendar_import as _texts  # noqa: F401 (registers texts)
 from maxremind.http.web.visit import Visit, WebError, route
@@ -106,9 +106,10 @@ def _group_id(raw: object) -> int | None:
     text = raw if isinstance(raw, str) else ""
     if not text:
         return None
-    if not digits(text) or not 0 < int(text) < 1 << 63:
+    found = parse_id(text)
+    if found is None:
         raise ValueError(text)
-    return int(text)
+    return found
 
 
 @route(BASE, role=Role.ORGANIZER)
@@ -174,7 +175,7 @@ async def subscribe(visit: Visit) -> Response:
 
 async def _source(visit: Visit) -> CalendarSource:
     source_id = int(visit.request.path_params["source_id"])
-    if not 0 < source_id < 1 << 63:
+    if not 0 < source_id <= INT64_MAX:
         raise WebError(404, "web_not_found")
     return await visit.services.calendar_import.source(visit.team_id, source_id, visit.user.user_id)
 
