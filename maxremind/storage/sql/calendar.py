@@ -14,25 +14,18 @@ from maxremind.domain.feeds import CalendarFeed, FeedKind, FeedScope
 from maxremind.domain.models import (
     Answer,
     Confirmation,
-    Event,
-    EventKind,
-    EventStatus,
     Occurrence,
 )
 from maxremind.storage.errors import InvalidValue
 from maxremind.storage.ports.calendar import FeedEventRow
 from maxremind.storage.sql.overview import _in_audience
-from maxremind.storage.sql.schedule import _occurrence, _reminder
+from maxremind.storage.sql.schedule import _occurrence, event_of
 from maxremind.storage.sqlbase import (
     Row,
     SqlBase,
-    audience_entry,
-    by_value,
     from_ms,
     local_text,
     opt_dt,
-    opt_td,
-    to_local,
     to_ms,
 )
 
@@ -155,7 +148,7 @@ class CalendarSql(SqlBase):
             steps[r["event_id"]].append(r)
         return [
             FeedEventRow(
-                _event(row, entries[row["id"]], steps[row["id"]]),
+                event_of(row, entries[row["id"]], steps[row["id"]]),
                 row["sequence"],
                 bool(row["invited"]),
             )
@@ -211,33 +204,3 @@ class CalendarSql(SqlBase):
         )
         assert row is not None
         return str(row["print"])
-
-
-_KINDS = by_value(EventKind)
-_STATUSES = by_value(EventStatus)
-
-
-def _event(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Event:
-    return Event(
-        id=row["id"],
-        team_id=row["team_id"],
-        organizer_id=row["organizer_id"],
-        title=row["title"],
-        start_local=to_local(row["start_local"]),
-        timezone=row["timezone"],
-        kind=_KINDS[row["kind"]],
-        description=row["description"],
-        place=row["place"],
-        duration=opt_td(row["duration_s"]),
-        rrule=row["rrule"],
-        exdates=tuple(json.loads(row["exdates"])),
-        audience=tuple(audience_entry(a["kind"], a["ref_id"]) for a in audience),
-        reminders=tuple(_reminder(r) for r in reminders),
-        confirm_required=bool(row["confirm_required"]),
-        urgent=bool(row["urgent"]),
-        quorum=row["quorum"],
-        status=_STATUSES[row["status"]],
-        status_reason=row["status_reason"],
-        created_at=from_ms(row["created_at"]),
-        updated_at=from_ms(row["updated_at"]),
-    )

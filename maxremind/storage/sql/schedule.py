@@ -48,6 +48,37 @@ _TARGETS = by_value(ReminderTarget)
 _OCCURRENCE_STATUSES = by_value(OccurrenceStatus)
 
 
+_KINDS = by_value(EventKind)
+_STATUSES = by_value(EventStatus)
+
+
+def event_of(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Event:
+    """An event from its row, its audience rows (in order) and its reminder rows."""
+    return Event(
+        id=row["id"],
+        team_id=row["team_id"],
+        organizer_id=row["organizer_id"],
+        title=row["title"],
+        start_local=to_local(row["start_local"]),
+        timezone=row["timezone"],
+        kind=_KINDS[row["kind"]],
+        description=row["description"],
+        place=row["place"],
+        duration=opt_td(row["duration_s"]),
+        rrule=row["rrule"],
+        exdates=tuple(json.loads(row["exdates"])),
+        audience=tuple(audience_entry(a["kind"], a["ref_id"]) for a in audience),
+        reminders=tuple(_reminder(r) for r in reminders),
+        confirm_required=bool(row["confirm_required"]),
+        urgent=bool(row["urgent"]),
+        quorum=row["quorum"],
+        status=_STATUSES[row["status"]],
+        status_reason=row["status_reason"],
+        created_at=from_ms(row["created_at"]),
+        updated_at=from_ms(row["updated_at"]),
+    )
+
+
 def _reminder(row: Row) -> Reminder:
     return Reminder(
         id=row["id"],
@@ -126,29 +157,7 @@ class ScheduleSql(SqlBase):
         reminders = await conn.fetchall(
             "SELECT * FROM reminders WHERE event_id = ? ORDER BY id", (event_id,)
         )
-        return Event(
-            id=row["id"],
-            team_id=row["team_id"],
-            organizer_id=row["organizer_id"],
-            title=row["title"],
-            start_local=to_local(row["start_local"]),
-            timezone=row["timezone"],
-            kind=EventKind(row["kind"]),
-            description=row["description"],
-            place=row["place"],
-            duration=opt_td(row["duration_s"]),
-            rrule=row["rrule"],
-            exdates=tuple(json.loads(row["exdates"])),
-            audience=tuple(audience_entry(a["kind"], a["ref_id"]) for a in audience),
-            reminders=tuple(_reminder(r) for r in reminders),
-            confirm_required=bool(row["confirm_required"]),
-            urgent=bool(row["urgent"]),
-            quorum=row["quorum"],
-            status=EventStatus(row["status"]),
-            status_reason=row["status_reason"],
-            created_at=from_ms(row["created_at"]),
-            updated_at=from_ms(row["updated_at"]),
-        )
+        return event_of(row, audience, reminders)
 
     async def _write_children(self, conn: Conn, event_id: int, event: NewEvent) -> None:
         await conn.execute("DELETE FROM event_audience WHERE event_id = ?", (event_id,))
