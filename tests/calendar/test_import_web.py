@@ -189,3 +189,10 @@ async def test_a_team_has_a_bounded_number_of_subscriptions(
     with pytest.raises(calendar_import.ImportRefused) as refused:
         await service.subscribe(web.team.id, web.ids["organizer"], server.url("/a.ics"))
     assert refused.value.reason == "too_many_sources"
+
+
+async def test_the_events_list_leads_organizers_to_the_import_page(web: WebWorld) -> None:
+    link = f'href="/t/{web.team.id}/events/import"'
+    organizer = await (await web.client("organizer")).get(f"/t/{web.team.id}/events")
+    member = await (await web.client("member")).get(f"/t/{web.team.id}/events")
+    assert link in organizer.text and link not in member.text
