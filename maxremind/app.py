@@ -96,7 +96,7 @@ class Running:
 async def migrate_database(settings: Settings) -> tuple[int, int]:
     """Apply pending migrations (after a backup); returns the versions before and after."""
     await _backup_before_upgrade(settings)
-    storage = open_storage(settings.database_url)
+    storage = storage_for(settings)
     await storage.open(migrate=False)
     try:
         before = await storage.schema_version()
@@ -104,6 +104,15 @@ async def migrate_database(settings: Settings) -> tuple[int, int]:
         return before, await storage.schema_version()
     finally:
         await storage.close()
+
+
+def storage_for(settings: Settings) -> Storage:
+    """The storage the settings name, not yet opened."""
+    return open_storage(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        statement_timeout=settings.db_statement_timeout_seconds,
+    )
 
 
 def build_client(settings: Settings) -> MaxClient:
@@ -258,7 +267,7 @@ async def serve(
         except InstanceRunning as exc:
             raise StartupError(str(exc)) from None
         await _backup_before_upgrade(settings)
-        storage = await stack.enter_async_context(open_storage(settings.database_url))
+        storage = await stack.enter_async_context(storage_for(settings))
         if _sqlite_file(settings) is not None:
             # We hold the data folder's lock, so whoever claimed deliveries before is dead:
             # take their claims back now instead of waiting out the lease (a fan-out cut

@@ -259,6 +259,18 @@ SETTINGS: tuple[Setting, ...] = (
         "postgresql://… selects Postgres.",
     ),
     Setting(
+        "db_pool_size",
+        10,
+        _parse_int(2, 200),
+        "Postgres only: connections each process keeps open (one writes, the rest read).",
+    ),
+    Setting(
+        "db_statement_timeout_seconds",
+        30.0,
+        _parse_float(1.0, 3600.0),
+        "Postgres only: a statement running longer is cancelled and counted as an error.",
+    ),
+    Setting(
         "redis_url",
         "",
         _parse_redis_url,
@@ -386,6 +398,8 @@ class Settings:
     backup_interval_hours: float = 24.0
     backup_keep: int = 7
     db_url: str = ""
+    db_pool_size: int = 10
+    db_statement_timeout_seconds: float = 30.0
     redis_url: str = ""
     web_host: str = "127.0.0.1"
     web_port: int = 8080

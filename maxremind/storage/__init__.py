@@ -55,8 +55,10 @@ class UnsupportedDatabase(StorageError, ValueError):
     """The database URL names an adapter this build does not have."""
 
 
-def open_storage(url: str) -> Storage:
+def open_storage(url: str, *, pool_size: int = 10, statement_timeout: float = 30.0) -> Storage:
     """The adapter for a database URL, not yet opened (use ``async with``).
+
+    ``pool_size`` and ``statement_timeout`` (seconds) apply to Postgres only.
 
     :raises UnsupportedDatabase: the URL's scheme has no adapter here.
     """
@@ -64,7 +66,13 @@ def open_storage(url: str) -> Storage:
         from maxremind.storage.sqlite import SqliteStorage, sqlite_path
 
         return SqliteStorage(sqlite_path(url))
-    raise UnsupportedDatabase(
-        "MAXREMIND_DB_URL: only SQLite (sqlite:///path) is supported by this version; "
-        "the Postgres adapter is not part of it yet"
-    )
+    if url.startswith(("postgresql://", "postgres://")):
+        try:
+            from maxremind.storage.postgres import PostgresStorage
+        except ImportError:
+            raise UnsupportedDatabase(
+                "MAXREMIND_DB_URL names Postgres, but asyncpg is not installed: "
+                "pip install 'maxremind[scale]'"
+            ) from None
+        return PostgresStorage(url, pool_size=pool_size, statement_timeout=statement_timeout)
+    raise UnsupportedDatabase("MAXREMIND_DB_URL: use sqlite:///path or postgresql://user@host/db")

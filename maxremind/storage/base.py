@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from types import TracebackType
-from typing import Self
+from typing import ClassVar, Self
 
 from maxremind.storage.ports import (
     UNSET,
@@ -42,6 +42,9 @@ class Storage(
     UnitOfWork,
 ):
     """Abstract storage.  Use as ``async with``: entering migrates, leaving closes."""
+
+    #: The SQL dialect, which also names the adapter's migrations folder.
+    dialect: ClassVar[str]
 
     @abstractmethod
     async def open(self, *, migrate: bool = True) -> None:

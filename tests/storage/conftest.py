@@ -1,4 +1,5 @@
-"""One contract suite for every storage adapter (SQLite always; others when configured)."""
+"""One contract suite for every storage adapter: SQLite always, Postgres when
+MAXREMIND_TEST_POSTGRES_URL is set (``.ci/run`` sets it), skipped otherwise."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from pathlib import Path
 import pytest
 
 from maxremind.storage import Storage, open_storage
+from tests.pg import fresh_postgres_url
 
-ADAPTERS = ["sqlite"]
+ADAPTERS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(params=ADAPTERS)
 async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'contract.db'}"
-    else:  # pragma: no cover - more adapters join later
-        raise AssertionError(request.param)
-    async with open_storage(url) as store:
+        async with open_storage(f"sqlite:///{tmp_path / 'contract.db'}") as store:
+            yield store
+        return
+    async with fresh_postgres_url() as url, open_storage(url) as store:
         yield store

@@ -13,7 +13,7 @@ from tests.storage.kit import NOW, an_occurrence, deliveries_for
 
 
 async def test_fresh_database_is_at_latest_schema(storage: Storage) -> None:
-    assert await storage.schema_version() == latest_version("sqlite")
+    assert await storage.schema_version() == latest_version(storage.dialect)
     await storage.ping()
 
 

@@ -1,7 +1,8 @@
 """Dialect-neutral SQL (``?`` placeholders), one mixin per storage concern.
 
-A dialect adapter combines the mixins and overrides a method where its SQL must
-differ (Postgres claims deliveries with ``FOR UPDATE SKIP LOCKED``, say).
+A dialect adapter combines the mixins; the Postgres adapter rewrites the few SQLite
+spellings (:func:`maxremind.storage.postgres.to_postgres`), and a ``/*postgres: ...*/``
+comment holds SQL that only Postgres runs (``FOR UPDATE SKIP LOCKED`` in claims).
 """
 
 from __future__ import annotations

@@ -236,7 +236,7 @@ class CalendarImportSql(SqlBase):
                 "UPDATE calendar_uploads SET claimed_until = ? WHERE id = ("
                 " SELECT id FROM calendar_uploads"
                 " WHERE claimed_until IS NULL OR claimed_until <= ? ORDER BY id LIMIT 1"
-                ") RETURNING *",
+                " /*postgres: FOR UPDATE SKIP LOCKED*/) RETURNING *",
                 (to_ms(until), to_ms(now)),
             )
         return None if row is None else _upload(row)

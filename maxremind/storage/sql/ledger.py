@@ -63,15 +63,16 @@ class LedgerSql(SqlBase):
         now_ms = to_ms(now)
         async with self._tx() as conn:
             # A conditional UPDATE inside the write transaction: on SQLite the single
-            # writer makes select-then-update atomic; Postgres overrides this with
-            # FOR UPDATE SKIP LOCKED.
+            # writer makes select-then-update atomic; on Postgres, where processes claim
+            # at once, each skips the rows another is claiming (SKIP LOCKED), so a due
+            # delivery goes to one of them.
             rows = await conn.fetchall(
                 "UPDATE deliveries SET status = 'claimed', lease_owner = ?, lease_until = ?,"
                 " attempts = attempts + 1, updated_at = ?"
                 " WHERE id IN (SELECT id FROM deliveries"
                 "   WHERE (status IN ('planned', 'held') AND send_at <= ?)"
                 "      OR (status = 'claimed' AND lease_until <= ?)"
-                "   ORDER BY send_at, id LIMIT ?)"
+                "   ORDER BY send_at, id LIMIT ? /*postgres: FOR UPDATE SKIP LOCKED*/)"
                 " RETURNING *",
                 (owner, to_ms(lease_until), now_ms, now_ms, now_ms, limit),
             )

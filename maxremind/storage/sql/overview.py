@@ -92,7 +92,7 @@ _AUDIENCE_PEOPLE = (
     " WHERE a.event_id = e.id AND +a.kind = 'tag'"
     " UNION SELECT a.ref_id FROM event_audience a WHERE a.event_id = e.id"
     " AND +a.kind = 'member' AND (e.team_id IS NULL OR EXISTS (SELECT 1 FROM members m"
-    " WHERE m.team_id = e.team_id AND m.user_id = a.ref_id)))) END)"
+    " WHERE m.team_id = e.team_id AND m.user_id = a.ref_id))) AS people) END)"
 )
 _AUDIENCE_CHATS = (
     "(SELECT COUNT(DISTINCT c.chat_id) FROM event_audience a JOIN chats c"
@@ -305,10 +305,13 @@ class OverviewSql(SqlBase):
             known = await conn.fetchall(f"SELECT id FROM occurrences WHERE id IN {_IDS}", (ids,))
             sent = await conn.fetchall(
                 "SELECT occurrence_id AS occ,"
-                " SUM(status = 'planned') AS planned, SUM(status = 'held') AS held,"
-                " SUM(status = 'claimed') AS claimed, SUM(status = 'sent') AS sent,"
-                " SUM(status = 'failed') AS failed, SUM(status = 'unreachable') AS unreachable,"
-                " SUM(status = 'skipped') AS skipped,"
+                " COUNT(*) FILTER (WHERE status = 'planned') AS planned,"
+                " COUNT(*) FILTER (WHERE status = 'held') AS held,"
+                " COUNT(*) FILTER (WHERE status = 'claimed') AS claimed,"
+                " COUNT(*) FILTER (WHERE status = 'sent') AS sent,"
+                " COUNT(*) FILTER (WHERE status = 'failed') AS failed,"
+                " COUNT(*) FILTER (WHERE status = 'unreachable') AS unreachable,"
+                " COUNT(*) FILTER (WHERE status = 'skipped') AS skipped,"
                 " COUNT(DISTINCT CASE WHEN status = 'sent'"
                 " THEN recipient_kind || ':' || recipient_id END) AS reached"
                 f" FROM deliveries WHERE occurrence_id IN {_IDS} AND kind = 'reminder'"
@@ -316,9 +319,10 @@ class OverviewSql(SqlBase):
                 (ids,),
             )
             answered = await conn.fetchall(
-                "SELECT c.occurrence_id AS occ, SUM(c.answer = 'yes') AS yes,"
-                " SUM(c.answer = 'no') AS no, SUM(c.answer = 'maybe') AS maybe,"
-                f" SUM({_in_audience('c.user_id')}) AS people_answered"
+                "SELECT c.occurrence_id AS occ, COUNT(*) FILTER (WHERE c.answer = 'yes') AS yes,"
+                " COUNT(*) FILTER (WHERE c.answer = 'no') AS no,"
+                " COUNT(*) FILTER (WHERE c.answer = 'maybe') AS maybe,"
+                f" COUNT(*) FILTER (WHERE {_in_audience('c.user_id')}) AS people_answered"
                 " FROM confirmations c JOIN occurrences o ON o.id = c.occurrence_id"
                 f" JOIN events e ON e.id = o.event_id WHERE c.occurrence_id IN {_IDS}"
                 f" AND {_ANSWER_COUNTS} GROUP BY c.occurrence_id",
@@ -366,9 +370,11 @@ class OverviewSql(SqlBase):
             " JOIN occurrences o ON o.id = j.occurrence_id JOIN events e ON e.id = o.event_id"
             " WHERE " + " AND ".join(where) + " ORDER BY j.due_at, j.id LIMIT ?),"
             " counted AS (SELECT d.job_id, COUNT(*) AS total,"
-            " SUM(d.status = 'sent') AS sent, SUM(d.status IN ('planned', 'claimed')) AS pending,"
-            " SUM(d.status = 'held') AS held, SUM(d.status IN ('failed', 'unreachable')) AS failed,"
-            " SUM(d.status = 'skipped') AS skipped FROM deliveries d"
+            " COUNT(*) FILTER (WHERE d.status = 'sent') AS sent,"
+            " COUNT(*) FILTER (WHERE d.status IN ('planned', 'claimed')) AS pending,"
+            " COUNT(*) FILTER (WHERE d.status = 'held') AS held,"
+            " COUNT(*) FILTER (WHERE d.status IN ('failed', 'unreachable')) AS failed,"
+            " COUNT(*) FILTER (WHERE d.status = 'skipped') AS skipped FROM deliveries d"
             " WHERE d.job_id IN (SELECT id FROM shown) AND d.kind <> 'report' GROUP BY d.job_id)"
             " SELECT s.*, c.total, c.sent, c.pending, c.held, c.failed, c.skipped"
             " FROM shown s JOIN counted c ON c.job_id = s.id ORDER BY s.due_at, s.id",
@@ -449,7 +455,7 @@ class OverviewSql(SqlBase):
                     " UNION SELECT e.team_id, a.ref_id FROM event_audience a"
                     " JOIN events e ON e.id = a.event_id"
                     f" WHERE a.kind = 'chat' AND e.team_id IN {_IDS} AND e.status <> 'cancelled'"
-                    " UNION SELECT team_id, CAST(substr(subject, 6) AS INTEGER) FROM audit_log"
+                    " UNION SELECT team_id, CAST(substr(subject, 6) AS BIGINT) FROM audit_log"
                     f" WHERE team_id IN {_IDS} AND action = 'chat.unlink' AND at >= ?"
                     ") t ON t.chat_id = c.chat_id WHERE c.active = 0"
                     " GROUP BY c.chat_id ORDER BY c.updated_at DESC, c.chat_id LIMIT ?",

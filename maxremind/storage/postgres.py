@@ -1,0 +1,341 @@
+"""The Postgres adapter (scale mode): a pool of asyncpg connections, the shared SQL.
+
+The SQL of :mod:`maxremind.storage.sql` is written once with ``?`` placeholders and a
+few SQLite spellings; :func:`to_postgres` rewrites each statement once (cached) into
+Postgres's: ``$n`` placeholders, ``json_array_elements_text`` for id lists sent as JSON,
+``IS NOT DISTINCT FROM`` for SQLite's null-safe ``IS``; and a comment
+``/*postgres: ...*/`` becomes SQL here (claims of due work add ``FOR UPDATE SKIP LOCKED``
+that way: SQLite's single writer needs no row locks).
+
+Writes of one process still go one at a time, as on SQLite: the unit-of-work contract
+("another task's write waits until the block ends") holds within a process, and the
+services were written against it.  Several processes write concurrently; what they could
+race on is guarded by the database (unique keys, conditional updates, row locks).
+Reads use the other pool connections and never wait for the writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import asyncpg
+
+from maxremind.storage.errors import (
+    AlreadyExists,
+    DatabaseUnusable,
+    InvalidValue,
+    NotFound,
+    SchemaTooNew,
+    StorageError,
+)
+from maxremind.storage.migrations import Migration, load_migrations
+from maxremind.storage.sql import (
+    AccessSql,
+    AuditSql,
+    CalendarImportSql,
+    CalendarSql,
+    DirectorySql,
+    IntakeSql,
+    LedgerSql,
+    OverviewSql,
+    ScheduleSql,
+)
+from maxremind.storage.sqlbase import Conn, Row
+
+__all__ = ["PostgresStorage", "redact_url", "to_postgres", "translate"]
+
+log = logging.getLogger(__name__)
+
+POOL_SIZE = 10
+STATEMENT_TIMEOUT_S = 30.0
+# Any two-statement migration run by two processes starting at once must not interleave.
+_MIGRATION_LOCK = 0x6D61_7872  # "maxr"
+
+_PLACEHOLDER = re.compile(r"\?")
+_JSON_IDS = re.compile(r"SELECT value FROM json_each\(\?\)")
+_NULL_SAFE_IS = re.compile(r"\bIS \?")
+_POSTGRES_ONLY = re.compile(r"/\*postgres: (.*?)\*/")
+
+
+# SQLite's unary plus on a column keeps its planner off that column's index; Postgres
+# has no unary plus for text (and plans well without the hint).
+_NO_INDEX_HINT = re.compile(r"(?<=[( ])\+(?=[a-z_]+\.[a-z_]+ )")
+_EXTREMUM = re.compile(r"\b(max|min)\(", re.IGNORECASE)
+
+
+def _scalar_extrema(sql: str) -> str:
+    """SQLite's two-argument ``max(a, b)`` / ``min(a, b)`` are Postgres's ``GREATEST`` /
+    ``LEAST``; the one-argument aggregates stay."""
+    out: list[str] = []
+    pos = 0
+    for match in _EXTREMUM.finditer(sql):
+        depth, i = 1, match.end()
+        top_level_comma = False
+        while i < len(sql) and depth:
+            char = sql[i]
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            elif char == "," and depth == 1:
+                top_level_comma = True
+            i += 1
+        if top_level_comma:
+            name = "GREATEST(" if match[1].lower() == "max" else "LEAST("
+            out.append(sql[pos : match.start()] + name)
+            pos = match.end()
+    out.append(sql[pos:])
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=2048)
+def to_postgres(sql: str) -> str:
+    """One statement of the shared SQL in Postgres's spelling.
+
+    Id lists travel as one JSON array parameter (SQLite's ``json_each``), so a statement
+    keeps one shape whatever the list's length; here they are read with
+    ``json_array_elements_text`` (every such list holds integers).
+    """
+    sql = _JSON_IDS.sub(
+        "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(? AS json))", sql
+    )
+    sql = _NULL_SAFE_IS.sub("IS NOT DISTINCT FROM ?", sql)
+    sql = _POSTGRES_ONLY.sub(r"\1", sql)
+    sql = _NO_INDEX_HINT.sub("", sql)
+    sql = _scalar_extrema(sql)
+    counter = iter(range(1, 10_000))
+    return _PLACEHOLDER.sub(lambda _m: f"${next(counter)}", sql)
+
+
+def translate(exc: BaseException) -> StorageError:
+    """Map a driver error onto the port's errors."""
+    text = str(exc)
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return AlreadyExists(text)
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        return NotFound("a record this refers to does not exist")
+    if isinstance(exc, asyncpg.IntegrityConstraintViolationError | asyncpg.DataError):
+        return InvalidValue(text)
+    if isinstance(exc, OverflowError):
+        return InvalidValue(f"a number is too large for the database: {text}")
+    if isinstance(
+        exc, asyncpg.InvalidCatalogNameError | asyncpg.InvalidAuthorizationSpecificationError
+    ):
+        return DatabaseUnusable(text)
+    return StorageError(text or type(exc).__name__)
+
+
+_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, OverflowError)
+
+
+def _changed(status: str) -> int:
+    """Rows changed, from a command tag such as ``UPDATE 3`` or ``INSERT 0 1``."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class _PgConn:
+    """Adapts an asyncpg connection to the :class:`Conn` protocol."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: asyncpg.Connection) -> None:
+        self._db = db
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        try:
+            return cast(list[Row], await self._db.fetch(to_postgres(sql), *params))
+        except _DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        try:
+            return cast(Row | None, await self._db.fetchrow(to_postgres(sql), *params))
+        except _DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        try:
+            return _changed(await self._db.execute(to_postgres(sql), *params))
+        except _DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        if not rows:
+            return 0
+        # asyncpg's executemany reports nothing; a RETURNING row per changed row counts
+        # them in the same pipelined round of statements.
+        counted = sql if " RETURNING " in sql else sql + " RETURNING 1"
+        try:
+            return len(await self._db.fetchmany(to_postgres(counted), rows))
+        except _DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
+
+    async def command(self, sql: str) -> None:
+        try:
+            await self._db.execute(sql)
+        except _DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
+
+
+class PostgresStorage(
+    DirectorySql,
+    ScheduleSql,
+    LedgerSql,
+    IntakeSql,
+    AuditSql,
+    AccessSql,
+    OverviewSql,
+    CalendarImportSql,
+    CalendarSql,
+):
+    """Storage on a Postgres database shared by every maxremind process of one bot."""
+
+    dialect = "postgres"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = POOL_SIZE,
+        statement_timeout: float = STATEMENT_TIMEOUT_S,
+    ) -> None:
+        super().__init__()
+        self.url = url
+        self._pool_size = max(2, pool_size)
+        self._statement_timeout = statement_timeout
+        self._pool: asyncpg.Pool | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self, *, migrate: bool = True) -> None:
+        try:
+            self._pool = await asyncpg.create_pool(
+                self.url,
+                min_size=1,
+                max_size=self._pool_size,
+                server_settings={
+                    "application_name": "maxremind",
+                    "statement_timeout": str(int(self._statement_timeout * 1000)),
+                    "timezone": "UTC",
+                },
+            )
+        except _DRIVER_ERRORS as exc:
+            raise DatabaseUnusable(
+                f"cannot connect to Postgres at {redact_url(self.url)}: {exc}"
+            ) from None
+        try:
+            await self.pending_migrations()
+            if migrate:
+                await self.migrate()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            try:
+                await asyncio.wait_for(pool.close(), 10)
+            except (TimeoutError, *_DRIVER_ERRORS):
+                pool.terminate()
+
+    def _the_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise StorageError("storage is not open")
+        return self._pool
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        try:
+            async with self._the_pool().acquire() as db:
+                yield db
+        except _DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[Conn]:
+        # asyncpg's transaction rolls back on an error or cancellation, and the pool
+        # resets a connection it gets back in a bad state.
+        async with self._lock, self._connection() as db, db.transaction():
+            yield _PgConn(db)
+
+    @asynccontextmanager
+    async def _reader(self, *, snapshot: bool, writer: bool) -> AsyncIterator[Conn]:
+        # Reads never see an open transaction of another connection here, so the
+        # writer's connection is never needed (``writer`` is ignored).
+        async with self._connection() as db:
+            if not snapshot:
+                yield _PgConn(db)
+                return
+            async with db.transaction(isolation="repeatable_read", readonly=True):
+                yield _PgConn(db)
+
+    async def ping(self) -> None:
+        await self._one("SELECT 1")
+
+    # --- migrations ------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        row = await self._one("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
+        if row is None or not row["present"]:
+            return 0
+        row = await self._one("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+        return 0 if row is None else int(row["v"])
+
+    async def pending_migrations(self) -> list[Migration]:
+        """Migrations this binary would apply. :raises SchemaTooNew:"""
+        migrations = load_migrations(self.dialect)
+        current = await self.schema_version()
+        if current > len(migrations):
+            raise SchemaTooNew(
+                f"the database is at schema version {current}, this maxremind knows only "
+                f"up to {len(migrations)}: run a newer maxremind (or restore a backup)"
+            )
+        return migrations[current:]
+
+    async def migrate(self) -> list[int]:
+        applied: list[int] = []
+        async with self._lock, self._connection() as db:
+            try:
+                async with db.transaction():
+                    # Two processes starting together: the second waits here, then finds
+                    # nothing left to apply.
+                    await db.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+                    await db.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT"
+                        " PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+                    )
+                    current = await db.fetchval(
+                        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+                    )
+                    for migration in load_migrations(self.dialect)[current:]:
+                        log.info("applying migration %04d_%s", migration.version, migration.name)
+                        await db.execute(migration.sql)
+                        await db.execute(
+                            "INSERT INTO schema_migrations (version, name, applied_at)"
+                            " VALUES ($1, $2, $3)",
+                            migration.version,
+                            migration.name,
+                            int(time.time() * 1000),
+                        )
+                        applied.append(migration.version)
+            except _DRIVER_ERRORS as exc:
+                raise translate(exc) from exc
+        return applied
