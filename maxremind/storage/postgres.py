@@ -209,6 +209,9 @@ class PostgresStorage(
     """Storage on a Postgres database shared by every maxremind process of one bot."""
 
     dialect = "postgres"
+    # Several processes write to one database: read models keyed on this object's
+    # generation would miss the others' writes, so none are shared (see generation()).
+    only_writer = False
 
     def __init__(
         self,

@@ -153,10 +153,17 @@ class SqlBase(Storage):
     def writer_reads(self) -> AbstractContextManager[None]:
         return self._writer_reads()
 
+    #: Whether this object's writes are all the writes the database gets (one process
+    #: owns a SQLite file); where other processes write too, :meth:`generation` cannot
+    #: vouch for a shared read and returns None.
+    only_writer: bool = True
+
     def generation(self) -> int | None:
         # Counted once a transaction has ended, so whoever reads the number first and
         # then the data sees at least every write that number counts.
-        return None if self._open_work() is not None else self._writes_ended
+        if not self.only_writer or self._open_work() is not None:
+            return None
+        return self._writes_ended
 
     @contextmanager
     def _writer_reads(self) -> Iterator[None]:

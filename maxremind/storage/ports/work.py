@@ -73,5 +73,7 @@ class UnitOfWork(ABC):
         as this object's writes go (another process's writes are not counted).
 
         None for a task inside its own unit of work: its reads see writes that are
-        not committed yet, and must not be shared.
+        not committed yet, and must not be shared.  None always where other processes
+        write to the same database (Postgres in scale mode): this object cannot see
+        their writes, so no read may be shared on its word.
         """
