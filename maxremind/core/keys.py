@@ -14,8 +14,9 @@ async def load_signer(storage: Storage) -> CallbackSigner:
     """The instance's signer, creating and storing its secret on first use."""
     stored = await storage.get_value(SECRET_KEY)
     if stored is None:
-        stored = CallbackSigner.new_secret()
-        await storage.set_value(SECRET_KEY, stored)
+        # Several processes may start on a fresh database at once: all keep the first
+        # secret stored, or callbacks signed by one would fail in another.
+        stored = await storage.put_value_once(SECRET_KEY, CallbackSigner.new_secret())
     return CallbackSigner(stored.encode())
 
 

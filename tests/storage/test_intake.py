@@ -17,6 +17,14 @@ async def test_key_value_roundtrip_and_overwrite(storage: Storage) -> None:
     assert await storage.get_value("marker") == "42"
 
 
+async def test_a_value_put_once_keeps_the_first_of_concurrent_writers(storage: Storage) -> None:
+    import asyncio
+
+    stored = await asyncio.gather(*(storage.put_value_once("secret", f"s{i}") for i in range(5)))
+    assert len(set(stored)) == 1 and stored[0] == await storage.get_value("secret")
+    assert await storage.put_value_once("secret", "later") == stored[0]
+
+
 async def test_inbox_dedupes_updates(storage: Storage) -> None:
     items = [("k1", "bot_started", '{"a": 1}'), ("k2", "message_created", '{"b": 2}')]
     assert await storage.inbox_add(items, at=NOW) == 2

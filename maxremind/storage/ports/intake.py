@@ -25,6 +25,12 @@ class IntakeStore(ABC):
     async def set_value(self, key: str, value: str) -> None:
         """Store ``value`` under ``key``, replacing any previous one."""
 
+    @abstractmethod
+    async def put_value_once(self, key: str, value: str) -> str:
+        """Store ``value`` under ``key`` unless a value is there already; returns the
+        stored one.  Of several processes creating the same secret at once, all end up
+        with the first one stored."""
+
     # --- dialog state (used by state.sqlite.StorageState) ---------------------------
 
     @abstractmethod

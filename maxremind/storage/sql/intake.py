@@ -33,6 +33,17 @@ class IntakeSql(SqlBase):
                 (key, value, now_ms()),
             )
 
+    async def put_value_once(self, key: str, value: str) -> str:
+        async with self._tx() as conn:
+            await conn.execute(
+                "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                (key, value, now_ms()),
+            )
+            row = await conn.fetchone("SELECT value FROM kv WHERE key = ?", (key,))
+        assert row is not None  # inserted or found, in this transaction
+        return str(row["value"])
+
     # --- dialog state ----------------------------------------------------------------
 
     async def state_get(self, key: str) -> tuple[str, int] | None:
