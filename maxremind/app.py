@@ -15,7 +15,7 @@ import os
 import secrets
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +46,7 @@ from maxremind.http.metrics import api_error_code, build_metrics, update_label
 from maxremind.http.server import serve_app
 from maxremind.http.web.visit import WebSettings
 from maxremind.intake.inbox import Inbox, StorageMarker
+from maxremind.intake.leader import run_as_leader
 from maxremind.intake.outbox import OutboxSender, Replies, collecting
 from maxremind.intake.polling import run_polling
 from maxremind.intake.webhook import WEBHOOK_PATH
@@ -67,7 +68,7 @@ from maxremind.services.overview import OverviewService
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
 from maxremind.state import open_state
-from maxremind.storage import Storage, open_storage
+from maxremind.storage import DatabaseUnusable, Storage, open_storage
 from maxremind.storage.sqlite import sqlite_path
 
 log = logging.getLogger(__name__)
@@ -217,6 +218,31 @@ async def _check_token(client: MaxClient, stop: asyncio.Event) -> BotInfo | None
     return None
 
 
+async def _check_redis(
+    settings: Settings, stack: AsyncExitStack
+) -> Callable[[], Awaitable[str]] | None:
+    """Refuse to start without the Redis the settings name; the check /readyz repeats."""
+    if not settings.redis_url:
+        return None
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    stack.push_async_callback(redis.aclose)
+
+    async def check() -> str:
+        try:
+            await redis.ping()
+        except (RedisError, OSError) as exc:
+            return f"error: {exc}"
+        return "ok"
+
+    state = await check()
+    if state != "ok":
+        raise StartupError(f"MAXREMIND_REDIS_URL: cannot reach Redis ({state})")
+    return check
+
+
 async def _prepare_intake(client: MaxClient, settings: Settings) -> None:
     if settings.mode == "webhook":
         url = settings.public_url + WEBHOOK_PATH
@@ -262,12 +288,18 @@ async def serve(
         folder, or the web port cannot be bound.
     """
     async with AsyncExitStack() as stack:
-        try:
-            stack.enter_context(acquire_instance_lock(settings.data_path))
-        except InstanceRunning as exc:
-            raise StartupError(str(exc)) from None
+        if _sqlite_file(settings) is not None:
+            # One process owns a SQLite file; on Postgres any number share the database.
+            try:
+                stack.enter_context(acquire_instance_lock(settings.data_path))
+            except InstanceRunning as exc:
+                raise StartupError(str(exc)) from None
         await _backup_before_upgrade(settings)
-        storage = await stack.enter_async_context(storage_for(settings))
+        try:
+            storage = await stack.enter_async_context(storage_for(settings))
+        except DatabaseUnusable as exc:
+            raise StartupError(f"MAXREMIND_DB_URL: {exc}") from None
+        redis_check = await _check_redis(settings, stack)
         if _sqlite_file(settings) is not None:
             # We hold the data folder's lock, so whoever claimed deliveries before is dead:
             # take their claims back now instead of waiting out the lease (a fan-out cut
@@ -328,6 +360,8 @@ async def serve(
         ctx = WebContext(
             storage=storage,
             inbox=inbox,
+            accepts_updates=settings.has_role("bot"),
+            more_checks={"redis": redis_check} if redis_check is not None else {},
             bot_name=bot.name or "",
             bot_username=bot.username or "",
             mode=settings.mode,
@@ -337,7 +371,7 @@ async def serve(
             public_url=settings.public_url,
             status_allow=settings.status_networks,
             status_token=settings.status_token,
-            services=services,
+            services=services if settings.has_role("web") else None,
             web=WebSettings(
                 web_url=settings.web_url,
                 bot_username=bot.username or "",
@@ -365,20 +399,32 @@ async def serve(
             # Listening on a port picked at start (0): links must name the real one.
             web_app.state.web = dataclasses.replace(ctx.web, web_url=web_url)
             bot_context.web_url = web_url
-        await _prepare_intake(client, settings)
+        tasks: list[asyncio.Task[None]] = []
+        if settings.has_role("bot"):
+            await _prepare_intake(client, settings)
+            tasks.append(asyncio.create_task(inbox.run(stop), name="inbox"))
+            if settings.mode == "polling":
+                marker = StorageMarker(storage)
 
-        tasks = [
-            asyncio.create_task(inbox.run(stop), name="inbox"),
-            asyncio.create_task(engine.run(stop), name="engine"),
-            asyncio.create_task(services.calendar_import.run(stop), name="calendar"),
-        ]
-        if settings.mode == "polling":
-            tasks.append(
-                asyncio.create_task(
-                    run_polling(client, StorageMarker(storage), inbox.receive, stop=stop),
-                    name="polling",
+                async def poll(until: asyncio.Event) -> None:
+                    await run_polling(client, marker, inbox.receive, stop=until)
+
+                # MAX hands each update to one long poll: one process polls at a time.
+                tasks.append(
+                    asyncio.create_task(
+                        run_as_leader(storage, "polling", poll, stop), name="polling"
+                    )
                 )
-            )
+        if settings.has_role("engine"):
+            refresh = services.calendar_import.run_refreshes
+            tasks += [
+                asyncio.create_task(engine.run(stop), name="engine"),
+                asyncio.create_task(services.calendar_import.run_uploads(stop), name="calendar"),
+                asyncio.create_task(
+                    run_as_leader(storage, "calendar-refresh", refresh, stop),
+                    name="calendar-refresh",
+                ),
+            ]
         db_file = _sqlite_file(settings)
         if db_file is not None and settings.backup_interval_hours > 0:
             tasks.append(

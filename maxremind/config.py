@@ -104,6 +104,17 @@ def _parse_db_url(raw: str) -> str:
     )
 
 
+ROLES = ("web", "bot", "engine")
+
+
+def _parse_roles(raw: str) -> str:
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    unknown = [part for part in parts if part not in ROLES]
+    if unknown or not parts:
+        raise ConfigError("must name one or more of web, bot, engine, comma-separated")
+    return ",".join(role for role in ROLES if role in parts)  # one spelling per set
+
+
 def _parse_redis_url(raw: str) -> str:
     value = raw.strip()
     if value and not value.startswith(("redis://", "rediss://", "unix://")):
@@ -291,6 +302,13 @@ SETTINGS: tuple[Setting, ...] = (
         "How updates arrive from MAX: polling (default) or webhook.",
     ),
     Setting(
+        "roles",
+        "web,bot,engine",
+        _parse_roles,
+        "What this process does: web (pages, API, feeds), bot (takes and answers updates), "
+        "engine (plans and sends reminders); several processes on Postgres may split them.",
+    ),
+    Setting(
         "webhook_secret",
         "",
         _parse_webhook_secret,
@@ -405,6 +423,7 @@ class Settings:
     web_port: int = 8080
     public_url: str = ""
     mode: str = "polling"
+    roles: str = "web,bot,engine"
     webhook_secret: str = field(default="", repr=False)
     web_max_connections: int = 256
     status_allow: str = DEFAULT_STATUS_ALLOW
@@ -451,6 +470,9 @@ class Settings:
             host = f"[{host}]"
         return f"http://{host}:{self.web_port}"
 
+    def has_role(self, role: str) -> bool:
+        return role in self.roles.split(",")
+
     @property
     def database_url(self) -> str:
         """The database URL with the SQLite default filled in."""
@@ -470,6 +492,14 @@ class Settings:
 
 
 def _check_cross_fields(values: Mapping[str, Any]) -> None:
+    if values["roles"] != ",".join(ROLES) and not str(values["db_url"]).startswith(
+        ("postgresql://", "postgres://")
+    ):
+        raise ConfigError(
+            "MAXREMIND_ROLES: only one process may use a SQLite database, so it does "
+            "everything (web,bot,engine); split the roles over processes on Postgres "
+            "(MAXREMIND_DB_URL=postgresql://...)"
+        )
     if values["mode"] == "webhook":
         public_url = values["public_url"]
         if not public_url:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -67,8 +67,13 @@ class WebContext:
     public_url: str = ""
     status_allow: Sequence[IPNetwork] = parse_networks(DEFAULT_STATUS_ALLOW)
     status_token: str = ""
-    # The web UI and API; without services (some tests) only the operational pages run.
+    # The web UI and API; without services (a process without the web role, some tests)
+    # only the operational pages run.
     services: AppServices | None = None
+    # Whether MAX's webhook posts are taken here (a process with the bot role).
+    accepts_updates: bool = True
+    # Readiness checks beside the database and MAX (Redis in scale mode): "ok" or why not.
+    more_checks: Mapping[str, Callable[[], Awaitable[str]]] = field(default_factory=dict)
     web: WebSettings | None = None
     started_at: float = field(default_factory=time.time)
     _max_checked_at: float = field(default=float("-inf"), repr=False)
@@ -162,6 +167,8 @@ def create_web_app(ctx: WebContext) -> Starlette:
         except StorageError as exc:
             checks["database"] = f"error: {exc}"
         checks["max"] = "ok" if await ctx.max_reachable() else "unreachable"
+        for name, check in ctx.more_checks.items():
+            checks[name] = await check()
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
@@ -175,7 +182,7 @@ def create_web_app(ctx: WebContext) -> Starlette:
     if ctx.metrics is not None:
         collect = storage_collector(ctx.metrics, ctx.storage)
         routes.append(Route(METRICS_PATH, metrics_endpoint(ctx.metrics.registry, collect)))
-    if ctx.mode == "webhook":
+    if ctx.mode == "webhook" and ctx.accepts_updates:
         endpoint = webhook_endpoint(ctx.inbox, ctx.webhook_secret)
         routes.append(Route(WEBHOOK_PATH, endpoint, methods=["POST"]))  # type: ignore[arg-type]
     if ctx.services is not None and ctx.web is not None:

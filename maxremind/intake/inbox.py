@@ -112,16 +112,26 @@ class Inbox:
         return await self.put(update)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Feed stored updates until ``stop`` is set; survives every handler error."""
+        """Feed stored updates until ``stop`` is set; survives every handler error.
+
+        Where several processes share the database, one at a time handles updates and
+        sends replies (the fleet lock ``inbox``, taken only when there is work): updates
+        of one person are handled in the order they came, and a reply is sent once,
+        whichever process received the update.
+        """
         next_purge = _now()
         while not stop.is_set():
             try:
                 if _now() >= next_purge:
                     await self._purge()
                     next_purge = _now() + PURGE_EVERY
-                if self._outbox is not None:
-                    await self._outbox.flush()  # left by a crash, or a retry that is due
-                handled = await self.drain()
+                handled = 0
+                if await self._has_work():
+                    async with self._storage.fleet_lock("inbox") as held:
+                        if held is not None:
+                            if self._outbox is not None:
+                                await self._outbox.flush()  # left by a crash, or a due retry
+                            handled = await self.drain()
             except Exception:
                 log.exception("inbox worker failed to read the database; retrying")
                 handled = 0
@@ -135,6 +145,11 @@ class Inbox:
                 )
                 waiter.cancel()
                 stopper.cancel()
+
+    async def _has_work(self) -> bool:
+        if await self._storage.inbox_pending(1):
+            return True
+        return self._outbox is not None and bool(await self._storage.outbox_pending(1))
 
     async def drain(self) -> int:
         """Handle everything pending now; returns how many updates were handed out."""
@@ -167,6 +182,8 @@ class Inbox:
     async def _handle(self, item_id: int, update: Update) -> None:
         """The handler's writes, its replies and the "done" mark, in one transaction."""
         async with self._storage.unit_of_work():
+            if not await self._storage.inbox_take(item_id):
+                return  # handled meanwhile, or being handled by another process
             if self._outbox is None:
                 await self._feed(update)
             else:

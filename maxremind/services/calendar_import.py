@@ -419,9 +419,12 @@ class CalendarImport:
         is set (started by ``app.py``); files waiting from before are imported at once.
         The two go side by side, so a slow feed does not hold up a file, nor a file a
         feed."""
-        await asyncio.gather(self._refresh_loop(stop, every), self._upload_loop(stop, every))
+        await asyncio.gather(self.run_refreshes(stop, every), self.run_uploads(stop, every))
 
-    async def _refresh_loop(self, stop: asyncio.Event, every: float) -> None:
+    async def run_refreshes(self, stop: asyncio.Event, every: float = CHECK_EVERY) -> None:
+        """Refresh due subscriptions until ``stop`` is set.  Where several processes
+        share the database one of them does it (``app.py`` runs it as a leader), so a
+        feed is not fetched and applied twice at once."""
         while not stop.is_set():
             try:
                 await self.refresh_due()
@@ -430,9 +433,11 @@ class CalendarImport:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), every)
 
-    async def _upload_loop(self, stop: asyncio.Event, every: float) -> None:
-        """Import waiting files when poked (and every ``every`` seconds, for a claim run
-        out).  A stop cancels the import under way; its file waits for the next start."""
+    async def run_uploads(self, stop: asyncio.Event, every: float = CHECK_EVERY) -> None:
+        """Import the files sent to the bot when poked (and every ``every`` seconds, for
+        a claim run out) until ``stop`` is set.  A stop cancels the import under way; its
+        file waits for the next start.  Any number of processes may run it: each file
+        is claimed by one."""
         stopping = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():

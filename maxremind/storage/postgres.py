@@ -11,7 +11,10 @@ Writes of one process still go one at a time, as on SQLite: the unit-of-work con
 ("another task's write waits until the block ends") holds within a process, and the
 services were written against it.  Several processes write concurrently; what they could
 race on is guarded by the database (unique keys, conditional updates, row locks).
-Reads use the other pool connections and never wait for the writer.
+Reads use the other pool connections and never wait for the writer.  The worker
+registry writes beside the writer too (a heartbeat must not queue behind a long unit of
+work), and one more connection of its own LISTENs for the wake signal of the other
+processes (see :class:`_WakeListener`).
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ import asyncio
 import functools
 import logging
 import re
+import secrets
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -37,6 +41,7 @@ from maxremind.storage.errors import (
     StorageError,
 )
 from maxremind.storage.migrations import Migration, load_migrations
+from maxremind.storage.pg_locks import PostgresFleetLocks
 from maxremind.storage.sql import (
     AccessSql,
     AuditSql,
@@ -48,6 +53,7 @@ from maxremind.storage.sql import (
     OverviewSql,
     ScheduleSql,
 )
+from maxremind.storage.sql.workers import WorkersSql
 from maxremind.storage.sqlbase import Conn, Row
 
 __all__ = ["PostgresStorage", "redact_url", "to_postgres", "translate"]
@@ -58,6 +64,13 @@ POOL_SIZE = 10
 STATEMENT_TIMEOUT_S = 30.0
 # Any two-statement migration run by two processes starting at once must not interleave.
 _MIGRATION_LOCK = 0x6D61_7872  # "maxr"
+# The wake signal's channel; the payload names the storage object that sent it.
+WAKE_CHANNEL = "maxremind_wake"
+# How often the listening connection is checked (a half-open TCP connection says nothing
+# until something is sent on it), and the longest pause between attempts to re-open it.
+LISTENER_CHECK_S = 5.0
+LISTENER_FIRST_RETRY_S = 0.25
+LISTENER_RETRY_CAP_S = 10.0
 
 _PLACEHOLDER = re.compile(r"\?")
 _JSON_IDS = re.compile(r"SELECT value FROM json_each\(\?\)")
@@ -195,7 +208,102 @@ def redact_url(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+class _WakeListener:
+    """A connection of its own that LISTENs on :data:`WAKE_CHANNEL` and calls the
+    registered callbacks for each signal another storage object sent; re-opened (with
+    growing pauses, up to :data:`LISTENER_RETRY_CAP_S`) whenever it is lost."""
+
+    def __init__(self, url: str, own_id: str, server_settings: dict[str, str]) -> None:
+        self._url = url
+        self._own_id = own_id
+        self._server_settings = server_settings
+        self._callbacks: list[Callable[[], None]] = []
+        self._task: asyncio.Task[None] | None = None
+        self.listening = False
+
+    def add(self, callback: Callable[[], None]) -> Callable[[], None]:
+        self._callbacks.append(callback)
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(), name="postgres wake listener"
+            )
+
+        def remove() -> None:
+            with suppress(ValueError):
+                self._callbacks.remove(callback)
+
+        return remove
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        self._callbacks.clear()
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    def _fire(self) -> None:
+        for callback in list(self._callbacks):
+            try:
+                callback()
+            except Exception:
+                log.exception("wake callback %r failed", callback)
+
+    def _on_notify(self, _db: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload != self._own_id:  # our own signal: the engine here was poked directly
+            self._fire()
+
+    async def _run(self) -> None:
+        delay, warned, listened = LISTENER_FIRST_RETRY_S, False, False
+        while True:
+            try:
+                db = await asyncpg.connect(
+                    self._url, timeout=LISTENER_CHECK_S * 2, server_settings=self._server_settings
+                )
+            except (*_DRIVER_ERRORS, TimeoutError) as exc:
+                if not warned:
+                    log.warning("cannot listen for wake-ups from other processes: %s", exc)
+                    warned = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, LISTENER_RETRY_CAP_S)
+                continue
+            warned = False
+            opened = time.monotonic()
+            try:
+                await self._listen(db, again=listened)
+                log.warning("lost the connection listening for wake-ups; re-opening it")
+            except (*_DRIVER_ERRORS, TimeoutError) as exc:
+                log.warning("lost the connection listening for wake-ups (%s); re-opening it", exc)
+            finally:
+                self.listening = False
+                db.terminate()
+            listened = True
+            # A connection that lasted is re-opened at once; one lost again and again
+            # (a server refusing LISTEN, say) with growing pauses.
+            if time.monotonic() - opened > LISTENER_CHECK_S * 6:
+                delay = LISTENER_FIRST_RETRY_S
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, LISTENER_RETRY_CAP_S)
+
+    async def _listen(self, db: asyncpg.Connection, *, again: bool) -> None:
+        """Listen on ``db`` until it is lost (raises, or returns once it is closed)."""
+        lost = asyncio.Event()
+        db.add_termination_listener(lambda _db: lost.set())
+        await db.add_listener(WAKE_CHANNEL, self._on_notify)
+        self.listening = True
+        if again:
+            # Signals sent while nobody listened are gone: look once, in case.
+            log.info("listening for wake-ups from other processes again")
+            self._fire()
+        while not lost.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(lost.wait(), LISTENER_CHECK_S)
+            if not lost.is_set():
+                await asyncio.wait_for(db.fetchval("SELECT 1"), LISTENER_CHECK_S)
+
+
 class PostgresStorage(
+    PostgresFleetLocks,
     DirectorySql,
     ScheduleSql,
     LedgerSql,
@@ -205,6 +313,7 @@ class PostgresStorage(
     OverviewSql,
     CalendarImportSql,
     CalendarSql,
+    WorkersSql,
 ):
     """Storage on a Postgres database shared by every maxremind process of one bot."""
 
@@ -226,6 +335,15 @@ class PostgresStorage(
         self._statement_timeout = statement_timeout
         self._pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
+        self._wake_id = secrets.token_hex(8)
+        self._listener: _WakeListener | None = None
+
+    def _server_settings(self, application_name: str) -> dict[str, str]:
+        return {
+            "application_name": application_name,
+            "statement_timeout": str(int(self._statement_timeout * 1000)),
+            "timezone": "UTC",
+        }
 
     async def open(self, *, migrate: bool = True) -> None:
         try:
@@ -233,11 +351,7 @@ class PostgresStorage(
                 self.url,
                 min_size=1,
                 max_size=self._pool_size,
-                server_settings={
-                    "application_name": "maxremind",
-                    "statement_timeout": str(int(self._statement_timeout * 1000)),
-                    "timezone": "UTC",
-                },
+                server_settings=self._server_settings("maxremind"),
             )
         except _DRIVER_ERRORS as exc:
             raise DatabaseUnusable(
@@ -252,6 +366,9 @@ class PostgresStorage(
             raise
 
     async def close(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await listener.stop()
         pool, self._pool = self._pool, None
         if pool is not None:
             try:
@@ -292,6 +409,37 @@ class PostgresStorage(
 
     async def ping(self) -> None:
         await self._one("SELECT 1")
+
+    # --- worker registry and wake signal ----------------------------------------------
+
+    def _registry_tx(self) -> AbstractAsyncContextManager[Conn]:
+        # Beside the writer: the process lock serializes this process's writes for the
+        # unit-of-work contract, which the registry (its own rows, and the claims of
+        # other, dead processes) does not need; a heartbeat queued behind a long unit
+        # of work would get this process taken for dead by the others.
+        return self._aside()
+
+    @asynccontextmanager
+    async def _aside(self) -> AsyncIterator[Conn]:
+        async with self._connection() as db, db.transaction():
+            yield _PgConn(db)
+
+    async def wake_others(self) -> None:
+        async with self._connection() as db:
+            await _PgConn(db).execute("SELECT pg_notify(?, ?)", (WAKE_CHANNEL, self._wake_id))
+
+    def on_wake(self, callback: Callable[[], None]) -> Callable[[], None]:
+        self._the_pool()  # raises StorageError when not open
+        if self._listener is None:
+            self._listener = _WakeListener(
+                self.url, self._wake_id, self._server_settings("maxremind wake listener")
+            )
+        return self._listener.add(callback)
+
+    @property
+    def listening(self) -> bool:
+        """Whether the wake listener's connection is open and listening now."""
+        return self._listener is not None and self._listener.listening
 
     # --- migrations ------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from maxremind.domain.models import (
 )
 from maxremind.storage.base import Storage
 from maxremind.storage.errors import NotFound, StorageError
+from maxremind.storage.ports.work import FleetLock
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class SqlBase(Storage):
             f"maxremind_storage_on_writer_{id(self)}", default=False
         )
         self._writes_ended = 0  # see generation()
+        self._held_locks: set[str] = set()
 
     @abstractmethod
     def _begin(self) -> AbstractAsyncContextManager[Conn]:
@@ -149,6 +151,21 @@ class SqlBase(Storage):
             return await work.conn.fetchall(sql, params)
         async with self._reader(snapshot=False, writer=self._on_writer.get()) as conn:
             return await conn.fetchall(sql, params)
+
+    def fleet_lock(self, name: str) -> AbstractAsyncContextManager[FleetLock | None]:
+        return self._local_lock(name)
+
+    @asynccontextmanager
+    async def _local_lock(self, name: str) -> AsyncIterator[FleetLock | None]:
+        # One process owns a SQLite database: the fleet is this process's tasks.
+        if name in self._held_locks:
+            yield None
+            return
+        self._held_locks.add(name)
+        try:
+            yield FleetLock(name)
+        finally:
+            self._held_locks.discard(name)
 
     def writer_reads(self) -> AbstractContextManager[None]:
         return self._writer_reads()

@@ -61,6 +61,13 @@ class IntakeStore(ABC):
         """Updates not yet handled, oldest first."""
 
     @abstractmethod
+    async def inbox_take(self, item_id: int) -> bool:
+        """Inside the unit of work that handles an update: whether this task may
+        handle it -- it is still new, and no other process is handling it now (on
+        Postgres its row stays locked until the unit ends, so another process that
+        tries at the same time gets False and skips it)."""
+
+    @abstractmethod
     async def inbox_done(self, item_id: int, *, at: datetime) -> None:
         """Mark an update handled."""
 

@@ -1,10 +1,25 @@
-"""The unit-of-work port: several storage calls of one task as one transaction."""
+"""The unit-of-work port: several storage calls of one task as one transaction; and
+fleet-wide locks, for work that one process of several must do alone."""
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
+
+
+class FleetLock:
+    """A fleet-wide lock held by this process (see :meth:`UnitOfWork.fleet_lock`).
+
+    ``lost`` is set when the lock is gone while the block still runs: its connection to
+    the database broke, so another process may take it now.  Whoever holds the lock for
+    long (the polling leader) watches it and stops.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lost = asyncio.Event()
 
 
 class UnitOfWork(ABC):
@@ -76,4 +91,18 @@ class UnitOfWork(ABC):
         not committed yet, and must not be shared.  None always where other processes
         write to the same database (Postgres in scale mode): this object cannot see
         their writes, so no read may be shared on its word.
+        """
+
+    @abstractmethod
+    def fleet_lock(self, name: str) -> AbstractAsyncContextManager[FleetLock | None]:
+        """``async with storage.fleet_lock("polling") as held:`` -- try to take the lock
+        ``name`` shared by every process on this database, without waiting.
+
+        Yields a :class:`FleetLock` when this process now holds it (until the block
+        ends), None when another holder has it (another process, or another task of
+        this one).  A holder that dies (``kill -9``, a lost connection) frees it at once,
+        so another process can take over within its next try.  On SQLite, where one
+        process owns the database, the lock is only among this process's tasks.
+
+        :raises StorageError: the database could not be asked.
         """

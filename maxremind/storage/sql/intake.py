@@ -93,6 +93,15 @@ class IntakeSql(SqlBase):
             for r in rows
         ]
 
+    async def inbox_take(self, item_id: int) -> bool:
+        async with self._tx() as conn:
+            row = await conn.fetchone(
+                "SELECT id FROM inbox WHERE id = ? AND state = 'new'"
+                " /*postgres: FOR UPDATE SKIP LOCKED*/",
+                (item_id,),
+            )
+        return row is not None
+
     async def inbox_done(self, item_id: int, *, at: datetime) -> None:
         async with self._tx() as conn:
             await conn.execute(
