@@ -40,11 +40,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from maxremind.domain.models import (
     Answer,
-    Event,
     EventStatus,
     Occurrence,
     OccurrenceStatus,
@@ -59,6 +59,7 @@ __all__ = [
     "PRODID",
     "Feed",
     "FeedItem",
+    "Shown",
     "event_uid",
     "person_address",
     "render_feed",
@@ -74,7 +75,65 @@ _PARTSTAT = {Answer.YES: "ACCEPTED", Answer.NO: "DECLINED", Answer.MAYBE: "TENTA
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def event_uid(event: Event) -> str:
+class Step(Protocol):
+    """A reminder step as the feed reads it."""
+
+    @property
+    def offset(self) -> timedelta | None: ...
+
+    @property
+    def target(self) -> ReminderTarget: ...
+
+
+class Shown(Protocol):
+    """What a feed reads of an event: a :class:`~maxremind.domain.models.Event` has it
+    all, and so has the lighter row a feed's bulk read returns (storage's
+    ``FeedEvent``), which leaves out the audience and the rest a file does not show."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def organizer_id(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def start_local(self) -> datetime: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def place(self) -> str: ...
+
+    @property
+    def duration(self) -> timedelta | None: ...
+
+    @property
+    def rrule(self) -> str | None: ...
+
+    @property
+    def exdates(self) -> Sequence[str]: ...
+
+    @property
+    def reminders(self) -> Sequence[Step]: ...
+
+    @property
+    def status(self) -> EventStatus: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+def event_uid(event: Shown) -> str:
     return f"event-{event.id}@{UID_DOMAIN}"
 
 
@@ -92,7 +151,7 @@ class FeedItem:
     personal feed.  ``invited`` lists who attends every date (ATTENDEE of the series).
     """
 
-    event: Event
+    event: Shown
     sequence: int = 0
     occurrences: Sequence[Occurrence] = ()
     answers: Mapping[int, Mapping[int, Answer]] = field(default_factory=dict)
@@ -112,7 +171,7 @@ class Feed:
     since: date | None = None
     until: date | None = None
     refresh: timedelta = FEED_REFRESH
-    url: Callable[[Event], str] | None = None  # a link to the event's page, if any
+    url: Callable[[Shown], str] | None = None  # a link to the event's page, if any
 
 
 def render_feed(feed: Feed) -> bytes:
@@ -307,7 +366,7 @@ def _overrides(
 
 
 def _rebase(
-    event: Event, rule: Recurrence, tz: ZoneInfo, since: date | None
+    event: Shown, rule: Recurrence, tz: ZoneInfo, since: date | None
 ) -> tuple[datetime, Recurrence] | None:
     """The series from its first date that the rule produces on or after ``since`` (and
     the start): RFC 5545 counts DTSTART as a date even when the rule does not produce it,
@@ -349,7 +408,7 @@ def _produces(rule: Recurrence, start: datetime) -> bool:
 
 
 def _skipped(
-    event: Event, rule: Recurrence, occurrences: Sequence[Occurrence], tz: ZoneInfo, start: datetime
+    event: Shown, rule: Recurrence, occurrences: Sequence[Occurrence], tz: ZoneInfo, start: datetime
 ) -> list[datetime]:
     """Rule dates the series skips: the event's skipped days (at the rule's time of day)
     and cancelled stored dates the rule still produces."""
@@ -371,7 +430,7 @@ def _skipped(
     return [wall.replace(tzinfo=tz) for wall in sorted(local)]
 
 
-def _alarm_offsets(event: Event) -> list[timedelta]:
+def _alarm_offsets(event: Shown) -> list[timedelta]:
     offsets = {
         r.offset
         for r in event.reminders

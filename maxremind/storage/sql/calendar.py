@@ -17,20 +17,27 @@ from maxremind.domain.models import (
     Occurrence,
 )
 from maxremind.storage.errors import InvalidValue
-from maxremind.storage.ports.calendar import FeedEventRow
+from maxremind.storage.ports.calendar import FeedEvent, FeedEventRow, FeedReminder
 from maxremind.storage.sql.overview import _in_audience
-from maxremind.storage.sql.schedule import _occurrence, event_of
+from maxremind.storage.sql.schedule import _STATUSES, _TARGETS, _occurrence
 from maxremind.storage.sqlbase import (
     Row,
     SqlBase,
     from_ms,
     local_text,
     opt_dt,
+    opt_td,
+    to_local,
     to_ms,
 )
 
 _IDS = "(SELECT value FROM json_each(?))"
 _FEED_FIELDS = "id, kind, user_id, team_id, group_id, created_at, revoked_at"
+# The columns of events a feed shows (FeedEvent), not the whole row.
+_SHOWN = (
+    "e.id, e.organizer_id, e.title, e.start_local, e.timezone, e.description, e.place,"
+    " e.duration_s, e.rrule, e.exdates, e.status, e.created_at, e.updated_at, e.sequence"
+)
 
 
 def _feed(row: Row) -> CalendarFeed:
@@ -70,6 +77,10 @@ def _scope_clause(scope: FeedScope, since: datetime) -> tuple[str, list[Any]]:
         " AND (e.rrule IS NOT NULL OR e.start_local >= ?)"
     )
     return clause, [*params, to_ms(since), oldest_local]
+
+
+def _exdates(text: str) -> tuple[str, ...]:
+    return () if text == "[]" else tuple(json.loads(text))
 
 
 class CalendarSql(SqlBase):
@@ -128,27 +139,39 @@ class CalendarSql(SqlBase):
             invited, more = _in_audience("?"), [scope.user_id] * 4
         async with self._read() as conn:
             rows = await conn.fetchall(
-                f"SELECT e.*, {invited} AS invited FROM events e WHERE {clause} ORDER BY e.id",
+                f"SELECT {_SHOWN}, {invited} AS invited FROM events e WHERE {clause} ORDER BY e.id",
                 [*more, *params],
             )
-            ids = json.dumps([r["id"] for r in rows])
-            audience = await conn.fetchall(
-                f"SELECT event_id, kind, ref_id FROM event_audience WHERE event_id IN {_IDS}"
-                " ORDER BY event_id, position",
-                (ids,),
+            steps = await conn.fetchall(
+                "SELECT event_id, offset_s, target FROM reminders"
+                f" WHERE event_id IN {_IDS} AND offset_s IS NOT NULL ORDER BY event_id, id",
+                (json.dumps([r["id"] for r in rows]),),
             )
-            reminders = await conn.fetchall(
-                f"SELECT * FROM reminders WHERE event_id IN {_IDS} ORDER BY event_id, id", (ids,)
-            )
-        entries: dict[int, list[Row]] = defaultdict(list)
-        for a in audience:
-            entries[a["event_id"]].append(a)
-        steps: dict[int, list[Row]] = defaultdict(list)
-        for r in reminders:
-            steps[r["event_id"]].append(r)
+        reminders: dict[int, list[FeedReminder]] = defaultdict(list)
+        kinds: dict[tuple[int, str], FeedReminder] = {}  # a team's events share a few steps
+        for step in steps:
+            key = (step["offset_s"], step["target"])
+            if (reminder := kinds.get(key)) is None:
+                reminder = kinds[key] = FeedReminder(timedelta(seconds=key[0]), _TARGETS[key[1]])
+            reminders[step["event_id"]].append(reminder)
         return [
             FeedEventRow(
-                event_of(row, entries[row["id"]], steps[row["id"]]),
+                FeedEvent(
+                    row["id"],
+                    row["organizer_id"],
+                    row["title"],
+                    to_local(row["start_local"]),
+                    row["timezone"],
+                    row["description"],
+                    row["place"],
+                    opt_td(row["duration_s"]),
+                    row["rrule"],
+                    _exdates(row["exdates"]),
+                    tuple(reminders.get(row["id"], ())),
+                    _STATUSES[row["status"]],
+                    from_ms(row["created_at"]),
+                    from_ms(row["updated_at"]),
+                ),
                 row["sequence"],
                 bool(row["invited"]),
             )
