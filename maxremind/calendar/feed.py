@@ -500,8 +500,20 @@ def _param(value: str) -> str:
 
 def _local(wall: datetime) -> str:
     """A wall time as RFC 5545 writes it: ``20261005T100000`` (any zone left out)."""
-    # ``YYYY-MM-DDTHH:MM:SS`` without its separators: half the cost of strftime.
-    return wall.isoformat(timespec="seconds")[:19].replace("-", "").replace(":", "")
+    # A feed writes a couple of thousand of these on a few hundred days and clock times;
+    # from cached pieces, a third of the cost of strftime.
+    return f"{_day(wall.toordinal())}T{_clock(wall.hour, wall.minute, wall.second)}"
+
+
+@lru_cache(maxsize=4096)
+def _day(ordinal: int) -> str:
+    day = date.fromordinal(ordinal)
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+@lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, second: int) -> str:
+    return f"{hour:02d}{minute:02d}{second:02d}"
 
 
 def _dtstart(wall: datetime, zone: str) -> bytes:
