@@ -2,7 +2,8 @@
 
 The methods themselves are declared, with their contracts, in the ports of
 :mod:`maxremind.storage.ports` (directory, schedule, ledger, intake, audit,
-access, overview, unit of work); see that package for the conventions all of them follow.
+access, overview, unit of work, worker registry, wake signal); see that package for
+the conventions all of them follow.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from maxremind.storage.ports import (
     ScheduleStore,
     UnitOfWork,
     Unset,
+    WakeSignal,
+    WorkerRegistry,
 )
 
 __all__ = ["UNSET", "Storage", "Unset"]
@@ -40,6 +43,8 @@ class Storage(
     CalendarImportStore,
     CalendarStore,
     UnitOfWork,
+    WorkerRegistry,
+    WakeSignal,
 ):
     """Abstract storage.  Use as ``async with``: entering migrates, leaving closes."""
 

@@ -21,7 +21,7 @@ import asyncio
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -48,6 +48,7 @@ from maxremind.storage.sql import (
     OverviewSql,
     ScheduleSql,
 )
+from maxremind.storage.sql.workers import WorkersSql
 from maxremind.storage.sqlbase import Conn, Row
 
 __all__ = [
@@ -127,6 +128,10 @@ class _SqliteConn:
             raise translate(exc) from exc
 
 
+def _nothing_to_unregister() -> None:
+    return None
+
+
 def sqlite_path(url: str) -> Path:
     """The file of a ``sqlite:///path`` URL (``sqlite:////abs`` for absolute paths)."""
     if not url.startswith("sqlite:///"):
@@ -160,6 +165,7 @@ class SqliteStorage(
     OverviewSql,
     CalendarImportSql,
     CalendarSql,
+    WorkersSql,
 ):
     """Storage on one SQLite file."""
 
@@ -291,6 +297,15 @@ class SqliteStorage(
 
     async def ping(self) -> None:
         await self._one("SELECT 1")
+
+    # --- wake signal: one process owns the file (the instance lock), nobody to wake ----
+
+    async def wake_others(self) -> None:
+        return None
+
+    def on_wake(self, callback: Callable[[], None]) -> Callable[[], None]:
+        self._conn()  # the port's contract: raises StorageError when not open
+        return _nothing_to_unregister
 
     # --- migrations ------------------------------------------------------------------
 

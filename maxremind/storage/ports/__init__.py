@@ -30,6 +30,13 @@ from maxremind.storage.ports.ledger import LedgerStore
 from maxremind.storage.ports.overview import OverviewStore
 from maxremind.storage.ports.schedule import ScheduleStore
 from maxremind.storage.ports.work import UnitOfWork
+from maxremind.storage.ports.workers import (
+    ReleasedWorkers,
+    WakeSignal,
+    Worker,
+    WorkerInfo,
+    WorkerRegistry,
+)
 
 __all__ = [
     "UNSET",
@@ -41,7 +48,12 @@ __all__ = [
     "IntakeStore",
     "LedgerStore",
     "OverviewStore",
+    "ReleasedWorkers",
     "ScheduleStore",
     "UnitOfWork",
     "Unset",
+    "WakeSignal",
+    "Worker",
+    "WorkerInfo",
+    "WorkerRegistry",
 ]
