@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import __version__
 from .errors import MaxApiError, NetworkError, error_for_status, failed_operation
-from .limiter import RateLimiter, Sleep
+from .limiter import Limiter, RateLimiter, Sleep
 from .models import (
     AttachmentRequest,
     AudioAttachmentRequest,
@@ -138,7 +138,8 @@ class MaxClient:
 
     :param token: the bot token.
     :param base_url: API root; point it at the emulator in demos and tests.
-    :param limiter: the process-wide limiter; share one between all clients/senders.
+    :param limiter: the process-wide limiter (or the fleet's); share one between all
+        senders.  Closing the client closes it.
     :param transport: an httpx transport (e.g. ``httpx.MockTransport``) instead of the network.
     :param ssl_context: override TLS trust (defaults to certifi + Russian Trusted Root CA).
     """
@@ -148,7 +149,7 @@ class MaxClient:
         token: str,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         retry: RetryPolicy | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -162,7 +163,7 @@ class MaxClient:
         # Called for every failed attempt (metrics count MAX errors by code).
         self.on_error: Callable[[MaxApiError], None] | None = None
         self.base_url = base_url.rstrip("/")
-        self.limiter = limiter if limiter is not None else RateLimiter()
+        self.limiter: Limiter = limiter if limiter is not None else RateLimiter()
         self.retry = retry if retry is not None else RetryPolicy()
         self._timeout = timeout
         self._sleep = sleep
@@ -193,7 +194,10 @@ class MaxClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        try:
+            await self._http.aclose()
+        finally:
+            await self.limiter.aclose()
 
     # --- bot and updates -------------------------------------------------------------------
 

@@ -31,9 +31,23 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class Limiter(Protocol):
+    """What the client needs of a limiter: this one, or the fleet's in Redis
+    (:mod:`.fleet_limiter`)."""
+
+    async def acquire(self, chat_key: Hashable | None = None) -> None: ...
+
+    def slot(
+        self, chat_key: Hashable | None = None
+    ) -> contextlib.AbstractAsyncContextManager[None]: ...
+
+    async def aclose(self) -> None: ...
 
 
 class _Permit:
@@ -180,6 +194,9 @@ class RateLimiter:
         self._window = window
         self._chats: dict[Hashable, _ChatState] = {}
         self._sweep_above = 1024
+
+    async def aclose(self) -> None:
+        """Nothing to release: the state lives in this process."""
 
     async def acquire(self, chat_key: Hashable | None = None) -> None:
         """Wait for this request's turn, counting it as completed at once.
