@@ -52,7 +52,7 @@ from maxremind.intake.polling import run_polling
 from maxremind.intake.webhook import WEBHOOK_PATH
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import MaxApiError, Unauthorized
-from maxremind.maxapi.limiter import RateLimiter
+from maxremind.maxapi.limiter import Limiter, RateLimiter
 from maxremind.maxapi.models import BotInfo
 from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
@@ -117,9 +117,22 @@ def storage_for(settings: Settings) -> Storage:
 
 
 def build_client(settings: Settings) -> MaxClient:
-    limiter = RateLimiter(
-        global_rps=settings.rate_limit_rps, per_chat_rps=settings.chat_rate_limit_rps
-    )
+    """The one MAX client; closing it closes its limiter (and that one's Redis)."""
+    limiter: Limiter
+    if settings.redis_url:
+        # Scale mode: every process of this bot keeps MAX's limits together, in Redis.
+        from maxremind.maxapi.fleet_limiter import FleetRateLimiter, bot_prefix
+
+        limiter = FleetRateLimiter.from_url(
+            settings.redis_url,
+            prefix=bot_prefix(settings.token, settings.api_url),
+            global_rps=settings.rate_limit_rps,
+            per_chat_rps=settings.chat_rate_limit_rps,
+        )
+    else:
+        limiter = RateLimiter(
+            global_rps=settings.rate_limit_rps, per_chat_rps=settings.chat_rate_limit_rps
+        )
     return MaxClient(settings.token, base_url=settings.api_url, limiter=limiter)
 
 
