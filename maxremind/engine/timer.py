@@ -3,6 +3,10 @@
 APScheduler 3 (in-memory job store) holds exactly one "wake" job, moved to the next
 due time after each round, plus housekeeping.  Nothing lives only in the timer: after
 a restart the next due time is read from the database again.
+
+Where several processes share the database, a poke also wakes the other processes'
+engines (:class:`~maxremind.engine.fleet.WakeOthers`, coalesced), and a running engine
+listens for theirs (``Storage.on_wake``); on SQLite both are no-ops.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from maxremind.domain.clock import utcnow
 from maxremind.engine.dispatcher import Dispatcher
+from maxremind.engine.fleet import WakeOthers
 from maxremind.engine.planner import Planner
 
 log = logging.getLogger(__name__)
@@ -34,9 +39,18 @@ class Engine:
         self._wake = asyncio.Event()
         self._scheduler: AsyncIOScheduler | None = None
         self.rounds = 0
+        #: The wake signal to the other processes sharing the database.
+        self.others = WakeOthers(dispatcher.storage)
 
     def poke(self) -> None:
-        """Something changed (an event was saved, an answer came in): look now."""
+        """Something changed (an event was saved, an answer came in): look now, and so
+        should the other processes' engines.  Call it once the change is committed
+        (``storage.after_commit(engine.poke)``): the others read the database at once."""
+        self._wake.set()
+        self.others.request()
+
+    def look(self) -> None:
+        """Another process signalled new work: look now (and tell nobody)."""
         self._wake.set()
 
     async def _wake_job(self) -> None:
@@ -54,6 +68,7 @@ class Engine:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until ``stop`` is set; in-flight sends finish (their batch) first."""
+        stop_listening = self.dispatcher.storage.on_wake(self.look)
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._scheduler.add_job(
             self._plan_job, "interval", seconds=PLAN_EVERY.total_seconds(), id="plan"
@@ -83,8 +98,10 @@ class Engine:
         finally:
             self.dispatcher.stopping = True
             stopper.cancel()
+            stop_listening()
             with contextlib.suppress(Exception):
                 self._scheduler.shutdown(wait=False)
+            await self.others.flush()  # what this round planned, the others hear of
 
     async def round(self) -> int:
         """One pass: plan what needs planning, expand due jobs, send due deliveries.
@@ -95,5 +112,8 @@ class Engine:
         with self.dispatcher.storage.writer_reads():
             await self.planner.plan_pending()
             expanded = await self.dispatcher.expand_due()
+            if expanded:
+                # Deliveries due now: the other processes help send them.
+                self.others.request()
             sent = await self.dispatcher.send_due()
         return expanded + sent
