@@ -413,7 +413,7 @@ def _skipped(
     """Rule dates the series skips: the event's skipped days (at the rule's time of day)
     and cancelled stored dates the rule still produces."""
     clock = start.time()
-    days = parse_exdates(event.exdates) | rule.exdates if event.exdates else rule.exdates
+    days = (parse_exdates(event.exdates) | rule.exdates) if event.exdates else rule.exdates
     local = {datetime.combine(day, clock) for day in days if day >= start.date()}
     plain: Recurrence | None = None
     for occurrence in occurrences:
