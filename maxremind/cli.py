@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from maxremind import __version__
@@ -132,6 +134,57 @@ def build_parser() -> argparse.ArgumentParser:
         "Refused while maxremind runs on the same data folder.",
     )
     restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    copy = sub.add_parser(
+        "copy-data",
+        help="copy a SQLite database into an empty PostgreSQL database and verify the copy",
+        description="Copy every table of the SQLite database FROM into the PostgreSQL database "
+        "TO (migrated first; it must be empty), keeping ids, in batches, then compare row "
+        "counts and checksums of every table and print a report; exit code 1 if they differ. "
+        "FROM is only read, and maxremind must not be running on it. An interrupted copy "
+        "goes on with --resume. See docs/copy-data.md.",
+    )
+    copy.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SQLITE_URL",
+        help="the database to copy, e.g. sqlite:////var/lib/maxremind/maxremind.db",
+    )
+    copy.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="POSTGRES_URL",
+        help="the database to fill, e.g. postgresql://maxremind@127.0.0.1:5432/maxremind "
+        "(keep the password in ~/.pgpass or PGPASSWORD, not on the command line)",
+    )
+    how = copy.add_mutually_exclusive_group()
+    how.add_argument(
+        "--resume", action="store_true", help="continue an interrupted copy where it stopped"
+    )
+    how.add_argument(
+        "--force",
+        action="store_true",
+        help="delete every row of maxremind's tables in TO first, then copy (its schema stays)",
+    )
+    how.add_argument(
+        "--verify-only",
+        action="store_true",
+        help="change nothing: only compare row counts and checksums of FROM and TO",
+    )
+    copy.add_argument(
+        "--batch-size",
+        type=int,
+        default=2000,
+        metavar="ROWS",
+        help="rows per transaction (default 2000)",
+    )
+    copy.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder of the maxremind that uses FROM, whose lock is held during the "
+        "copy (default: the folder of FROM)",
+    )
     sub.add_parser("version", help="print the version and exit")
     return parser
 
@@ -258,8 +311,60 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy_data(args: argparse.Namespace) -> int:
+    from maxremind.backup import acquire_instance_lock
+
+    try:
+        from maxremind.storage import copy
+    except ImportError:
+        raise CommandError(
+            "copy-data needs asyncpg, which is not installed: pip install 'maxremind[postgres]'"
+        ) from None
+    try:
+        path = copy.check_urls(args.source, args.target)
+        folder = Path(args.data_dir).expanduser() if args.data_dir else path.parent
+        with contextlib.ExitStack() as held:
+            try:
+                # Held throughout, so maxremind cannot start on the file mid-copy.
+                held.enter_context(acquire_instance_lock(folder))
+            except OSError as exc:  # a folder this user may not write, or none
+                raise CommandError(
+                    f"cannot take maxremind's lock in {folder}: {exc.strerror or exc}; run "
+                    "copy-data as the user maxremind runs as"
+                ) from None
+            progress = copy.ProgressBar(sys.stderr)
+            if args.verify_only:
+                work = copy.verify_copy(
+                    args.source, args.target, batch_size=args.batch_size, progress=progress
+                )
+            else:
+                work = copy.copy_data(
+                    args.source,
+                    args.target,
+                    resume=args.resume,
+                    force=args.force,
+                    batch_size=args.batch_size,
+                    progress=progress,
+                    notice=lambda line: print(f"maxremind: {line}", file=sys.stderr),
+                )
+            report = asyncio.run(work)
+    except copy.CopyRefused as exc:
+        raise CommandError(str(exc)) from None
+    except KeyboardInterrupt:
+        print(
+            "maxremind: copy-data interrupted; the same command with --resume goes on "
+            "where it stopped",
+            file=sys.stderr,
+        )
+        return 130
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else EXIT_FAILURE
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup,
+    "copy-data": cmd_copy_data,
     "restore": cmd_restore,
     "run": cmd_run,
     "demo": cmd_demo,
