@@ -501,9 +501,22 @@ def cli_restore(database_url: str, data_dir: Path, src: str) -> list[str]:
     return lines
 
 
+# What to do instead on PostgreSQL, for each command (docs/copy-data.md explains it).  The
+# URL is named by its variable: printing it could show its password.
+_ON_POSTGRES = {
+    "backup": "back it up with pg_dump: pg_dump --format=custom "
+    '--file=maxremind-$(date +%Y%m%d-%H%M%S).dump "$MAXREMIND_DB_URL"',
+    "restore": "stop every maxremind process, then restore a pg_dump file with pg_restore: "
+    'pg_restore --clean --if-exists --no-owner --dbname="$MAXREMIND_DB_URL" FILE.dump',
+}
+
+
 def _sqlite_file(database_url: str, what: str) -> Path:
-    if not database_url.startswith("sqlite:///"):
+    if database_url.startswith(("postgresql://", "postgres://")):
         raise BackupError(
-            f"maxremind {what} works on SQLite only; for PostgreSQL use pg_dump / pg_restore"
+            f"maxremind {what} is for SQLite only and this database is PostgreSQL: "
+            f"{_ON_POSTGRES[what]} (see docs/copy-data.md)"
         )
+    if not database_url.startswith("sqlite:///"):
+        raise BackupError(f"maxremind {what} is for SQLite only (sqlite:///...)")
     return sqlite_path(database_url)

@@ -29,7 +29,7 @@ def test_python_dash_m_and_version() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "demo", "emulator", "migrate", "check-config", "webhook"]
+    "command", ["run", "demo", "emulator", "migrate", "check-config", "webhook", "copy-data"]
 )
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
@@ -139,3 +139,81 @@ def test_bad_status_allow_flag_is_one_line_naming_it(capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err.strip()
     assert err.startswith("maxremind: configuration error: MAXREMIND_STATUS_ALLOW")
     assert "'lan' is not an IP network" in err and "\n" not in err
+
+
+# --- copy-data: bad input is one line (the copy itself: tests/storage/test_copy_data.py) ---
+
+
+def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("maxremind: ") and "\n" not in err, err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "says"),
+    [
+        ("postgresql://u@h/db", "postgresql://u@h/db", "--from must be a SQLite URL"),
+        ("sqlite:///{tmp}/maxremind.db", "sqlite:///{tmp}/b.db", "--to must be a PostgreSQL URL"),
+        ("sqlite:///{tmp}/none.db", "postgresql://u@127.0.0.1:1/db", "no SQLite database at"),
+        ("sqlite:///{tmp}/text.db", "postgresql://u@127.0.0.1:1/db", "is not a SQLite database"),
+    ],
+)
+def test_copy_data_refuses_bad_urls_and_files_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, target: str, says: str
+) -> None:
+    assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
+    (tmp_path / "text.db").write_text("not a database")
+    capsys.readouterr()
+    args = ["copy-data", "--from", source.format(tmp=tmp_path), "--to", target.format(tmp=tmp_path)]
+    assert main(args) == 1
+    assert says in _one_line(capsys)
+
+
+def test_copy_data_says_postgres_is_unreachable_without_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    source = f"sqlite:///{tmp_path / 'maxremind.db'}"
+    target = "postgresql://maxremind:hunter2-secret@127.0.0.1:1/maxremind"
+    assert main(["copy-data", "--from", source, "--to", target]) == 1
+    err = _one_line(capsys)
+    assert "cannot connect to Postgres at postgresql://maxremind:***@127.0.0.1:1/maxremind" in err
+    assert "hunter2" not in err
+
+
+def test_copy_data_refuses_while_maxremind_runs_on_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from maxremind.backup import acquire_instance_lock
+
+    assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    source = f"sqlite:///{tmp_path / 'maxremind.db'}"
+    with acquire_instance_lock(tmp_path):
+        assert main(["copy-data", "--from", source, "--to", "postgresql://u@127.0.0.1:1/d"]) == 1
+    assert "maxremind is running with data folder" in _one_line(capsys)
+
+
+def test_copy_data_options_that_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(
+            ["copy-data", "--from", "sqlite:///a", "--to", "postgresql://b", "--resume", "--force"]
+        )
+    assert exc.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("command", "tool"),
+    [(["backup", "/tmp/x.db"], "pg_dump"), (["restore", "x.dump"], "pg_restore")],
+)
+def test_backup_and_restore_on_postgres_point_at_pg_dump(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], tool: str
+) -> None:
+    url = "postgresql://maxremind:hunter2-secret@127.0.0.1:5432/maxremind"
+    args = [*command, "--data-dir", str(tmp_path), "--db-url", url]
+    assert main(args) == 1
+    err = _one_line(capsys)
+    assert f"{tool} --" in err and "docs/copy-data.md" in err and "hunter2" not in err
