@@ -119,10 +119,20 @@ class _SecuredStarlette(Starlette):
         return found
 
 
-def _web_routes() -> list[BaseRoute]:
-    from maxremind.http.web import web_routes
+# Every route of the JSON API lies under this path, and no page does.
+API_PREFIX = "/api/"
 
-    return web_routes()
+
+def _page_routes() -> list[BaseRoute]:
+    from maxremind.http.web import page_routes
+
+    return page_routes()
+
+
+def _api_routes() -> list[BaseRoute]:
+    from maxremind.http.web import api_routes
+
+    return api_routes()
 
 
 @functools.cache
@@ -186,7 +196,10 @@ def create_web_app(ctx: WebContext) -> Starlette:
         endpoint = webhook_endpoint(ctx.inbox, ctx.webhook_secret)
         routes.append(Route(WEBHOOK_PATH, endpoint, methods=["POST"]))  # type: ignore[arg-type]
     if ctx.services is not None and ctx.web is not None:
-        routes.append(LazyRoutes(_web_routes))  # loaded by the first request for them
+        # Each loaded by the first request for one of them: a page view does not load
+        # the API, nor an API call the pages.
+        routes.append(LazyRoutes(_api_routes, prefix=API_PREFIX))
+        routes.append(LazyRoutes(_page_routes))
     closed = [STATUS_PAGE_PATH]
     if ctx.metrics is not None:
         closed.append(METRICS_PATH)

@@ -2,10 +2,11 @@
 
 The web pages and the JSON API are most of the HTTP side's code (their modules, texts
 and pydantic models: about 4 MB).  A bot that nobody opens in a browser should not
-carry them, so they are a :class:`LazyRoutes`: it stands last in the app's routes and
-builds its own list the first time a request gets past the routes before it (or when
-someone asks for the list, like the API document and the tests).  Requests for the
-status, health and readiness addresses never load it.
+carry them, so each is a :class:`LazyRoutes` at the end of the app's routes (the API's
+only for paths under ``/api/``): one builds its own list the first time a request
+gets past the routes before it (or when someone asks for the list, like the API
+document and the tests).  Requests for the status, health and readiness addresses never
+load either, and a page view does not load the API.
 
 Matching is the router's own: the first route that matches fully handles the request;
 else the first partial match (the path with another method: 405) does.
@@ -24,8 +25,12 @@ _MATCHED = "maxremind.lazy_route"
 
 
 class LazyRoutes(BaseRoute):
-    def __init__(self, build: Callable[[], list[BaseRoute]]) -> None:
+    """``build`` makes the routes.  With ``prefix``, every one of them lies under it, and
+    a request for another path passes without loading them."""
+
+    def __init__(self, build: Callable[[], list[BaseRoute]], *, prefix: str = "") -> None:
         self._build = build
+        self._prefix = prefix
         self._routes: list[BaseRoute] | None = None
 
     @property
@@ -35,6 +40,8 @@ class LazyRoutes(BaseRoute):
         return self._routes
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if self._prefix and not str(scope.get("path", "")).startswith(self._prefix):
+            return Match.NONE, {}
         partial: tuple[BaseRoute, Scope] | None = None
         for route in self.routes:
             match, child = route.matches(scope)
