@@ -39,6 +39,7 @@ from maxremind.core.keys import load_signer
 from maxremind.domain.clock import utcnow
 from maxremind.domain.signing import CallbackSigner
 from maxremind.engine.dispatcher import Dispatcher, EngineConfig
+from maxremind.engine.fleet import Fleet
 from maxremind.engine.planner import Planner
 from maxremind.engine.timer import Engine
 from maxremind.http.app import WebContext, create_web_app
@@ -144,6 +145,11 @@ def build_engine(
         default_timezone=settings.timezone,
         grace=timedelta(minutes=settings.catchup_grace_minutes),
     )
+    if _sqlite_file(settings) is None:
+        # Processes share MAX's rate: a claim of more than a few seconds of the fleet's
+        # sending would leave the others idle, and wait for the worker registry if this
+        # process died with it.
+        config = dataclasses.replace(config, batch=max(10, int(settings.rate_limit_rps * 2)))
     planner = Planner(storage, rps=settings.rate_limit_rps)
     owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     dispatcher = Dispatcher(storage, client, signer, owner=owner, config=config)
@@ -229,6 +235,25 @@ async def _check_token(client: MaxClient, stop: asyncio.Event) -> BotInfo | None
             await asyncio.wait_for(stop.wait(), delay)
         delay = min(delay * 2, START_RETRY_CAP)
     return None
+
+
+def _more_checks(
+    redis: Callable[[], Awaitable[str]] | None, fleet: Fleet | None
+) -> dict[str, Callable[[], Awaitable[str]]]:
+    """Readiness beside the database and MAX: Redis, and this process's heartbeat."""
+    checks: dict[str, Callable[[], Awaitable[str]]] = {}
+    if redis is not None:
+        checks["redis"] = redis
+    if fleet is not None:
+        registry = fleet
+
+        async def heartbeat() -> str:
+            if registry.healthy:
+                return "ok"
+            return "error: the heartbeat could not be written (is the database reachable?)"
+
+        checks["heartbeat"] = heartbeat
+    return checks
 
 
 async def _check_redis(
@@ -333,6 +358,17 @@ async def serve(
         log.info("connected to MAX as %s (@%s)", bot.name, bot.username)
         signer = await load_signer(storage)
         engine = build_engine(storage, client, signer, settings)
+        fleet: Fleet | None = None
+        if _sqlite_file(settings) is None:
+            # Every process on a shared database registers, whatever its roles: it shows
+            # on the instance page and helps release the claims of a dead one.
+            fleet = Fleet(
+                storage,
+                owner=engine.dispatcher.owner,
+                roles=settings.roles.split(","),
+                poke=engine.poke,
+            )
+            await fleet.tick()  # registered (and the dead released) before anything claims
         engine.dispatcher.stats.on_status = lambda s: metrics.deliveries.labels(status=s).inc()
         engine.dispatcher.stats.on_late = metrics.lateness.observe
         access = await AccessService.create(
@@ -374,7 +410,7 @@ async def serve(
             storage=storage,
             inbox=inbox,
             accepts_updates=settings.has_role("bot"),
-            more_checks={"redis": redis_check} if redis_check is not None else {},
+            more_checks=_more_checks(redis_check, fleet),
             bot_name=bot.name or "",
             bot_username=bot.username or "",
             mode=settings.mode,
@@ -428,16 +464,23 @@ async def serve(
                         run_as_leader(storage, "polling", poll, stop), name="polling"
                     )
                 )
+        engine_task: asyncio.Task[None] | None = None
         if settings.has_role("engine"):
             refresh = services.calendar_import.run_refreshes
+            engine_task = asyncio.create_task(engine.run(stop), name="engine")
             tasks += [
-                asyncio.create_task(engine.run(stop), name="engine"),
+                engine_task,
                 asyncio.create_task(services.calendar_import.run_uploads(stop), name="calendar"),
                 asyncio.create_task(
                     run_as_leader(storage, "calendar-refresh", refresh, stop),
                     name="calendar-refresh",
                 ),
             ]
+        if fleet is not None:
+            # It outlives the engine: heartbeats go on while in-flight sends finish, so
+            # nobody takes this process for dead; then it leaves and frees its claims.
+            outlive = [engine_task] if engine_task is not None else []
+            tasks.append(asyncio.create_task(fleet.run(stop, outlive=outlive), name="fleet"))
         db_file = _sqlite_file(settings)
         if db_file is not None and settings.backup_interval_hours > 0:
             tasks.append(

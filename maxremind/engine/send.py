@@ -19,11 +19,14 @@ from maxremind.domain.models import (
 from maxremind.engine.compose import BatchCache, Composer
 from maxremind.engine.report import Reports
 from maxremind.engine.types import EngineConfig, EngineStats, Sender
-from maxremind.maxapi.errors import Forbidden, MaxApiError
+from maxremind.maxapi.errors import Forbidden, LimiterUnavailable, MaxApiError
 from maxremind.maxapi.errors import NotFound as MaxNotFound
 from maxremind.storage import LeaseLost, NotFound, Storage
 
 log = logging.getLogger(__name__)
+
+# How long sending waits when the fleet's rate limiter (Redis) does not answer.
+LIMITER_PAUSE = timedelta(seconds=10)
 
 
 class _SentBuffer:
@@ -96,12 +99,13 @@ class SendLoop:
         self.clock = clock
         self.stopping = False
         self._rng = random.Random()
+        self._paused_until: datetime | None = None
         self._sent = _SentBuffer(storage, owner)
 
     async def send_due(self) -> int:
         """Claim and send everything due now; returns how many deliveries were attempted."""
         total = 0
-        while not self.stopping:
+        while not self.stopping and not self._paused():
             now = self.clock()
             claimed = await self.storage.claim_deliveries(
                 now=now,
@@ -129,6 +133,8 @@ class SendLoop:
                 try:
                     if self.stopping:
                         await self._release(delivery)
+                    elif self._paused():
+                        await self._release(delivery, retry_at=self._paused_until)
                     else:
                         await self._send_one(delivery, ctx)
                 except LeaseLost:
@@ -158,13 +164,12 @@ class SendLoop:
                 sorted(pending), owner=self.owner, lease_until=now + self.config.lease
             )
 
-    async def _release(self, delivery: Delivery) -> None:
-        await self.storage.record_failure(
-            delivery.key,
-            owner=self.owner,
-            error="released at shutdown",
-            status=DeliveryStatus.PLANNED,
-            retry_at=delivery.send_at,
+    def _paused(self) -> bool:
+        return self._paused_until is not None and self.clock() < self._paused_until
+
+    async def _release(self, delivery: Delivery, retry_at: datetime | None = None) -> None:
+        await self.storage.release_claim(
+            delivery.key, owner=self.owner, retry_at=retry_at or delivery.send_at
         )
 
     async def _send_one(self, delivery: Delivery, ctx: BatchCache) -> None:
@@ -184,6 +189,15 @@ class SendLoop:
                 message = await self.sender.send_message(body, chat_id=delivery.recipient_id)
             else:
                 message = await self.sender.send_message(body, user_id=delivery.recipient_id)
+        except LimiterUnavailable as exc:
+            # Nothing was sent, and nothing can be until the fleet's limiter answers:
+            # pause (the rest of the batch goes back too) instead of using up attempts.
+            self._paused_until = self.clock() + LIMITER_PAUSE
+            log.warning("sending paused for %s: %s", LIMITER_PAUSE, exc)
+            await self.storage.release_claim(
+                delivery.key, owner=self.owner, retry_at=self._paused_until, note=str(exc)
+            )
+            return
         except MaxApiError as exc:
             self.stats.error(exc.code or str(exc.status))
             await self._on_error(delivery, exc)

@@ -95,6 +95,15 @@ class NetworkError(MaxApiError):
     permanent = False
 
 
+class LimiterUnavailable(NetworkError):
+    """The rate limiter shared by the fleet (Redis) did not answer, so nothing was
+    sent.  Transient, but no fault of the request: senders pause instead of counting
+    an attempt."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, maybe_delivered=False)
+
+
 _STATUS_CLASSES: dict[int, type[MaxApiError]] = {
     400: BadRequest,
     401: Unauthorized,

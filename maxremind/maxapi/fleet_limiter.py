@@ -72,7 +72,7 @@ from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
-from .errors import NetworkError
+from .errors import LimiterUnavailable
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -198,13 +198,6 @@ return 0
 """
 
 _GRANTED, _HELD_BY_BOT, _HELD_BY_CHAT = 1, 0, 2
-
-
-class LimiterUnavailable(NetworkError):
-    """The shared rate limiter's Redis did not answer, so nothing was sent (transient)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, maybe_delivered=False)
 
 
 @dataclass(eq=False)

@@ -19,7 +19,7 @@ from maxremind.domain.models import (
     ReminderSpec,
     ReminderTarget,
 )
-from maxremind.maxapi.errors import Forbidden, ServerError
+from maxremind.maxapi.errors import Forbidden, LimiterUnavailable, ServerError
 from maxremind.services.events import EventRejected
 
 from .conftest import Env
@@ -479,3 +479,28 @@ async def test_a_rounds_reads_go_to_the_writer_and_others_to_the_readers(
     reads.clear()
     assert (await env.storage.get_event(event.id)).title == "Планёрка"  # as a page would
     assert reads == [False]
+
+
+async def test_an_unreachable_fleet_limiter_pauses_sending_without_using_up_attempts(
+    env: Env,
+) -> None:
+    # Redis (the fleet's rate limiter) is down for an hour: nothing can be sent, and no
+    # delivery may run out of attempts or fail because of it.
+    for uid in [env.owner, *env.members]:
+        env.sender.fail[uid] = LimiterUnavailable("the limiter's Redis did not answer")
+    event = await env.events.create(spec(env))  # reminder due tomorrow 06:00 UTC
+    until = datetime.fromisoformat("2026-11-26T06:40:00+00:00")
+    await env.run_until(until, step=timedelta(minutes=1))
+    assert env.sender.sent == []
+    waiting = [
+        d
+        for occ in await env.storage.list_occurrences(event.id)
+        for d in await env.storage.list_deliveries(occ.id)
+        if d.kind.value == "reminder"
+    ]
+    assert waiting and all(
+        d.status is DeliveryStatus.PLANNED and d.attempts == 0 for d in waiting
+    ), waiting
+    env.sender.fail.clear()  # Redis is back
+    await env.run_until(env.clock.now + timedelta(minutes=1))
+    assert all(len(env.sender.to(uid)) >= 1 for uid in env.members)

@@ -158,3 +158,22 @@ async def test_release_claims_makes_claimed_rows_due_again(storage: Storage) -> 
     assert {d.key for d in again} == {claimed[1].key, third[0].key}
     assert await storage.release_claims() == 2
     assert await storage.release_claims() == 0
+
+
+async def test_a_released_claim_is_planned_again_with_its_attempt_uncounted(
+    storage: Storage,
+) -> None:
+    _, users, occ_id, rem_id = await an_occurrence(storage)
+    await storage.add_deliveries(deliveries_for(occ_id, rem_id, users[:1], NOW))
+    lease = NOW + timedelta(minutes=1)
+    (claimed,) = await storage.claim_deliveries(now=NOW, owner="a", lease_until=lease, limit=5)
+    assert claimed.attempts == 1
+    later = NOW + timedelta(seconds=10)
+    with pytest.raises(LeaseLost):
+        await storage.release_claim(claimed.key, owner="b", retry_at=later)
+    await storage.release_claim(claimed.key, owner="a", retry_at=later, note="limiter down")
+    back = await storage.get_delivery(claimed.key)
+    assert back.status.value == "planned" and back.attempts == 0
+    assert back.send_at == later and back.last_error == "limiter down"
+    assert back.lease_owner is None
+    assert await storage.claim_deliveries(now=NOW, owner="a", lease_until=lease, limit=5) == []

@@ -93,6 +93,18 @@ class LedgerStore(ABC):
         """
 
     @abstractmethod
+    async def release_claim(
+        self, key: str, *, owner: str, retry_at: datetime, note: str | None = None
+    ) -> None:
+        """Give a claimed delivery back unsent, through no fault of its own (a clean
+        stop, the fleet's rate limiter unreachable): ``planned`` again, due at
+        ``retry_at``, and the claim's attempt uncounted, so a long outage never uses up
+        the attempts of a delivery that was never tried.  ``note`` goes to last_error.
+
+        :raises LeaseLost: the row is no longer claimed by ``owner``.
+        """
+
+    @abstractmethod
     async def skip_deliveries(self, keys: Sequence[str], reason: str) -> int:
         """Mark not-yet-sent deliveries skipped with ``reason``; returns how many."""
 

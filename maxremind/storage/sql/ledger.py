@@ -143,6 +143,20 @@ class LedgerSql(SqlBase):
         if changed == 0:
             raise LeaseLost(key)
 
+    async def release_claim(
+        self, key: str, *, owner: str, retry_at: datetime, note: str | None = None
+    ) -> None:
+        async with self._tx() as conn:
+            changed = await conn.execute(
+                "UPDATE deliveries SET status = 'planned', attempts = MAX(attempts - 1, 0),"
+                " send_at = ?, last_error = COALESCE(?, last_error), lease_owner = NULL,"
+                " lease_until = NULL, updated_at = ?"
+                " WHERE key = ? AND status = 'claimed' AND lease_owner = ?",
+                (to_ms(retry_at), None if note is None else note[:1000], now_ms(), key, owner),
+            )
+        if changed == 0:
+            raise LeaseLost(key)
+
     async def skip_deliveries(self, keys: Sequence[str], reason: str) -> int:
         total = 0
         async with self._tx() as conn:
