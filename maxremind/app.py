@@ -237,6 +237,14 @@ async def _check_token(client: MaxClient, stop: asyncio.Event) -> BotInfo | None
     return None
 
 
+def _redis_bot_key(settings: Settings) -> str:
+    if not settings.redis_url:
+        return ""
+    from maxremind.maxapi.fleet_limiter import bot_key
+
+    return bot_key(settings.token, settings.api_url)
+
+
 def _more_checks(
     redis: Callable[[], Awaitable[str]] | None, fleet: Fleet | None
 ) -> dict[str, Callable[[], Awaitable[str]]]:
@@ -347,7 +355,7 @@ async def serve(
                 log.info("took back %s deliveries claimed by a previous run", released)
             if await storage.release_calendar_uploads():
                 log.info("took back calendar files a previous run was importing")
-        state = open_state(storage, settings.redis_url)
+        state = open_state(storage, settings.redis_url, bot_key=_redis_bot_key(settings))
         stack.push_async_callback(state.close)
         client = await stack.enter_async_context(build_client(settings))
         metrics = build_metrics()

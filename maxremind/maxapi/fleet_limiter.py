@@ -230,11 +230,16 @@ class _Waiter:
     future: asyncio.Future[_Permit | float] = field(compare=False)
 
 
+def bot_key(token: str, api_url: str) -> str:
+    """Names one bot in keys shared with other bots: a digest of its token (which must
+    not appear itself) and of the API address (so bots of separate emulators never
+    share limits).  The dialog state in Redis is keyed by it too."""
+    return hashlib.sha256(f"{api_url}\0{token}".encode()).hexdigest()[:20]
+
+
 def bot_prefix(token: str, api_url: str) -> str:
-    """The key prefix for one bot: a digest of its token (which must not appear itself)
-    and of the API address (so bots of separate emulators never share limits)."""
-    digest = hashlib.sha256(f"{api_url}\0{token}".encode()).hexdigest()[:20]
-    return f"maxremind:limits:{digest}:"
+    """The limiter's key prefix for one bot."""
+    return f"maxremind:limits:{bot_key(token, api_url)}:"
 
 
 def _chat_name(key: Hashable) -> str:

@@ -178,7 +178,7 @@ class LedgerSql(SqlBase):
 
     async def list_job_deliveries(self, job_id: int) -> list[Delivery]:
         rows = await self._all(
-            "SELECT * FROM deliveries WHERE job_id = ? ORDER BY recipient_kind, recipient_id",
+            "SELECT * FROM deliveries WHERE job_id = ? ORDER BY recipient_kind, recipient_id, id",
             (job_id,),
         )
         return [delivery_from_row(r) for r in rows]
@@ -186,7 +186,7 @@ class LedgerSql(SqlBase):
     async def list_deliveries(self, occurrence_id: int) -> list[Delivery]:
         rows = await self._all(
             "SELECT * FROM deliveries WHERE occurrence_id = ?"
-            " ORDER BY recipient_kind, recipient_id, reminder_id",
+            " ORDER BY recipient_kind, recipient_id, reminder_id NULLS FIRST, id",
             (occurrence_id,),
         )
         return [delivery_from_row(r) for r in rows]
