@@ -377,6 +377,7 @@ async def serve(
                 poke=engine.poke,
             )
             await fleet.tick()  # registered (and the dead released) before anything claims
+            engine.dispatcher.sending.may_send = lambda: fleet is not None and fleet.healthy
         engine.dispatcher.stats.on_status = lambda s: metrics.deliveries.labels(status=s).inc()
         engine.dispatcher.stats.on_late = metrics.lateness.observe
         access = await AccessService.create(

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from maxremind.domain.clock import Clock
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # How long sending waits when the fleet's rate limiter (Redis) does not answer.
 LIMITER_PAUSE = timedelta(seconds=10)
+# How long sending waits when this process's heartbeat is late (scale mode).
+UNHEALTHY_PAUSE = timedelta(seconds=2)
 
 
 class _SentBuffer:
@@ -100,6 +102,8 @@ class SendLoop:
         self.stopping = False
         self._rng = random.Random()
         self._paused_until: datetime | None = None
+        # Whether this process may send now (scale mode: its heartbeat is fresh).
+        self.may_send: Callable[[], bool] = lambda: True
         self._sent = _SentBuffer(storage, owner)
 
     async def send_due(self) -> int:
@@ -165,6 +169,11 @@ class SendLoop:
             )
 
     def _paused(self) -> bool:
+        if not self.may_send():
+            # This process's heartbeat is late (stalled, or the database unreachable):
+            # the others may be taking its claims over, so it must not send them too.
+            self._paused_until = self.clock() + UNHEALTHY_PAUSE
+            return True
         return self._paused_until is not None and self.clock() < self._paused_until
 
     async def _release(self, delivery: Delivery, retry_at: datetime | None = None) -> None:

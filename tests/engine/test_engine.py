@@ -504,3 +504,19 @@ async def test_an_unreachable_fleet_limiter_pauses_sending_without_using_up_atte
     env.sender.fail.clear()  # Redis is back
     await env.run_until(env.clock.now + timedelta(minutes=1))
     assert all(len(env.sender.to(uid)) >= 1 for uid in env.members)
+
+
+async def test_a_process_whose_heartbeat_is_late_does_not_send_what_others_may_take(
+    env: Env,
+) -> None:
+    healthy = False
+    env.dispatcher.sending.may_send = lambda: healthy
+    event = await env.events.create(spec(env))
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:05:00+00:00"))
+    assert env.sender.sent == []
+    for occ in await env.storage.list_occurrences(event.id):
+        for d in await env.storage.list_deliveries(occ.id):
+            assert d.status is DeliveryStatus.PLANNED and d.attempts == 0, d
+    healthy = True
+    await env.run_until(env.clock.now + timedelta(minutes=1))
+    assert all(len(env.sender.to(uid)) == 1 for uid in env.members)
