@@ -20,6 +20,7 @@ from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.models import DeliveryStatus
 from maxremind.storage import Storage
 from maxremind.storage.migrations import latest_version
+from maxremind.storage.ports.workers import Worker
 
 __all__ = [
     "QUEUED",
@@ -88,6 +89,8 @@ class InstanceStatus:
     sent_per_hour: tuple[HourCount, ...]  # the last 24 hours, oldest first, this hour last
     last_update_at: datetime | None  # the newest update from MAX in the inbox
     backups: Backups | None  # None: not a SQLite installation (backups are pg_dump's)
+    # The processes sharing a Postgres database (scale mode), by owner; empty on SQLite.
+    workers: tuple[Worker, ...] = ()
 
     @property
     def sent_last_day(self) -> int:
@@ -130,7 +133,7 @@ class InstanceService:
             kind=kind,
             location=str(db_file) if db_file is not None else _without_secrets(self.database_url),
             schema_version=await self.storage.schema_version(),
-            latest_schema=latest_version("sqlite") if sqlite else None,
+            latest_schema=latest_version(self.storage.dialect),
             size=size,
         )
         return InstanceStatus(
@@ -142,6 +145,7 @@ class InstanceService:
             sent_per_hour=hours,
             last_update_at=await self.storage.last_update_at(),
             backups=backups,
+            workers=tuple(await self.storage.list_workers()),
         )
 
 

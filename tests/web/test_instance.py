@@ -89,3 +89,22 @@ async def test_an_unreadable_backup_folder_is_said_so(web: WebWorld) -> None:
     owner = await web.client("owner")
     text = (await owner.get("/instance")).text
     assert "Папку не удаётся прочитать" in text
+
+
+async def test_it_lists_the_processes_sharing_the_database_and_flags_a_silent_one(
+    web: WebWorld,
+) -> None:
+    from maxremind.storage.ports.workers import WorkerInfo
+
+    now = datetime.now(UTC)
+    await web.storage.heartbeat(
+        "a:1:x", WorkerInfo(("web", "bot", "engine"), "app-1", 101, now), at=now
+    )
+    await web.storage.heartbeat(
+        "b:2:y", WorkerInfo(("engine",), "app-2", 202, now), at=now - timedelta(seconds=30)
+    )
+    owner = await web.client("owner")
+    text = (await owner.get("/instance")).text
+    section = text.split('id="workers-title"', 1)[1].split("</section>", 1)[0]
+    assert "app-1" in section and "pid 101" in section and "веб, бот, рассылка" in section
+    assert "app-2" in section and "молчит 30 с" in section

@@ -171,6 +171,25 @@ add_texts(
             RU: "О резервных копиях этой базы данных сведений нет.",
             EN: "Nothing is known about backups of this database.",
         },
+        "web_instance_workers": {RU: "Процессы", EN: "Processes"},
+        "web_instance_workers_hint": {
+            RU: "Процессы maxremind с общей базой PostgreSQL. Молчащий дольше 8 секунд "
+            "считается остановленным: его отправки забирают остальные.",
+            EN: "The maxremind processes sharing this PostgreSQL database. One silent for "
+            "more than 8 seconds is taken for dead: the others take over its sends.",
+        },
+        "web_instance_worker_host": {RU: "Машина", EN: "Host"},
+        "web_instance_worker_roles": {RU: "Роли", EN: "Roles"},
+        "web_instance_worker_started": {RU: "Запущен", EN: "Started"},
+        "web_instance_worker_heartbeat": {RU: "Сигнал жизни", EN: "Heartbeat"},
+        "web_instance_worker_alive": {RU: "{seconds} с назад", EN: "{seconds} s ago"},
+        "web_instance_worker_silent": {
+            RU: "молчит {seconds} с",
+            EN: "silent for {seconds} s",
+        },
+        "web_instance_role_web": {RU: "веб", EN: "web"},
+        "web_instance_role_bot": {RU: "бот", EN: "bot"},
+        "web_instance_role_engine": {RU: "рассылка", EN: "sending"},
         "web_instance_probes": {RU: "Проверки", EN: "Probes"},
         "web_instance_bytes": {RU: "{n} Б", EN: "{n} B"},
         "web_instance_kib": {RU: "{n} КБ", EN: "{n} KB"},
