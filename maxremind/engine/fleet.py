@@ -35,11 +35,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-HEARTBEAT_EVERY = timedelta(seconds=2)
+HEARTBEAT_EVERY = timedelta(seconds=1.5)
 # Four heartbeats missed in a row: longer than any pause a healthy process takes (a
 # garbage collection, a slow commit), short enough for the share of a dead one to go out
-# about 10 s after its death.
-STALE_AFTER = timedelta(seconds=8)
+# well within 15 s of its death (found stale after at most 6 + 1.5 s, then sent at the
+# fleet's rate: at most two seconds of it were claimed).
+STALE_AFTER = timedelta(seconds=6)
 # The most one registry call may take before the fleet gives up on it for this tick.
 CALL_TIMEOUT_S = 5.0
 # Wake signals to the other processes go out at most this often.

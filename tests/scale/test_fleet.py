@@ -173,11 +173,16 @@ async def test_three_processes_share_the_sending_and_survive_a_kill(tmp_path: Pa
                 await asyncio.wait_for(p.wait(), 60)
 
         assert [p.returncode for p in processes if p is not victim] == [0, 0]
+        limit = asyncio.Semaphore(16)
+
+        async def messages(uid: int) -> list[Any]:
+            async with limit:
+                dialog = (await http.get(f"/_emulator/users/{uid}")).json()
+            return [m for m in dialog["messages"] if m["from_bot"]]
+
         received = 0
         twice = 0
-        for uid in ids:
-            dialog = (await http.get(f"/_emulator/users/{uid}")).json()
-            got = [m for m in dialog["messages"] if m["from_bot"]]
+        for uid, got in zip(ids, await asyncio.gather(*map(messages, ids)), strict=True):
             for n in range(ANNOUNCEMENTS):
                 assert any(f"Объявление {n + 1}" in m["text"] for m in got), (uid, n, got)
             received += len(got)

@@ -173,10 +173,10 @@ add_texts(
         },
         "web_instance_workers": {RU: "Процессы", EN: "Processes"},
         "web_instance_workers_hint": {
-            RU: "Процессы maxremind с общей базой PostgreSQL. Молчащий дольше 8 секунд "
+            RU: "Процессы maxremind с общей базой PostgreSQL. Молчащий дольше 6 секунд "
             "считается остановленным: его отправки забирают остальные.",
             EN: "The maxremind processes sharing this PostgreSQL database. One silent for "
-            "more than 8 seconds is taken for dead: the others take over its sends.",
+            "more than 6 seconds is taken for dead: the others take over its sends.",
         },
         "web_instance_worker_host": {RU: "Машина", EN: "Host"},
         "web_instance_worker_roles": {RU: "Роли", EN: "Roles"},
