@@ -244,6 +244,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from maxremind import heap
     from maxremind.app import run_app
 
     settings = _settings(args)
@@ -255,7 +256,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     setup_logging(settings.log_level, _secrets(settings))
     _data_dir(settings)  # after logging: its warnings belong in the formatted log
-    return asyncio.run(run_app(settings))
+    # The serving process's C heap: two malloc arenas (before any thread starts), free
+    # memory handed back every few seconds; see maxremind/heap.py.
+    heap.limit_arenas()
+    return asyncio.run(heap.trimming(run_app(settings)))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
