@@ -5,6 +5,7 @@
 #   packaging/build.sh --onedir   # one folder: dist/maxremind/maxremind (starts faster on a Pi)
 #   packaging/build.sh --fresh    # recreate build/venv first
 #
+# SQLite by default; Postgres and Redis (scale mode, docs/scaling.md) are built in.
 # The result runs only on the OS and CPU it was built on (build arm64 on the Pi itself) and
 # needs a glibc at least as new as the build machine's.  Environment: PYTHON (default
 # python3.11, else python3), PIP_ARGS (extra pip options, e.g. an index).
@@ -17,7 +18,7 @@ for arg in "$@"; do
     case "$arg" in
         --onedir) onedir=1 ;;
         --fresh) fresh=1 ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "build.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -32,9 +33,11 @@ if [[ ! -x $venv/bin/python ]]; then
     "$PY" -m venv "$venv"
     "$venv/bin/python" -m pip install --quiet --upgrade pip
 fi
-# A non-editable install, so the build sees exactly what a wheel would ship.
+# A non-editable install, so the build sees exactly what a wheel would ship; with the
+# scale extra (asyncpg, redis), so the executable runs on Postgres and Redis too when
+# MAXREMIND_DB_URL / MAXREMIND_REDIS_URL say so (imported only then: build.spec).
 # shellcheck disable=SC2086
-"$venv/bin/python" -m pip install --quiet ${PIP_ARGS:-} . "pyinstaller>=6.3"
+"$venv/bin/python" -m pip install --quiet ${PIP_ARGS:-} ".[scale]" "pyinstaller>=6.3"
 echo "build.sh: venv ready in $((SECONDS - started)) s"
 
 # A onefile build and a onedir build both want dist/maxremind; clear whichever is there.
