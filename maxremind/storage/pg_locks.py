@@ -23,6 +23,9 @@ from maxremind.storage.ports.work import FleetLock
 log = logging.getLogger(__name__)
 
 _CONNECT_TIMEOUT_S = 10.0
+# What a lost or refused lock connection raises (InternalClientError: one whose server
+# side was terminated a moment ago, see storage.postgres).
+_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError)
 
 
 def lock_key(name: str) -> int:
@@ -47,12 +50,12 @@ class PostgresFleetLocks:
                 timeout=_CONNECT_TIMEOUT_S,
                 server_settings={"application_name": f"maxremind lock {name}"},
             )
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except (*_ERRORS, TimeoutError) as exc:
             raise StorageError(f"cannot take the fleet lock {name!r}: {exc}") from exc
         try:
             try:
                 got = await db.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(name))
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            except _ERRORS as exc:
                 raise StorageError(f"cannot take the fleet lock {name!r}: {exc}") from exc
             if not got:
                 yield None
@@ -71,10 +74,10 @@ class PostgresFleetLocks:
                 db.remove_termination_listener(on_close)
             # Closing the connection below frees the lock too; this says so at once.
             if not db.is_closed():
-                with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                with suppress(*_ERRORS):
                     await db.execute("SELECT pg_advisory_unlock($1)", lock_key(name))
         finally:
             try:
                 await db.close(timeout=5)
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+            except (*_ERRORS, TimeoutError):
                 db.terminate()

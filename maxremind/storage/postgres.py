@@ -146,7 +146,16 @@ def translate(exc: BaseException) -> StorageError:
     return StorageError(text or type(exc).__name__)
 
 
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, OverflowError)
+# InternalClientError is what asyncpg raises on a connection whose server side was
+# terminated a moment ago (the protocol saw the goodbye but not yet the close): a lost
+# connection like the others, and it must not escape the adapter untranslated.
+_DRIVER_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+    OverflowError,
+)
 
 
 def _changed(status: str) -> int:
@@ -383,29 +392,69 @@ class PostgresStorage(
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        pool = self._the_pool()
         try:
-            async with self._the_pool().acquire() as db:
-                yield db
+            db = await pool.acquire()
         except _DRIVER_ERRORS as exc:
             raise translate(exc) from exc
+        try:
+            yield db
+        except _DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
+        finally:
+            # The pool resets a connection it gets back and drops it when that fails
+            # (its server side just ended).  Whatever ran on it is over by then,
+            # committed or not: a connection lost on its way back must not turn a
+            # committed unit of work into an error (its caller would take it for
+            # undone, and may do it again).
+            try:
+                await pool.release(db)
+            except _DRIVER_ERRORS as exc:
+                log.debug("a connection was lost on its way back to the pool: %s", exc)
+
+    @asynccontextmanager
+    async def _transaction(self, **options: Any) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection with a transaction open on it.
+
+        asyncpg's transaction rolls back on an error or cancellation, and the pool
+        resets a connection it gets back in a bad state.  A pooled connection whose
+        server side ended while it sat idle (a Postgres restart, ``pg_terminate_backend``,
+        ``idle_session_timeout``) can look open for a moment and fail at BEGIN; nothing
+        of the unit has run then, so it is begun again on another connection: the first
+        unit of work after such a fault does not fail for a connection nobody was using.
+        A failure after BEGIN is the caller's (the unit may have been half done).
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            async with self._connection() as db:
+                begun = False
+                try:
+                    async with db.transaction(**options):
+                        begun = True
+                        yield db
+                    return
+                except _DRIVER_ERRORS as exc:
+                    # Every pooled connection may be gone: one more than the pool.
+                    if begun or attempt > self._pool_size:
+                        raise
+                    log.debug("a pooled connection was gone at BEGIN (%s); taking another", exc)
 
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[Conn]:
-        # asyncpg's transaction rolls back on an error or cancellation, and the pool
-        # resets a connection it gets back in a bad state.
-        async with self._lock, self._connection() as db, db.transaction():
+        async with self._lock, self._transaction() as db:
             yield _PgConn(db)
 
     @asynccontextmanager
     async def _reader(self, *, snapshot: bool, writer: bool) -> AsyncIterator[Conn]:
         # Reads never see an open transaction of another connection here, so the
         # writer's connection is never needed (``writer`` is ignored).
-        async with self._connection() as db:
-            if not snapshot:
+        if not snapshot:
+            async with self._connection() as db:
                 yield _PgConn(db)
-                return
-            async with db.transaction(isolation="repeatable_read", readonly=True):
-                yield _PgConn(db)
+            return
+        async with self._transaction(isolation="repeatable_read", readonly=True) as db:
+            yield _PgConn(db)
 
     async def ping(self) -> None:
         await self._one("SELECT 1")
@@ -421,7 +470,7 @@ class PostgresStorage(
 
     @asynccontextmanager
     async def _aside(self) -> AsyncIterator[Conn]:
-        async with self._connection() as db, db.transaction():
+        async with self._transaction() as db:
             yield _PgConn(db)
 
     async def wake_others(self) -> None:
