@@ -253,17 +253,12 @@ def _frame(item: FeedItem, feed: Feed) -> tuple[bytes, bytes, bytes]:
     ATTENDEE...): what comes before the start, the duration after it, and the rest."""
     event = item.event
     changed = _utc_text(event.updated_at)
-    head = b"".join(
-        [
-            b"BEGIN:VEVENT\r\n",
-            _line("UID", _text(event_uid(event))),
-            _line("DTSTAMP", changed),
-            _line("CREATED", _utc_text(event.created_at)),
-            _line("LAST-MODIFIED", changed),
-            _line("SEQUENCE", str(item.sequence)),
-            _line("SUMMARY", _text(event.title)),
-        ]
-    )
+    # Short lines of digits and fixed-width times: nothing to escape or fold.
+    head = (
+        f"BEGIN:VEVENT\r\nUID:{event_uid(event)}\r\nDTSTAMP:{changed}\r\n"
+        f"CREATED:{_utc_text(event.created_at)}\r\nLAST-MODIFIED:{changed}\r\n"
+        f"SEQUENCE:{item.sequence}\r\n"
+    ).encode() + _line("SUMMARY", _text(event.title))
     duration = _line("DURATION", _duration_text(event.duration)) if event.duration else b""
     lines = []
     if event.description:
