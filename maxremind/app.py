@@ -52,7 +52,7 @@ from maxremind.intake.outbox import OutboxSender, Replies, collecting
 from maxremind.intake.polling import run_polling
 from maxremind.intake.webhook import WEBHOOK_PATH
 from maxremind.maxapi.client import MaxClient
-from maxremind.maxapi.errors import MaxApiError, Unauthorized
+from maxremind.maxapi.errors import LimiterUnavailable, MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import Limiter, RateLimiter
 from maxremind.maxapi.models import BotInfo
 from maxremind.services.access import AccessService
@@ -245,6 +245,16 @@ def _redis_bot_key(settings: Settings) -> str:
     return bot_key(settings.token, settings.api_url)
 
 
+async def _ask_max(client: MaxClient) -> object:
+    """Whether MAX answers, for /readyz.  Asked through the rate limiter like every
+    request: when the fleet's limiter (Redis) is down, MAX is not asked, and /readyz's
+    Redis check says what is wrong instead of calling MAX unreachable."""
+    try:
+        return await client.get_me()
+    except LimiterUnavailable:
+        return None
+
+
 def _more_checks(
     redis: Callable[[], Awaitable[str]] | None, fleet: Fleet | None
 ) -> dict[str, Callable[[], Awaitable[str]]]:
@@ -340,12 +350,13 @@ async def serve(
                 stack.enter_context(acquire_instance_lock(settings.data_path))
             except InstanceRunning as exc:
                 raise StartupError(str(exc)) from None
+        # Redis first: a process refused for it must not have migrated the database.
+        redis_check = await _check_redis(settings, stack)
         await _backup_before_upgrade(settings)
         try:
             storage = await stack.enter_async_context(storage_for(settings))
         except DatabaseUnusable as exc:
             raise StartupError(f"MAXREMIND_DB_URL: {exc}") from None
-        redis_check = await _check_redis(settings, stack)
         if _sqlite_file(settings) is not None:
             # We hold the data folder's lock, so whoever claimed deliveries before is dead:
             # take their claims back now instead of waiting out the lease (a fan-out cut
@@ -424,7 +435,7 @@ async def serve(
             bot_username=bot.username or "",
             mode=settings.mode,
             webhook_secret=settings.webhook_secret,
-            max_check=client.get_me,
+            max_check=lambda: _ask_max(client),
             metrics=metrics,
             public_url=settings.public_url,
             status_allow=settings.status_networks,

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -21,12 +22,14 @@ from maxremind.engine.report import Reports
 from maxremind.engine.types import EngineConfig, EngineStats, Sender
 from maxremind.maxapi.errors import Forbidden, LimiterUnavailable, MaxApiError
 from maxremind.maxapi.errors import NotFound as MaxNotFound
-from maxremind.storage import LeaseLost, NotFound, Storage
+from maxremind.storage import LeaseLost, NotFound, Storage, StorageError
 
 log = logging.getLogger(__name__)
 
 # How long sending waits when the fleet's rate limiter (Redis) does not answer.
 LIMITER_PAUSE = timedelta(seconds=10)
+# How often a failed write of send results is tried again.
+RECORD_RETRY_S = 0.5
 # How long sending waits when this process's heartbeat is late (scale mode).
 UNHEALTHY_PAUSE = timedelta(seconds=2)
 
@@ -54,19 +57,57 @@ class _SentBuffer:
         if len(self._items) >= self.FLUSH_ITEMS:
             self._full.set()
 
+    def waiting(self) -> set[str]:
+        """Keys sent but not yet recorded: their leases must still be kept."""
+        return {key for key, _, _ in self._items}
+
     async def run(self) -> None:
-        """Flush now and then until ``done`` is set; never cancelled mid-write."""
+        """Flush now and then until ``done`` is set; never cancelled mid-write.  A write
+        that fails keeps its results for the next try (the database may be back)."""
+        failing = False
         while not self.done.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._full.wait(), self.FLUSH_SECONDS)
             self._full.clear()
-            await self.flush()
+            try:
+                await self.flush()
+            except StorageError as exc:
+                if not failing:
+                    log.warning("cannot record sent deliveries yet (%s); retrying", exc)
+                failing = True
+                await asyncio.sleep(RECORD_RETRY_S)
+            else:
+                failing = False
+
+    async def flush_patiently(self, within: float) -> None:
+        """The last flush of a batch: retried for ``within`` seconds (less than the
+        lease, so nobody sends them again meanwhile) before giving up on the rest."""
+        deadline = time.monotonic() + within
+        while True:
+            try:
+                await self.flush()
+                return
+            except StorageError as exc:
+                if time.monotonic() >= deadline:
+                    log.error(
+                        "%s sent deliveries could not be recorded (%s): they will be sent "
+                        "again when their lease runs out",
+                        len(self._items),
+                        exc,
+                    )
+                    return
+                await asyncio.sleep(RECORD_RETRY_S)
 
     async def flush(self) -> None:
+        """Record what waits. :raises StorageError: (the results stay for a retry)"""
         items, self._items = self._items, []
         if not items:
             return
-        recorded = await self._storage.record_sent_many(items, owner=self._owner)
+        try:
+            recorded = await self._storage.record_sent_many(items, owner=self._owner)
+        except StorageError:
+            self._items[:0] = items
+            raise
         if recorded < len(items):
             log.warning(
                 "%s of %s sent deliveries had passed to another worker",
@@ -125,7 +166,14 @@ class SendLoop:
 
     async def _send_batch(self, claimed: Sequence[Delivery]) -> None:
         ctx = BatchCache()
-        await ctx.prefetch(self.storage, claimed)
+        try:
+            await ctx.prefetch(self.storage, claimed)
+        except StorageError:
+            # Nothing was sent: give the claims back now rather than at the lease's end.
+            for delivery in claimed:
+                with contextlib.suppress(StorageError):
+                    await self._release(delivery)
+            raise
         pending = {d.key for d in claimed}
         heartbeat = asyncio.create_task(self._heartbeat(pending))
         semaphore = asyncio.Semaphore(self.config.concurrency)
@@ -143,30 +191,44 @@ class SendLoop:
                         await self._send_one(delivery, ctx)
                 except LeaseLost:
                     log.warning("lease on delivery %s passed to another worker", delivery.key)
+                except StorageError as exc:
+                    # The database, not the delivery: its claim stays and is given back
+                    # by the lease or the worker registry; nothing counts against it.
+                    log.warning("delivery %s: the database failed (%s)", delivery.key, exc)
                 except Exception:
                     log.exception("delivery %s failed unexpectedly", delivery.key)
-                    await self._fail(delivery, "internal error", permanent=False)
+                    try:
+                        await self._fail(delivery, "internal error", permanent=False)
+                    except StorageError as exc:
+                        log.warning("could not record that failure either (%s)", exc)
                 finally:
                     pending.discard(delivery.key)
 
         try:
             await asyncio.gather(*(one(d) for d in claimed))
         finally:
+            self._sent.done.set()
+            await flusher
+            await self._sent.flush_patiently(self.config.lease.total_seconds() / 2)
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
-            self._sent.done.set()
-            await flusher
-            await self._sent.flush()
 
     async def _heartbeat(self, pending: set[str]) -> None:
+        """Extend the leases of what is unsent, or sent and not yet recorded."""
         interval = self.config.lease.total_seconds() / 3
-        while pending:
+        while True:
             await asyncio.sleep(interval)
+            keys = pending | self._sent.waiting()
+            if not keys:
+                return
             now = self.clock()
-            await self.storage.extend_leases(
-                sorted(pending), owner=self.owner, lease_until=now + self.config.lease
-            )
+            try:
+                await self.storage.extend_leases(
+                    sorted(keys), owner=self.owner, lease_until=now + self.config.lease
+                )
+            except StorageError as exc:
+                log.warning("could not extend leases (%s); trying again", exc)
 
     def _paused(self) -> bool:
         if not self.may_send():
@@ -201,8 +263,9 @@ class SendLoop:
         except LimiterUnavailable as exc:
             # Nothing was sent, and nothing can be until the fleet's limiter answers:
             # pause (the rest of the batch goes back too) instead of using up attempts.
+            if not self._paused():
+                log.warning("sending paused for %s: %s", LIMITER_PAUSE, exc)
             self._paused_until = self.clock() + LIMITER_PAUSE
-            log.warning("sending paused for %s: %s", LIMITER_PAUSE, exc)
             await self.storage.release_claim(
                 delivery.key, owner=self.owner, retry_at=self._paused_until, note=str(exc)
             )

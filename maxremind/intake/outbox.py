@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.maxapi.attachments import AttachmentRequest
-from maxremind.maxapi.errors import BadRequest, Forbidden, MaxApiError
+from maxremind.maxapi.errors import BadRequest, Forbidden, LimiterUnavailable, MaxApiError
 from maxremind.maxapi.errors import NotFound as MaxNotFound
 from maxremind.maxapi.models import Message, NewMessageBody, UploadType
 from maxremind.storage import Storage
@@ -208,6 +208,11 @@ class OutboxSender:
                     error: str | None = None
                     try:
                         await perform(self.client, json.loads(item.payload))
+                    except LimiterUnavailable as exc:
+                        # Not the reply's fault: try again later without using up its
+                        # attempts (the fleet's rate limiter, Redis, does not answer).
+                        log.warning("replies wait: %s", exc)
+                        return finished
                     except MaxApiError as exc:
                         if not exc.permanent and item.attempts + 1 < MAX_ATTEMPTS:
                             log.warning("reply %s failed (%s); will retry", item.id, exc)

@@ -26,7 +26,13 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from .. import __version__
-from .errors import MaxApiError, NetworkError, error_for_status, failed_operation
+from .errors import (
+    LimiterUnavailable,
+    MaxApiError,
+    NetworkError,
+    error_for_status,
+    failed_operation,
+)
 from .limiter import Limiter, RateLimiter, Sleep
 from .models import (
     AttachmentRequest,
@@ -499,6 +505,10 @@ class MaxClient:
                         status=response.status_code,
                         maybe_delivered=True,
                     ) from exc
+            except LimiterUnavailable:
+                # Nothing was sent, and retrying here would only wait on the same Redis:
+                # the caller pauses (the engine) or tries again later (the outbox).
+                raise
             except MaxApiError as error:
                 error.method = error.method or method
                 error.path = error.path or log_path
