@@ -17,6 +17,7 @@ from maxremind.domain.models import (
     Event,
     EventStatus,
     Job,
+    JobStatus,
     NewDelivery,
     Occurrence,
     OccurrenceStatus,
@@ -62,46 +63,59 @@ class Expander:
         latest_late: dict[tuple[int, bool], Job] = {}
         ctx = BatchCache()
         for job in jobs:
-            try:
-                occurrence, event = await ctx.occurrence_event(self.storage, job.occurrence_id)
-            except NotFound:
-                await self.storage.skip_job(job.id, "event deleted")
-                continue
-            if (
-                occurrence.status is OccurrenceStatus.CANCELLED
-                or event.status is EventStatus.CANCELLED
-            ):
-                await self.storage.skip_job(job.id, "event cancelled")
-                continue
-            if event.status is EventStatus.FLAGGED:
-                await self.storage.skip_job(job.id, "event on hold: its audience is gone")
-                continue
-            if now - job.due_at > self.config.late_after:
-                ends = occurrence.starts_at + (event.duration or timedelta(0)) + self.config.grace
-                started = now >= occurrence.starts_at
-                member_step = job.target is not ReminderTarget.ORGANIZER_SUMMARY
-                if now >= ends or (started and member_step):
-                    reason = "missed while the service was down: the event already started"
-                    if await self.storage.skip_job(job.id, reason):
-                        missed.setdefault(event.organizer_id, []).append(
-                            (event.title, occurrence.starts_at)
-                        )
+            # Several processes on one database see the same due jobs: one expands
+            # each (the others skip it) instead of all computing it and one winning.
+            async with self.storage.fleet_lock(f"expand:{job.id}") as held:
+                if held is None or not await self._still_planned(job):
                     continue
-                # Several missed steps of one event: only the latest is sent.
-                group = (event.id, job.target is ReminderTarget.ORGANIZER_SUMMARY)
-                previous = latest_late.get(group)
-                if previous is not None:
-                    await self.storage.skip_job(
-                        previous.id, "superseded by a later missed reminder"
+                try:
+                    occurrence, event = await ctx.occurrence_event(self.storage, job.occurrence_id)
+                except NotFound:
+                    await self.storage.skip_job(job.id, "event deleted")
+                    continue
+                if (
+                    occurrence.status is OccurrenceStatus.CANCELLED
+                    or event.status is EventStatus.CANCELLED
+                ):
+                    await self.storage.skip_job(job.id, "event cancelled")
+                    continue
+                if event.status is EventStatus.FLAGGED:
+                    await self.storage.skip_job(job.id, "event on hold: its audience is gone")
+                    continue
+                if now - job.due_at > self.config.late_after:
+                    ends = (
+                        occurrence.starts_at + (event.duration or timedelta(0)) + self.config.grace
                     )
-                latest_late[group] = job
-                continue
-            await self._expand(job, occurrence, event, ctx, now, delayed=False)
+                    started = now >= occurrence.starts_at
+                    member_step = job.target is not ReminderTarget.ORGANIZER_SUMMARY
+                    if now >= ends or (started and member_step):
+                        reason = "missed while the service was down: the event already started"
+                        if await self.storage.skip_job(job.id, reason):
+                            missed.setdefault(event.organizer_id, []).append(
+                                (event.title, occurrence.starts_at)
+                            )
+                        continue
+                    # Several missed steps of one event: only the latest is sent.
+                    group = (event.id, job.target is ReminderTarget.ORGANIZER_SUMMARY)
+                    previous = latest_late.get(group)
+                    if previous is not None:
+                        await self.storage.skip_job(
+                            previous.id, "superseded by a later missed reminder"
+                        )
+                    latest_late[group] = job
+                    continue
+                await self._expand(job, occurrence, event, ctx, now, delayed=False)
         for job in latest_late.values():
             occurrence, event = await ctx.occurrence_event(self.storage, job.occurrence_id)
             await self._expand(job, occurrence, event, ctx, now, delayed=True)
         for organizer_id, items in missed.items():
             await self.reports.catchup(organizer_id, items, now)
+
+    async def _still_planned(self, job: Job) -> bool:
+        try:
+            return (await self.storage.get_job(job.id)).status is JobStatus.PLANNED
+        except NotFound:
+            return False
 
     async def _expand(
         self,

@@ -128,7 +128,7 @@ async def test_three_limiters_share_max_limits_at_full_speed_without_a_429(redis
     assert busiest_second(every) <= 30, busiest_second(every)
     assert busiest_second(in_chat) <= 2, in_chat
     # Spacing: the first at once, then one every 1/30 s (+0.2 %): 9.99 s at the least.
-    assert 9.9 <= elapsed <= 12.0, elapsed
+    assert 9.9 <= elapsed <= 13.0, elapsed  # the floor is 9.99 s; 13 leaves room for CI load
     # An even flow: every full second of the run carried nearly the limit.
     per_second = [
         sum(1 for t in every if every[0] + 1000 * s <= t < every[0] + 1000 * (s + 1))
