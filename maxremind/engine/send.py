@@ -192,9 +192,10 @@ class SendLoop:
                 except LeaseLost:
                     log.warning("lease on delivery %s passed to another worker", delivery.key)
                 except StorageError as exc:
-                    # The database, not the delivery: its claim stays and is given back
-                    # by the lease or the worker registry; nothing counts against it.
+                    # The database, not the delivery: give the claim back uncounted as
+                    # soon as the database takes it (else its lease does, later).
                     log.warning("delivery %s: the database failed (%s)", delivery.key, exc)
+                    await self._release_soon(delivery)
                 except Exception:
                     log.exception("delivery %s failed unexpectedly", delivery.key)
                     try:
@@ -237,6 +238,16 @@ class SendLoop:
             self._paused_until = self.clock() + UNHEALTHY_PAUSE
             return True
         return self._paused_until is not None and self.clock() < self._paused_until
+
+    async def _release_soon(self, delivery: Delivery) -> None:
+        for _ in range(10):
+            try:
+                await self._release(delivery)
+                return
+            except LeaseLost:
+                return  # recorded after all, or taken over
+            except StorageError:
+                await asyncio.sleep(RECORD_RETRY_S)
 
     async def _release(self, delivery: Delivery, retry_at: datetime | None = None) -> None:
         await self.storage.release_claim(

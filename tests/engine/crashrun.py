@@ -36,14 +36,26 @@ async def emulator_users(
 
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
 
+        async def post(path: str, body: dict[str, Any], ok: int) -> None:
+            # On a CI loaded beyond its two cores the emulator's loop can stall past its
+            # keep-alive timeout and drop a connection a request was just sent on: try
+            # again on a fresh one ("taken" means the lost attempt had gone through).
+            for attempt in range(3):
+                try:
+                    answer = await http.post(path, json=body)
+                except httpx.TransportError:
+                    if attempt == 2:
+                        raise
+                    continue
+                if attempt and answer.status_code == 400 and "is taken" in answer.text:
+                    return
+                assert answer.status_code == ok, answer.text
+                return
+
         async def one(uid: int) -> None:
             async with limit:
-                created = await http.post(
-                    "/_emulator/users", json={"name": f"Сотрудник {uid}", "user_id": uid}
-                )
-                assert created.status_code == 201, created.text
-                started = await http.post(f"/_emulator/users/{uid}/start", json={})
-                assert started.status_code == 200, started.text
+                await post("/_emulator/users", {"name": f"Сотрудник {uid}", "user_id": uid}, 201)
+                await post(f"/_emulator/users/{uid}/start", {}, 200)
 
         await asyncio.gather(*(one(uid) for uid in user_ids))
         # A marker past the end acknowledges everything queued so far.

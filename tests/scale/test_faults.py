@@ -409,9 +409,11 @@ async def test_fan_out_survives_postgres_restarts_and_a_redis_flush(tmp_path: Pa
                     after_flush = (await http.get("/_emulator/stats")).json()["rate_limited"]
             fan_out_faults_done = time.monotonic()
 
-            # What was in flight at the last fault is taken up again at once, not after a
-            # claim's 60 s lease: about 120 deliveries are left then, 4 s of sending.
-            deadline = time.monotonic() + 30
+            # What was in flight at the last fault is taken up again at once (alone: 3 s
+            # after it).  One case waits for a claim's 60 s lease: a claim whose COMMIT
+            # was cut off, so the process cannot know it holds it; on a loaded CI that
+            # happens now and then, so the bound is the lease, not the usual seconds.
+            deadline = time.monotonic() + 75
             while (ledger := await _ledger(db)) != {"sent": people}:
                 assert time.monotonic() < deadline, (ledger, [p.tail() for p in products])
                 assert all(p.alive for p in products), [p.tail() for p in products]
