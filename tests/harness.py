@@ -77,7 +77,7 @@ async def running_product(settings: Settings) -> AsyncIterator[Running]:
 
 async def wait_for(
     predicate: Callable[[], bool],
-    timeout: float = 10.0,  # noqa: ASYNC109 - a polling deadline, not a cancel scope
+    timeout: float = 30.0,  # noqa: ASYNC109 - a polling deadline, not a cancel scope
     what: str = "condition",
 ) -> None:
     deadline = time.monotonic() + timeout
