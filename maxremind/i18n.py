@@ -28,8 +28,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "What I can do:",
     },
     "help_footer": {
-        Language.RU: "/cancel прерывает любой диалог. Вопросы — руководителю команды.",
-        Language.EN: "/cancel leaves any dialog. Questions — ask your team lead.",
+        Language.RU: "/cancel прерывает любой диалог. Вопросы — руководителю команды.\n"
+        "Организаторы команды видят статистику ответов участников.",
+        Language.EN: "/cancel leaves any dialog. Questions — ask your team lead.\n"
+        "Your team's organizers see members' answer statistics.",
     },
     "help_start": {Language.RU: "о боте", Language.EN: "about the bot"},
     "help_help": {Language.RU: "эта справка", Language.EN: "this help"},
