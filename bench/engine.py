@@ -3,6 +3,7 @@
     python bench/engine.py [--people 10000] [--team-size 100] [--events-per-team 10]
                            [--spread 300] [--bare 20000] [--fanout 3000]
                            [--skip-throughput] [--skip-fanout] [--profile FILE]
+                           [--db sqlite|postgres|postgres=URL] [--redis URL] [--processes N]
 
 Two measurements, each with the emulator in its own process and the product as a real
 ``python -m maxremind run`` process on a fresh SQLite file:
@@ -34,6 +35,19 @@ markdown, and on stderr the product's CPU per delivery split into its main threa
 event loop) and its other threads (SQLite's connections).  ``--profile FILE`` attaches
 py-spy (install it into the venv yourself) to the product for part 1.  Linux only
 (reads /proc).
+
+**Scale mode** (``bench/engine_scale.py``): ``--db postgres`` runs the same two parts on
+Postgres instead (``--db postgres=URL`` names the server; by default
+``postgresql://postgres@127.0.0.1:5432/test``): each part gets a database of its own,
+created next to the one the URL names and dropped afterwards, and the product is started
+with ``MAXREMIND_DB_URL`` (so it claims two seconds of sending at a time, as in scale
+mode).  ``--redis URL`` adds ``MAXREMIND_REDIS_URL``: MAX's limits are kept through the
+fleet limiter in Redis (a round trip or two per request) and dialog state lives there.
+``--processes N`` (Postgres and Redis only) starts N product processes sharing the work;
+the CPU figures are then their sum.  On Postgres the report adds the CPU of the server's
+backends serving the benchmark's database (sampled by pid from ``pg_stat_activity``)
+per delivery, and of its shared helpers (WAL writer, checkpointer: server-wide); with
+Redis, the Redis server's CPU (``INFO cpu``, whatever else uses it included).
 """
 
 from __future__ import annotations
@@ -42,21 +56,36 @@ import argparse
 import asyncio
 import os
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+# Run as ``python bench/engine.py``: the repository's root comes first, so
+# ``bench.engine_scale`` and the product import from this checkout.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import httpx
 
+from bench.engine_scale import (
+    DEFAULT_POSTGRES,
+    Ledger,
+    LoadWatch,
+    cpu_seconds,
+    database_option,
+    emulator_pid,
+    open_ledger,
+    postgres_version,
+    redact,
+    redis_cpu_seconds,
+)
 from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
@@ -72,16 +101,12 @@ from maxremind.engine.planner import Planner
 from maxremind.services.events import EventService
 from maxremind.storage import open_storage
 
+__all__ = ["cpu_seconds"]  # bench/web.py imports it from here
+
 TOKEN = "bench-token-0123456789abcdef"
 FIRST_USER = 7_000_001
 MOSCOW = ZoneInfo("Europe/Moscow")
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a live process, from /proc (clock-tick resolution)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def thread_cpu_seconds(pid: int) -> tuple[float, float]:
@@ -122,7 +147,11 @@ def emulator(*extra: str) -> AbstractAsyncContextManager[str]:
 
 
 def start_product(
-    api_url: str, data_dir: Path, rps: float, chat_rps: float
+    api_url: str,
+    data_dir: Path,
+    rps: float,
+    chat_rps: float,
+    extra: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAXREMIND_")}
     port = free_port()
@@ -135,6 +164,7 @@ def start_product(
         MAXREMIND_CHAT_RATE_LIMIT_RPS=str(chat_rps),
         MAXREMIND_LOG_LEVEL="warning",
     )
+    env.update(extra or {})
     log = (data_dir / "product.log").open("ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "maxremind", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
@@ -183,6 +213,31 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(30)
 
 
+def start_products(
+    args: argparse.Namespace, api_url: str, work: Path, ledger: Ledger, rps: float, chat_rps: float
+) -> list[subprocess.Popen[bytes]]:
+    """The product on SQLite (one process, its data in ``work``), or ``--processes`` of
+    them on the ledger's Postgres database, each with a data folder of its own."""
+    if args.postgres is None:
+        return [start_product(api_url, work, rps, chat_rps)]
+    extra = dict(ledger.env)
+    if args.redis:
+        extra["MAXREMIND_REDIS_URL"] = args.redis
+    procs = []
+    for i in range(args.processes):
+        data_dir = work / f"p{i}"
+        data_dir.mkdir()
+        procs.append(start_product(api_url, data_dir, rps, chat_rps, extra))
+    return procs
+
+
+def stop_all(procs: Sequence[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        proc.wait(30)
+
+
 # --- seeding -------------------------------------------------------------------------
 
 
@@ -191,11 +246,24 @@ async def emulator_people(url: str, user_ids: Sequence[int]) -> None:
     limit = asyncio.Semaphore(32)
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
 
+        async def call(method: str, path: str, **kwargs: object) -> httpx.Response:
+            # On a busy machine a kept-alive connection may close just as a request goes
+            # out on it (seen as a ReadError): try again on a new one.
+            for attempt in range(3):
+                try:
+                    return await http.request(method, path, **kwargs)  # type: ignore[arg-type]
+                except httpx.TransportError:
+                    if attempt == 2:
+                        raise
+                    await asyncio.sleep(0.5)
+            raise AssertionError("unreachable")
+
         async def one(uid: int) -> None:
             async with limit:
-                r = await http.post("/_emulator/users", json={"name": f"P{uid}", "user_id": uid})
-                r.raise_for_status()
-                (await http.post(f"/_emulator/users/{uid}/start", json={})).raise_for_status()
+                r = await call("POST", "/_emulator/users", json={"name": f"P{uid}", "user_id": uid})
+                if r.is_error and (await call("GET", f"/_emulator/users/{uid}")).is_error:
+                    r.raise_for_status()  # not made by an attempt whose answer was lost either
+                (await call("POST", f"/_emulator/users/{uid}/start", json={})).raise_for_status()
 
         await asyncio.gather(*(one(uid) for uid in user_ids))
         drained = await http.get(
@@ -204,10 +272,15 @@ async def emulator_people(url: str, user_ids: Sequence[int]) -> None:
         drained.raise_for_status()
 
 
-async def seed_people(db: Path, teams: list[list[int]]) -> list[int]:
-    """Users and teams (the first member owns each team); returns the team ids."""
+def _storage_url(db: Path | str) -> str:
+    return db if isinstance(db, str) else f"sqlite:///{db}"
+
+
+async def seed_people(db: Path | str, teams: list[list[int]]) -> list[int]:
+    """Users and teams (the first member owns each team); returns the team ids.
+    ``db``: a SQLite file, or a database URL."""
     ids = []
-    async with open_storage(f"sqlite:///{db}") as storage:
+    async with open_storage(_storage_url(db)) as storage:
         for members in teams:
             for uid in members:
                 await storage.upsert_user(uid, name=f"Сотрудник {uid}", username=None)
@@ -225,11 +298,11 @@ async def seed_people(db: Path, teams: list[list[int]]) -> list[int]:
 
 
 async def seed_events(
-    db: Path, teams: list[tuple[int, int]], starts: list[datetime], rps: float
+    db: Path | str, teams: list[tuple[int, int]], starts: list[datetime], rps: float
 ) -> None:
     """One event per start time, round-robin over ``(team_id, owner)``, reminding the
     whole team at its start."""
-    async with open_storage(f"sqlite:///{db}") as storage:
+    async with open_storage(_storage_url(db)) as storage:
         service = EventService(storage, Planner(storage, rps=rps))
         for i, at in enumerate(starts):
             team_id, owner = teams[i % len(teams)]
@@ -247,29 +320,38 @@ async def seed_events(
             )
 
 
-def ledger_counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db, timeout=30) as conn:
-        return dict(conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status"))
-
-
-def ledger_times(db: Path) -> list[tuple[int, int, int]]:
-    with sqlite3.connect(db, timeout=30) as conn:
-        return list(
-            conn.execute("SELECT due_at, send_at, sent_at FROM deliveries WHERE status = 'sent'")
-        )
-
-
-async def wait_sent(db: Path, expected: int, proc: subprocess.Popen[bytes], limit: float) -> None:
+async def wait_sent(
+    ledger: Ledger,
+    expected: int,
+    procs: Sequence[subprocess.Popen[bytes]],
+    limit: float,
+    load: LoadWatch | None = None,
+) -> None:
     deadline = time.monotonic() + limit
-    while ledger_counts(db).get("sent", 0) < expected:
-        if proc.poll() is not None:
+    while (await ledger.counts()).get("sent", 0) < expected:
+        if any(proc.poll() is not None for proc in procs):
             raise RuntimeError("the product died (see product.log)")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"not all sent in time: {ledger_counts(db)}")
+            raise RuntimeError(f"not all sent in time: {await ledger.counts()}")
+        await ledger.sample_server_cpu()
+        if load is not None:
+            load.sample()
         await asyncio.sleep(0.5)
+    await ledger.sample_server_cpu()
 
 
 # --- part 1 --------------------------------------------------------------------------
+
+
+def per_ten_seconds(times: Sequence[tuple[int, int, int]]) -> str:
+    """Deliveries sent in each 10 s from the first due time: stalls show as dips."""
+    if not times:
+        return ""
+    first = min(due for due, _, _ in times)
+    buckets: dict[int, int] = {}
+    for _, _, sent in times:
+        buckets[(sent - first) // 10_000] = buckets.get((sent - first) // 10_000, 0) + 1
+    return " ".join(str(buckets.get(i, 0)) for i in range(max(buckets) + 1))
 
 
 @dataclass
@@ -283,6 +365,12 @@ class Throughput:
     cpu_paced: float
     rss_mb: float
     bare_n: int
+    # Scale mode, per delivery: Postgres's backends of this database and its shared
+    # helpers; the Redis server.
+    cpu_server: tuple[float, float] | None = None
+    cpu_redis: float | None = None
+    # Postgres's counters for the database over the run (pg_stat_database), in total.
+    db_work: dict[str, int] | None = None
 
 
 async def bare_loop(
@@ -330,45 +418,83 @@ async def throughput(args: argparse.Namespace, work: Path) -> Throughput:
     teams = [people[i : i + args.team_size] for i in range(0, len(people), args.team_size)]
     events = len(teams) * args.events_per_team
     expected = events * args.team_size
-    db = work / "maxremind.db"
     async with emulator("--no-rate-limits") as url:
-        t = time.monotonic()
-        await emulator_people(url, people)
-        team_ids = await seed_people(db, teams)
-        print(f"seeded {len(people)} people in {time.monotonic() - t:.0f}s", file=sys.stderr)
-        t = time.monotonic()
-        first = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=20 + events * 0.03)
-        starts = [first + timedelta(seconds=int(i * args.spread / events)) for i in range(events)]
-        owners = [(tid, members[0]) for tid, members in zip(team_ids, teams, strict=True)]
-        await seed_events(db, owners, starts, rps=1000)
-        print(f"seeded {events} events in {time.monotonic() - t:.0f}s", file=sys.stderr)
+        async with open_ledger(args.postgres, work) as ledger:
+            t = time.monotonic()
+            await emulator_people(url, people)
+            team_ids = await seed_people(ledger.url, teams)
+            print(f"seeded {len(people)} people in {time.monotonic() - t:.0f}s", file=sys.stderr)
+            t = time.monotonic()
+            # Time enough to seed the events and start: an event takes ~7 ms through the
+            # services on SQLite, 30-60 ms on Postgres (a round trip per statement).
+            per_event = 0.03 if args.postgres is None else 0.1
+            first = datetime.now(UTC).replace(microsecond=0) + timedelta(
+                seconds=20 + events * per_event
+            )
+            starts = [
+                first + timedelta(seconds=int(i * args.spread / events)) for i in range(events)
+            ]
+            owners = [(tid, members[0]) for tid, members in zip(team_ids, teams, strict=True)]
+            await seed_events(ledger.url, owners, starts, rps=1000)
+            print(f"seeded {events} events in {time.monotonic() - t:.0f}s", file=sys.stderr)
 
-        proc = start_product(url, work, rps=1000, chat_rps=100)
-        spy = None
-        try:
-            await wait_ready(proc)
-            if args.profile:
-                spy = start_profiler(proc.pid, args.profile)
-            cpu0 = cpu_seconds(proc.pid)
-            threads0 = thread_cpu_seconds(proc.pid)
-            t0 = time.monotonic()
-            await wait_sent(db, expected, proc, limit=args.spread + 600)
-            wall = time.monotonic() - t0
-            cpu1 = cpu_seconds(proc.pid)
-            threads1 = thread_cpu_seconds(proc.pid)
-            rss = peak_rss_mb(proc.pid)
-        finally:
-            if spy is not None:
-                spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
-                spy.wait(60)
-            stop(proc)
-        times = ledger_times(db)
-        main_cpu, other_cpu = (b - a for a, b in zip(threads0, threads1, strict=True))
+            procs = start_products(args, url, work, ledger, rps=1000, chat_rps=100)
+            spy = None
+            load = LoadWatch()
+            try:
+                for proc in procs:
+                    await wait_ready(proc)
+                if datetime.now(UTC) > first:
+                    print(
+                        "warning: the product was ready after the first due time", file=sys.stderr
+                    )
+                if args.profile:
+                    spy = start_profiler(procs[0].pid, args.profile)
+                await ledger.start_server_cpu()
+                redis0 = await redis_cpu_seconds(args.redis) if args.redis else 0.0
+                cpu0 = sum(cpu_seconds(proc.pid) for proc in procs)
+                threads0 = [thread_cpu_seconds(proc.pid) for proc in procs]
+                emu_pid = emulator_pid(url)
+                emu0 = cpu_seconds(emu_pid) if emu_pid else 0.0
+                t0 = time.monotonic()
+                await wait_sent(ledger, expected, procs, limit=args.spread + 600, load=load)
+                wall = time.monotonic() - t0
+                cpu1 = sum(cpu_seconds(proc.pid) for proc in procs)
+                threads1 = [thread_cpu_seconds(proc.pid) for proc in procs]
+                emu1 = cpu_seconds(emu_pid) if emu_pid else 0.0
+                redis1 = await redis_cpu_seconds(args.redis) if args.redis else 0.0
+                server = ledger.server_cpu()
+                rss = max(peak_rss_mb(proc.pid) for proc in procs)
+            finally:
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+                    spy.wait(60)
+                stop_all(procs)
+            times = await ledger.times()
+            if args.postgres is not None:
+                await asyncio.sleep(0.5)  # the closing backends report their counts
+            db_work = await ledger.database_work()
+        main_cpu = sum(b[0] - a[0] for a, b in zip(threads0, threads1, strict=True))
+        other_cpu = sum(b[1] - a[1] for a, b in zip(threads0, threads1, strict=True))
+        whose = "other threads (SQLite's)" if args.postgres is None else "other threads"
         print(
             f"product CPU per delivery: main thread {main_cpu / len(times) * 1e3:.3f} ms,"
-            f" other threads (SQLite's) {other_cpu / len(times) * 1e3:.3f} ms",
+            f" {whose} {other_cpu / len(times) * 1e3:.3f} ms",
             file=sys.stderr,
         )
+        if server is not None:
+            print(
+                f"Postgres CPU per delivery: backends {server[0] / len(times) * 1e3:.3f} ms,"
+                f" shared helpers {server[1] / len(times) * 1e3:.3f} ms",
+                file=sys.stderr,
+            )
+        print(f"sent per 10 s from the first due time: {per_ten_seconds(times)}", file=sys.stderr)
+        if emu_pid:
+            print(
+                f"emulator CPU per delivery: {(emu1 - emu0) / len(times) * 1e3:.3f} ms",
+                file=sys.stderr,
+            )
+        print(f"load average (1 min) during the sends: {load.span()}", file=sys.stderr)
         async with httpx.AsyncClient(base_url=url) as http:
             dialog = (await http.get(f"/_emulator/users/{people[1]}")).json()
         text = dialog["messages"][-1]["text"]
@@ -389,6 +515,9 @@ async def throughput(args: argparse.Namespace, work: Path) -> Throughput:
         cpu_paced=cpu_paced / min(args.bare, len(timeline)),
         rss_mb=rss,
         bare_n=args.bare,
+        cpu_server=None if server is None else (server[0] / len(times), server[1] / len(times)),
+        cpu_redis=(redis1 - redis0) / len(times) if args.redis else None,
+        db_work=db_work,
     )
 
 
@@ -406,22 +535,25 @@ class Fanout:
 
 async def fanout(args: argparse.Namespace, work: Path) -> Fanout:
     people = [FIRST_USER + i for i in range(args.fanout)]
-    db = work / "maxremind.db"
     async with emulator() as url:  # with MAX's limits: 30 requests/s, 2/s per chat
-        await emulator_people(url, people)
-        (team_id,) = await seed_people(db, [people])
-        # Due once seeding and start-up are surely over; expansion starts ~50 s earlier.
-        due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=70)
-        await seed_events(db, [(team_id, people[0])], [due], rps=30)
-        proc = start_product(url, work, rps=30, chat_rps=2)
-        try:
-            await wait_ready(proc)
-            await wait_sent(db, len(people), proc, limit=400)
-        finally:
-            stop(proc)
+        async with open_ledger(args.postgres, work) as ledger:
+            await emulator_people(url, people)
+            (team_id,) = await seed_people(ledger.url, [people])
+            # Due once seeding and start-up are surely over; expansion starts ~50 s earlier.
+            due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=70)
+            await seed_events(ledger.url, [(team_id, people[0])], [due], rps=30)
+            procs = start_products(args, url, work, ledger, rps=30, chat_rps=2)
+            load = LoadWatch()
+            try:
+                for proc in procs:
+                    await wait_ready(proc)
+                await wait_sent(ledger, len(people), procs, limit=400, load=load)
+            finally:
+                stop_all(procs)
+            sent = sorted(s for _, _, s in await ledger.times())
+        print(f"load average (1 min) during the fan-out: {load.span()}", file=sys.stderr)
         async with httpx.AsyncClient(base_url=url) as http:
             stats = (await http.get("/_emulator/stats")).json()
-    sent = sorted(s for _, _, s in ledger_times(db))
     return Fanout(
         recipients=len(sent),
         first_to_last=(sent[-1] - sent[0]) / 1000,
@@ -434,7 +566,50 @@ async def fanout(args: argparse.Namespace, work: Path) -> Fanout:
 # --- report --------------------------------------------------------------------------
 
 
-def report(args: argparse.Namespace, tp: Throughput | None, fo: Fanout | None) -> str:
+def setup_line(args: argparse.Namespace, server_version: str) -> str:
+    """What the product ran on, for a scale-mode report."""
+    processes = (
+        "1 product process" if args.processes == 1 else f"{args.processes} product processes"
+    )
+    limiter = (
+        f"MAX's limits kept in Redis ({redact(args.redis)}, the fleet limiter)"
+        if args.redis
+        else "MAX's limits kept in process"
+    )
+    return (
+        f"Setup: {processes} on Postgres {server_version} ({redact(args.postgres)}, a new"
+        f" database per part), {limiter}."
+    )
+
+
+def scale_rows(tp: Throughput) -> list[str]:
+    rows = []
+    if tp.cpu_server is not None:
+        backends, helpers = tp.cpu_server
+        rows += [
+            f"| CPU per delivery, Postgres backends of this database | {backends * 1e3:.2f} ms | |",
+            f"| CPU per delivery, Postgres's shared helpers (WAL writer, checkpointer,"
+            f" background writer; server-wide) | {helpers * 1e3:.2f} ms | |",
+            f"| Ratio product + backends / bare flat out |"
+            f" {(tp.cpu_product + backends) / tp.cpu_bare:.2f}× | |",
+        ]
+    if tp.db_work is not None:
+        per = {key: value / tp.deliveries for key, value in tp.db_work.items()}
+        rows.append(
+            f"| Postgres's work per delivery (pg_stat_database): transactions / rows inserted"
+            f" / updated / fetched | {per['transactions']:.2f} / {per['inserted']:.2f} /"
+            f" {per['updated']:.2f} / {per['fetched']:.2f} | |"
+        )
+    if tp.cpu_redis is not None:
+        rows.append(
+            f"| CPU per delivery, Redis server (all its users) | {tp.cpu_redis * 1e3:.3f} ms | |"
+        )
+    return rows
+
+
+def report(
+    args: argparse.Namespace, tp: Throughput | None, fo: Fanout | None, server_version: str = ""
+) -> str:
     lines = [
         f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
         f"{datetime.now(UTC):%Y-%m-%d}.",
@@ -442,8 +617,11 @@ def report(args: argparse.Namespace, tp: Throughput | None, fo: Fanout | None) -
         "| Measure | Result | Aim |",
         "|---|---|---|",
     ]
+    if args.postgres is not None:
+        lines[1:1] = [setup_line(args, server_version)]
     if tp is not None:
         ratio = tp.cpu_product / tp.cpu_bare
+        together = "" if args.processes == 1 else f" ({args.processes} processes together)"
         lines += [
             f"| Deliveries (due within {args.spread} s) | {tp.deliveries:,} in "
             f"{tp.wall:.0f} s from first due to last sent ({tp.deliveries / tp.wall:.0f}/s) "
@@ -452,7 +630,8 @@ def report(args: argparse.Namespace, tp: Throughput | None, fo: Fanout | None) -
             f"{percentile(tp.late_due, 99):.3f} / {max(tp.late_due):.3f} s | p99 ≤ 1 s |",
             f"| Lateness sent − send_at (EngineStats), p50 / p99 | "
             f"{percentile(tp.late_send, 50):.3f} / {percentile(tp.late_send, 99):.3f} s | |",
-            f"| CPU per delivery, product | {tp.cpu_product * 1e3:.2f} ms | |",
+            f"| CPU per delivery, product{together} | {tp.cpu_product * 1e3:.2f} ms | |",
+            *scale_rows(tp),
             f"| CPU per message, bare httpx loop flat out ({tp.bare_n:,} posts) | "
             f"{tp.cpu_bare * 1e3:.2f} ms | |",
             f"| Ratio product / bare flat out | {ratio:.2f}× | ≤ 1.5× |",
@@ -474,7 +653,11 @@ def report(args: argparse.Namespace, tp: Throughput | None, fo: Fanout | None) -
 
 async def main_async(args: argparse.Namespace) -> None:
     tp = fo = None
+    version = await postgres_version(args.postgres) if args.postgres is not None else ""
     with tempfile.TemporaryDirectory(prefix="maxremind-bench-") as tmp:
+        if args.keep is not None:
+            args.keep.mkdir(parents=True)
+            tmp = str(args.keep)
         if not args.skip_throughput:
             work = Path(tmp) / "throughput"
             work.mkdir()
@@ -483,7 +666,7 @@ async def main_async(args: argparse.Namespace) -> None:
             work = Path(tmp) / "fanout"
             work.mkdir()
             fo = await fanout(args, work)
-    print(report(args, tp, fo))
+    print(report(args, tp, fo, version))
     if tp is not None:
         print(
             f"\nlateness sent − due: mean {statistics.fmean(tp.late_due):.3f} s, "
@@ -507,9 +690,47 @@ def main() -> None:
         metavar="FILE",
         help="attach py-spy (installed separately) to the product from ready to the last"
         " send and write its samples to FILE in collapsed-stack form; it pauses the product"
-        " for each sample, so the CPU figures of such a run are not comparable",
+        " for each sample, so the CPU figures of such a run are not comparable (with"
+        " --processes, the first process only)",
     )
-    asyncio.run(main_async(parser.parse_args()))
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="a new folder to keep the products' data folders and logs in (product.log)",
+    )
+    parser.add_argument(
+        "--db",
+        dest="postgres",
+        type=database_option,
+        default=None,
+        metavar="sqlite|postgres|postgres=URL",
+        help="the product's database: a fresh SQLite file (the default), or a new database"
+        f" on a Postgres server (by default {DEFAULT_POSTGRES}), dropped afterwards",
+    )
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="with --db postgres: keep MAX's limits in this Redis (the fleet limiter), e.g."
+        " redis://127.0.0.1:6379/15; nothing is flushed (the keys name the bot and expire)",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="with --db postgres and --redis: product processes sharing the work",
+    )
+    args = parser.parse_args()
+    if args.redis and args.postgres is None:
+        parser.error("--redis is scale mode: add --db postgres")
+    if args.processes != 1 and not (args.postgres and args.redis):
+        parser.error(
+            "--processes needs --db postgres and --redis (the processes share one database,"
+            " and MAX's limits only through Redis)"
+        )
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+    asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":
