@@ -117,16 +117,19 @@ class SqlBase(Storage):
         return work
 
     @asynccontextmanager
-    async def _tx(self) -> AsyncIterator[Conn]:
+    async def _tx(self, *, progress: bool = False) -> AsyncIterator[Conn]:
         """The transaction a write method runs in: its own, or a savepoint of the
-        current task's unit of work."""
+        current task's unit of work.  ``progress``: the write only moves deliveries
+        along the ledger (claims, leases, sends, failures), which :meth:`generation`
+        does not count."""
         work = self._open_work()
         if work is None:
             try:
                 async with self._begin() as conn:
                     yield conn
             finally:
-                self._writes_ended += 1
+                if not progress:
+                    self._writes_ended += 1
         else:
             async with self._savepoint(work):
                 yield work.conn

@@ -87,6 +87,13 @@ class UnitOfWork(ABC):
         while the number stays the same is still what a new read would find — as far
         as this object's writes go (another process's writes are not counted).
 
+        The delivery ledger's progress is not counted: claiming deliveries, extending
+        their leases, recording a send or a failure, giving a claim back.  During a
+        fan-out those come tens of times a second and would end every shared read (the
+        door's session, role and teams, which they never change); a shared read that
+        shows delivery counts (the dashboard) may therefore be behind them by its
+        sharing window (a second).  Planning, skipping and answering deliveries count.
+
         None for a task inside its own unit of work: its reads see writes that are
         not committed yet, and must not be shared.  None always where other processes
         write to the same database (Postgres in scale mode): this object cannot see

@@ -61,7 +61,7 @@ class LedgerSql(SqlBase):
         self, *, now: datetime, owner: str, lease_until: datetime, limit: int
     ) -> list[Delivery]:
         now_ms = to_ms(now)
-        async with self._tx() as conn:
+        async with self._tx(progress=True) as conn:
             # A conditional UPDATE inside the write transaction: on SQLite the single
             # writer makes select-then-update atomic; on Postgres, where processes claim
             # at once, each skips the rows another is claiming (SKIP LOCKED), so a due
@@ -88,7 +88,7 @@ class LedgerSql(SqlBase):
 
     async def extend_leases(self, keys: Sequence[str], *, owner: str, lease_until: datetime) -> int:
         total = 0
-        async with self._tx() as conn:
+        async with self._tx(progress=True) as conn:
             for chunk in chunks(keys, 500):
                 marks = ", ".join("?" * len(chunk))
                 total += await conn.execute(
@@ -101,7 +101,7 @@ class LedgerSql(SqlBase):
     async def record_sent(
         self, key: str, *, owner: str, max_message_id: str | None, sent_at: datetime
     ) -> None:
-        async with self._tx() as conn:
+        async with self._tx(progress=True) as conn:
             changed = await conn.execute(
                 "UPDATE deliveries SET status = 'sent', max_message_id = ?, sent_at = ?,"
                 " lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ?"
@@ -115,7 +115,7 @@ class LedgerSql(SqlBase):
         self, items: Sequence[tuple[str, str | None, datetime]], *, owner: str
     ) -> int:
         now = now_ms()
-        async with self._tx() as conn:
+        async with self._tx(progress=True) as conn:
             return await conn.executemany(
                 "UPDATE deliveries SET status = 'sent', max_message_id = ?, sent_at = ?,"
                 " lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ?"
@@ -133,7 +133,7 @@ class LedgerSql(SqlBase):
         retry_at: datetime | None,
     ) -> None:
         final = DeliveryStatus.PLANNED if retry_at is not None else status
-        async with self._tx() as conn:
+        async with self._tx(progress=True) as conn:
             changed = await conn.execute(
                 "UPDATE deliveries SET status = ?, last_error = ?,"
                 " send_at = COALESCE(?, send_at), lease_owner = NULL, lease_until = NULL,"
@@ -146,7 +146,7 @@ class LedgerSql(SqlBase):
     async def release_claim(
         self, key: str, *, owner: str, retry_at: datetime, note: str | None = None
     ) -> None:
-        async with self._tx() as conn:
+        async with self._tx(progress=True) as conn:
             changed = await conn.execute(
                 "UPDATE deliveries SET status = 'planned', attempts = MAX(attempts - 1, 0),"
                 " send_at = ?, last_error = COALESCE(?, last_error), lease_owner = NULL,"
