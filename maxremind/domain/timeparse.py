@@ -68,6 +68,8 @@ __all__ = [
 ]
 
 _RELATIVE = re.compile(r"(?<!\w)(?:через|спустя|in)\s+")
+# "через -5 минут": normalizing would drop the minus and read it as +5, so look first.
+_NEGATIVE_RELATIVE = re.compile(r"(?<!\w)(?:через|спустя|in)\s+[-−–—]\s*\d", re.IGNORECASE)
 _UTC = ZoneInfo("UTC")
 _MAX_YEARS_AHEAD = 8  # enough to reach the next 29 February
 
@@ -78,12 +80,15 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang = "ru") -> 
     :param now: the current moment, timezone-aware (any zone).
     :param tz: the user's zone; ``start`` is returned in it.
     :raises TimeParseError: reason ``"empty"``, ``"not_understood"`` (also for text longer
-        than `MAX_TIME_TEXT`, refused before any regex runs), ``"past"`` or
-        ``"ambiguous"`` (with ``candidates`` and ``alternatives``).
+        than `MAX_TIME_TEXT`, refused before any regex runs), ``"past"``,
+        ``"ambiguous"`` (with ``candidates`` and ``alternatives``), ``"negative"``
+        ("через -5 минут") or ``"no_such_date"`` ("30 февраля", with ``day_month``).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     PARSE_WORK.admit(text)
+    if _NEGATIVE_RELATIVE.search(text):
+        raise TimeParseError("negative", "a relative time cannot be negative")
     text = normalize(text)
     if not text:
         raise TimeParseError("empty", "no time given")
@@ -225,7 +230,10 @@ def _day(day: DayRef, clock: ClockTime | None, now: datetime, tz: ZoneInfo) -> d
 
 def _date_of(day: int, month: int, year: int | None, today: date) -> date:
     if year is not None:
-        return date(year, month, day)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise _no_such_date(day, month) from None
     for y in range(today.year, today.year + _MAX_YEARS_AHEAD + 1):
         try:
             candidate = date(y, month, day)
@@ -233,7 +241,16 @@ def _date_of(day: int, month: int, year: int | None, today: date) -> date:
             continue
         if candidate >= today:
             return candidate
-    raise TimeParseError("not_understood", f"no such date: {day}.{month}")
+    raise _no_such_date(day, month)
+
+
+def _no_such_date(day: int, month: int) -> TimeParseError:
+    """ "30 февраля" is a date that does not exist; "45.13" is not a date at all."""
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        return TimeParseError(
+            "no_such_date", f"no such date: {day}.{month}", day_month=(day, month)
+        )
+    return TimeParseError("not_understood", f"not a date: {day}.{month}")
 
 
 def _next_month_day(day: int, today: date) -> date:

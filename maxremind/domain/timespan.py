@@ -132,6 +132,8 @@ _ZERO_OFFSET = re.compile(
 _OFFSET_NOISE = re.compile(
     r"(?<!\w)(?:за|до|раньше|заранее|перед|before|prior(?:\s+to)?|ahead|earlier|early|in\s+advance)(?!\w)"
 )
+# "за -5 минут": normalizing would drop the minus, so a number after one is refused first.
+_NEGATIVE_ITEM = re.compile(r"(?:^|[\s,;])[-−–—]\s*\d")
 _ITEM_SPLIT = re.compile(r"\s*(?:,|(?<!\w)(?:и|and)(?!\w))\s*|\s+(?=за(?!\w))")
 
 
@@ -142,10 +144,12 @@ def parse_offsets(text: str, lang: Lang = "ru") -> list[timedelta]:
     languages are always understood.
 
     :raises TimeParseError: ``"empty"``, ``"not_understood"`` (also for text longer than
-        `MAX_TIME_TEXT`) or ``"too_far"`` (> 365 days).
+        `MAX_TIME_TEXT`), ``"too_far"`` (> 365 days) or ``"negative"`` ("за -5 минут").
     """
     del lang
     PARSE_WORK.admit(text)
+    if _NEGATIVE_ITEM.search(text):
+        raise TimeParseError("negative", "an offset cannot be negative")
     s = normalize(text, keep_commas=True)
     items = [item.strip() for item in _ITEM_SPLIT.split(s)]
     items = [item for item in items if item and item != ","]

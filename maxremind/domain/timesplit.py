@@ -8,6 +8,7 @@ a 4,000-character message costs what a 40-character one does.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,7 @@ MAX_TIME_WORDS = 12
 ("каждую последнюю пятницу месяца в 7 вечера", "every other Thursday at 5:30 pm",
 "1 января 2027 года в 10:00") have at most nine."""
 
-_STOP_REASONS = ("past", "ambiguous", "too_far")
+_STOP_REASONS = ("past", "ambiguous", "too_far", "negative", "no_such_date")
 
 
 def local_start(when: When, tz: ZoneInfo) -> datetime:
@@ -67,11 +68,23 @@ class SplitError(ValueError):
     ambiguous one.
     """
 
-    def __init__(self, reason: str, text: str = "", alternatives: list[When] | None = None):
+    def __init__(
+        self,
+        reason: str,
+        text: str = "",
+        alternatives: list[When] | None = None,
+        day_month: tuple[int, int] | None = None,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.text = text
         self.alternatives = alternatives or []
+        self.day_month = day_month  # for ``no_such_date``: the (day, month) typed
+
+
+def _is_pictograph(word: str) -> bool:
+    """An emoji or other symbol ("🎂", "✈️") is never part of a time: it starts the text."""
+    return any(unicodedata.category(ch) == "So" for ch in word)
 
 
 def split_when(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang) -> tuple[When, str]:
@@ -83,15 +96,25 @@ def split_when(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang) -> tuple[W
     `MAX_TIME_WORDS` words are tried as the time (see the module docstring).
 
     :raises SplitError: no leading time (``not_understood``), no text after it
-        (``empty``), or the time found is ``past``/``ambiguous``/``too_far``.
+        (``empty``), or the time found is ``past``/``ambiguous``/``too_far``, below
+        zero (``negative``) or on a date that does not exist (``no_such_date``).
     """
     # Splitting off only the words that may be tried keeps this step linear too.
     pieces = text.split(maxsplit=MAX_TIME_WORDS)
+    # The time ends before the first emoji: "через 20 минут 🎂 купить торт" keeps the 🎂.
+    for index, word in enumerate(pieces[:MAX_TIME_WORDS]):
+        if _is_pictograph(word):
+            if index == 0:
+                raise SplitError("not_understood")
+            head = pieces[:index]
+            return _split_head(head, " ".join(pieces[index:]), now=now, tz=tz, lang=lang)
     if len(pieces) <= MAX_TIME_WORDS:
         # All of it a time ("завтра в 10")? Then the text is missing, rather than "в 10" being it.
         try:
             parse_time(text, now=now, tz=tz, lang=lang)
         except TimeParseError as exc:
+            if exc.reason in ("negative", "no_such_date"):
+                raise SplitError(exc.reason, day_month=exc.day_month) from None
             if exc.reason in _STOP_REASONS:
                 raise SplitError("empty") from None
         else:
@@ -99,7 +122,14 @@ def split_when(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang) -> tuple[W
         words, tail = pieces, ""
     else:
         words, tail = pieces[:MAX_TIME_WORDS], pieces[MAX_TIME_WORDS]
-    # The longest head tried must leave at least one word of text behind.
+    return _split_head(words, tail, now=now, tz=tz, lang=lang)
+
+
+def _split_head(
+    words: list[str], tail: str, *, now: datetime, tz: ZoneInfo, lang: Lang
+) -> tuple[When, str]:
+    """The longest leading run of ``words`` that reads as a time; the rest and ``tail``
+    are the text. The longest head tried leaves at least one word of text behind."""
     longest = len(words) - 1 if not tail else len(words)
     for n in range(longest, 0, -1):
         head = " ".join(words[:n])
@@ -109,7 +139,8 @@ def split_when(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang) -> tuple[W
             when = parse_time(head, now=now, tz=tz, lang=lang)
         except TimeParseError as exc:
             if exc.reason in _STOP_REASONS:
-                raise SplitError(exc.reason, _rest(words[n:], tail), exc.alternatives) from None
+                rest = _rest(words[n:], tail)
+                raise SplitError(exc.reason, rest, exc.alternatives, exc.day_month) from None
         else:
             return when, _rest(words[n:], tail)
     raise SplitError("not_understood")

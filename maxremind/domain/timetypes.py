@@ -17,8 +17,12 @@ A real time expression or offset list is a few dozen characters; refusing longer
 (reason ``"not_understood"``) before any regex runs keeps the cost of one parse bounded no
 matter what a user pastes into a dialog."""
 
-Reason = Literal["empty", "not_understood", "past", "ambiguous", "too_far"]
-"""Machine-readable failure reasons; the bot maps each one to a localized hint."""
+Reason = Literal[
+    "empty", "not_understood", "past", "ambiguous", "too_far", "negative", "no_such_date"
+]
+"""Machine-readable failure reasons; the bot maps each one to a localized hint.
+``negative`` is a relative time or offset below zero ("через -5 минут"); ``no_such_date``
+a calendar date that does not exist ("30 февраля", with ``day_month`` set)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,8 @@ class TimeParseError(ValueError):
 
     ``reason`` is one of `Reason`. For ``"ambiguous"`` the readings are in ``candidates``
     (start datetimes, for buttons) and ``alternatives`` (the full `When` of each reading,
-    in the same order), so the bot can ask and then use the chosen one directly.
+    in the same order), so the bot can ask and then use the chosen one directly. For
+    ``"no_such_date"`` ``day_month`` is the (day, month) typed, so the answer can name it.
     """
 
     def __init__(
@@ -60,9 +65,11 @@ class TimeParseError(ValueError):
         *,
         candidates: Sequence[datetime] = (),
         alternatives: Sequence[When] = (),
+        day_month: tuple[int, int] | None = None,
     ) -> None:
         super().__init__(message or reason)
         self.reason: Reason = reason
+        self.day_month = day_month
         self.candidates: list[datetime] = list(candidates)
         self.alternatives: list[When] = list(alternatives)
 

@@ -31,6 +31,9 @@ from maxremind.services.teams import find_members
 from maxremind.storage import Storage
 
 DEFAULT_OFFSETS = (timedelta(hours=1),)
+# title; when; audience; reminders; and each flag on its own (confirm, urgent, quorum) —
+# with room for a flag written twice.
+MAX_PARTS = 8
 _ALL_WORDS = frozenset({"@all", "@все", "@всем", "@team", "@команда"})
 _CONFIRM_WORDS = frozenset({"подтверждение", "подтвердить", "confirm", "confirmation"})
 _URGENT_WORDS = frozenset({"срочно", "срочное", "urgent"})
@@ -44,7 +47,8 @@ class LineError(ValueError):
     ``part`` is ``format``, ``title``, ``when``, ``audience``, ``reminders`` or ``flags``;
     ``reason`` refines it (a :class:`TimeParseError` reason for ``when``, ``unknown`` for
     an audience token nobody matches, ``ambiguous`` for a name several members share);
-    ``detail`` is the offending text; ``alternatives`` the readings of an ambiguous time.
+    ``detail`` is the offending text; ``alternatives`` the readings of an ambiguous time;
+    ``day_month`` the (day, month) of a date that does not exist (reason ``no_such_date``).
     """
 
     def __init__(
@@ -53,12 +57,14 @@ class LineError(ValueError):
         reason: str = "not_understood",
         detail: str = "",
         alternatives: list[When] | None = None,
+        day_month: tuple[int, int] | None = None,
     ) -> None:
         super().__init__(f"{part}: {reason} {detail}".strip())
         self.part = part
         self.reason = reason
         self.detail = detail
         self.alternatives = alternatives or []
+        self.day_month = day_month
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,11 @@ class Flags:
     confirm: bool = False
     urgent: bool = False
     quorum: int | None = None
+
+    def merged(self, other: Flags) -> Flags:
+        """Flags written as separate parts (``…; подтверждение; кворум 5``) add up."""
+        quorum = other.quorum if other.quorum is not None else self.quorum
+        return Flags(self.confirm or other.confirm, self.urgent or other.urgent, quorum)
 
 
 def reminder_specs(offsets: list[timedelta], confirm: bool) -> tuple[ReminderSpec, ...]:
@@ -103,6 +114,11 @@ def parse_flags(text: str) -> Flags:
     if quorum is not None:
         confirm = True  # a quorum counts "yes" answers, so it needs them asked for
     return Flags(confirm, urgent, quorum)
+
+
+def _looks_like_offsets(text: str) -> bool:
+    """Digits or "за"/"before" suggest reminders were meant, not flags."""
+    return bool(re.search(r"\d|(?<!\w)(?:за|before|at start)(?!\w)", text.lower()))
 
 
 # --- audience -------------------------------------------------------------------------------
@@ -188,11 +204,13 @@ async def parse_event_line(storage: Storage, text: str, ctx: LineContext) -> New
     подтверждение`` → a :class:`NewEvent` (not yet validated by :class:`EventService`).
 
     Title, time and audience are required; reminders default to :data:`DEFAULT_OFFSETS`.
+    After the audience come the reminders and the flags, in any order; flags may be one
+    part (``подтверждение, кворум 5``) or several (``подтверждение; кворум 5``).
 
     :raises LineError: the first part not understood.
     """
     parts = [p.strip() for p in text.split(";")]
-    if len(parts) < 3 or len(parts) > 5:
+    if len(parts) < 3 or len(parts) > MAX_PARTS:
         raise LineError("format", "parts", str(len(parts)))
     title, when_text, audience_text, *more = parts
     if not title:
@@ -200,7 +218,7 @@ async def parse_event_line(storage: Storage, text: str, ctx: LineContext) -> New
     try:
         when = parse_time(when_text, now=ctx.now, tz=ctx.tz, lang=ctx.lang)
     except TimeParseError as exc:
-        raise LineError("when", exc.reason, when_text, exc.alternatives) from None
+        raise LineError("when", exc.reason, when_text, exc.alternatives, exc.day_month) from None
     audience = await parse_audience(storage, ctx.team_id, audience_text)
     offsets: list[timedelta] | None = None
     flags = Flags()
@@ -208,7 +226,7 @@ async def parse_event_line(storage: Storage, text: str, ctx: LineContext) -> New
         if not extra:
             continue
         try:
-            flags = parse_flags(extra)
+            flags = flags.merged(parse_flags(extra))
             continue
         except LineError:
             # Not flags: then reminders, unless they were already given.
@@ -217,7 +235,9 @@ async def parse_event_line(storage: Storage, text: str, ctx: LineContext) -> New
         try:
             offsets = parse_offsets(extra, ctx.lang)
         except TimeParseError as exc:
-            part = "reminders" if position == 0 else "flags"
+            # Neither flags nor offsets: name the part the words look like.
+            as_reminders = position == 0 or _looks_like_offsets(extra)
+            part = "reminders" if as_reminders or exc.reason != "not_understood" else "flags"
             raise LineError(part, exc.reason, extra) from None
     return NewEvent(
         team_id=ctx.team_id,

@@ -259,8 +259,8 @@ async def on_text(ctx: Ctx) -> None:
         try:
             offsets = [] if text.lower() in NO_WORDS else parse_offsets(text, lang_code(ctx))
         except TimeParseError as exc:
-            key = "ev_rejected_offset_too_long" if exc.reason == "too_far" else "ev_reminders_bad"
-            await ctx.say(key)
+            keys = {"too_far": "ev_rejected_offset_too_long", "negative": "ev_offset_negative"}
+            await ctx.say(keys.get(exc.reason, "ev_reminders_bad"))
             return
         draft["offsets"] = [int(o.total_seconds()) for o in offsets]
     elif step == "confirm":
@@ -282,7 +282,7 @@ async def take_when(ctx: Ctx, draft: Draft, text: str, tz: ZoneInfo) -> bool:
         if exc.reason == "ambiguous" and exc.alternatives:
             await ask_which(ctx, draft, exc.alternatives, tz)
         else:
-            await ctx.reply(time_error_text(ctx, exc.reason))
+            await ctx.reply(time_error_text(ctx, exc.reason, exc.day_month))
         return False
     set_when(draft, when, tz)
     return True

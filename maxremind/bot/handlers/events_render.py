@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from maxremind.bot import texts_typed  # noqa: F401 - registers the texts used here
 from maxremind.bot.context import Ctx
 from maxremind.domain.clock import utcnow
 from maxremind.domain.models import (
@@ -21,7 +22,7 @@ from maxremind.domain.models import (
     Team,
 )
 from maxremind.domain.timedescribe import describe_rrule
-from maxremind.domain.timefmt import format_offset, format_when
+from maxremind.domain.timefmt import MONTHS_EN, MONTHS_RU_GENITIVE, format_offset, format_when
 from maxremind.domain.timetypes import Lang
 from maxremind.domain.wall_time import resolve_local
 from maxremind.services.agenda import AudiencePart
@@ -143,19 +144,30 @@ def rejected_text(ctx: Ctx, reason: str) -> str:
     return ctx.t(f"ev_rejected_{reason}" if reason in known else "ev_rejected_other")
 
 
-def time_error_text(ctx: Ctx, reason: str) -> str:
-    known = {"past", "ambiguous", "too_far", "empty"}
+def time_error_text(ctx: Ctx, reason: str, day_month: tuple[int, int] | None = None) -> str:
+    """Why a time was refused; a date that does not exist is named ("30 февраля")."""
+    if reason == "no_such_date":
+        if day_month is None:
+            return ctx.t("ev_time_no_such_date_bare")
+        day, month = day_month
+        months = MONTHS_EN if lang_code(ctx) == "en" else MONTHS_RU_GENITIVE
+        return ctx.t("ev_time_no_such_date", date=f"{day} {months[month - 1]}")
+    known = {"past", "ambiguous", "too_far", "empty", "negative"}
     return ctx.t(f"ev_time_{reason}" if reason in known else "ev_time_not_understood")
 
 
 def line_error_text(ctx: Ctx, error: LineError) -> str:
     """Which part of a typed event was not understood, and an example."""
     if error.part == "when":
-        detail = time_error_text(ctx, error.reason)
-    elif error.part == "audience":
+        # The time's own message says what is wrong with it ("Не понял время. …"):
+        # a "Не понял время." line above it would say it twice.
+        return time_error_text(ctx, error.reason, error.day_month)
+    if error.part == "audience":
         detail = ctx.t(f"ev_audience_{error.reason}", token=error.detail)
     elif error.part == "reminders" and error.reason == "too_far":
         detail = ctx.t("ev_rejected_offset_too_long")
+    elif error.part == "reminders" and error.reason == "negative":
+        detail = ctx.t("ev_offset_negative")
     else:
         detail = ctx.t(f"ev_part_{error.part}")
     return "\n".join([ctx.t("ev_line_error", part=ctx.t(f"ev_part_name_{error.part}")), detail])

@@ -112,7 +112,10 @@ async def remind(ctx: Ctx) -> None:
         if exc.reason == "ambiguous" and exc.alternatives:
             await ask_which(ctx, draft, exc, tz)
             return
-        message = ctx.t("rm_no_text") if exc.reason == "empty" else time_error_text(ctx, exc.reason)
+        if exc.reason == "empty":
+            message = ctx.t("rm_no_text")
+        else:
+            message = time_error_text(ctx, exc.reason, exc.day_month)
         await ctx.reply(message + "\n\n" + ctx.t("rm_example"))
         return
     draft.update(text=text, start=local_start(when, tz).isoformat(), rrule=when.rrule)

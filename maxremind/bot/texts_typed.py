@@ -1,0 +1,35 @@
+"""Texts about what people type (Russian first, English second): times that cannot be,
+names with spaces, and which team an answer is about."""
+
+from __future__ import annotations
+
+from maxremind.domain.models import Language
+from maxremind.i18n import add_texts
+
+RU, EN = Language.RU, Language.EN
+
+TEXTS: dict[str, dict[Language, str]] = {
+    # --- times that cannot be -----------------------------------------------------------
+    "ev_time_negative": {
+        RU: "Время не может быть отрицательным: «через -5 минут» — это уже в прошлом. "
+        "Напишите, например: «через 5 минут».",
+        EN: "A time cannot be negative: “in -5 minutes” is already past. "
+        "Write, for example: “in 5 minutes”.",
+    },
+    "ev_offset_negative": {
+        RU: "Напоминание не может быть «за» отрицательное время. Напишите, например: "
+        "«за 15 минут» или «в момент начала».",
+        EN: "A reminder cannot come a negative time before the start. Write, for example: "
+        "“15 minutes before” or “at start”.",
+    },
+    "ev_time_no_such_date": {
+        RU: "Такой даты нет: {date}. Проверьте число и месяц.",
+        EN: "There is no such date: {date}. Please check the day and the month.",
+    },
+    "ev_time_no_such_date_bare": {
+        RU: "Такой даты нет. Проверьте число и месяц.",
+        EN: "There is no such date. Please check the day and the month.",
+    },
+}
+
+add_texts(TEXTS)
