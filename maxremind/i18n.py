@@ -228,6 +228,16 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.RU: "Напоминание об этом больше не придёт.",
         Language.EN: "You will get no more reminders about it.",
     },
+    "dropped_date_title": {
+        Language.RU: "❌ Этой даты больше нет: {title}",
+        Language.EN: "❌ This date is off: {title}",
+    },
+    "dropped_date_note": {
+        Language.RU: "Повтор события изменили, и в этот день оно не состоится. "
+        "Остальные даты — в /events.",
+        Language.EN: "The event's repeat rule was changed and it no longer takes place on "
+        "this day. Its other dates: /events.",
+    },
     "nobody": {Language.RU: "—", Language.EN: "—"},
 }
 

@@ -168,7 +168,9 @@ class Composer:
             return None
         reader = await self.reader(delivery, event, cache)
         if delivery.kind is DeliveryKind.CANCELLED:
-            return NewMessageBody(text=cancelled_text(event, occurrence, reader, now=now))
+            dropped = bool(payload.get("dropped"))
+            text = cancelled_text(event, occurrence, reader, now=now, dropped=dropped)
+            return NewMessageBody(text=text)
         if delivery.kind is DeliveryKind.REPORT:
             failed = [
                 d.recipient_id

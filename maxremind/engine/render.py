@@ -196,10 +196,15 @@ def catchup_text(items: Sequence[tuple[str, datetime]], reader: Reader, *, now: 
     return fit("\n".join(lines))
 
 
-def cancelled_text(event: Event, occurrence: Occurrence, reader: Reader, *, now: datetime) -> str:
-    lines = [t("cancelled_title", reader.lang, title=event.title)]
+def cancelled_text(
+    event: Event, occurrence: Occurrence, reader: Reader, *, now: datetime, dropped: bool = False
+) -> str:
+    """A date is off: the event (or this date of it) was cancelled, or, ``dropped``, its
+    repeat rule was edited so that this date no longer takes place."""
+    title_key = "dropped_date_title" if dropped else "cancelled_title"
+    lines = [t(title_key, reader.lang, title=event.title)]
     if event.kind is not EventKind.ANNOUNCEMENT:
         when = format_when(occurrence.starts_at, reader.tz, reader.lang.value, now=now)
         lines.append(t("reminder_when", reader.lang, when=when))
-    lines.append(t("cancelled_note", reader.lang))
+    lines.append(t("dropped_date_note" if dropped else "cancelled_note", reader.lang))
     return fit("\n".join(lines))

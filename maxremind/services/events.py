@@ -189,6 +189,8 @@ class EventService:
         await self.validate(spec)
         moved = _moved(current, spec)
         soon = await self._dates_soon(event_id) if moved else []
+        now = self.clock()
+        dates_before = await self._planned_dates(event_id, now)
         try:
             # The version check and the write are one statement: no edit slips between.
             event = await self.storage.update_event(
@@ -202,8 +204,37 @@ class EventService:
         await self.planner.plan_event(event_id)
         if moved:
             await self._tell_changed(event, soon, actor_id)
+        # Those already reminded of a date the edited rule no longer has are told it is
+        # off, through the ledger like any other message (so a restart loses nothing).
+        dropped = await self._dropped_dates(event_id, dates_before, now)
+        await self._tell_reminded(dropped, actor_id, now, payload='{"dropped": true}')
         self.poke()
         return event
+
+    async def _planned_dates(self, event_id: int, now: datetime) -> list[Occurrence]:
+        return [
+            o
+            for o in await self.storage.list_occurrences(event_id, after=now)
+            if o.status is OccurrenceStatus.PLANNED
+        ]
+
+    async def _dropped_dates(
+        self, event_id: int, before: list[Occurrence], now: datetime
+    ) -> list[Occurrence]:
+        """Dates that were planned before an edit and are not any more: the planner
+        cancelled them and no date of the edited rule falls on their day (a date whose
+        time moved is the same date, changed; :meth:`_tell_changed` covers that)."""
+        after = {o.id: o for o in await self.storage.list_occurrences(event_id, after=now)}
+        days = {
+            o.local_start.date() for o in after.values() if o.status is OccurrenceStatus.PLANNED
+        }
+        return [
+            o
+            for o in before
+            if o.id in after
+            and after[o.id].status is OccurrenceStatus.CANCELLED
+            and o.local_start.date() not in days
+        ]
 
     async def _dates_soon(self, event_id: int) -> list[Occurrence]:
         """Planned dates starting within :data:`CHANGE_NOTICE_WINDOW`."""
@@ -332,10 +363,11 @@ class EventService:
         return Cancellation(event, notified=notified)
 
     async def _tell_reminded(
-        self, occurrences: list[Occurrence], actor_id: int, now: datetime
+        self, occurrences: list[Occurrence], actor_id: int, now: datetime, payload: str = "{}"
     ) -> int:
         """Queue a "cancelled" notice for everyone already reminded of these dates, once
-        each (the one cancelling knows); returns how many."""
+        each (the one cancelling knows); returns how many.  ``payload`` ``{"dropped":
+        true}`` says the date fell out of an edited repeat rule (the event goes on)."""
         notices = []
         for occurrence in occurrences:
             told = {
@@ -354,6 +386,7 @@ class EventService:
                     send_at=now,
                     kind=DeliveryKind.CANCELLED,
                     occurrence_id=occurrence.id,
+                    payload=payload,
                 )
                 for kind, recipient in sorted(told)
             ]
