@@ -1,7 +1,8 @@
 """Planner: turns events and their reminder steps into due jobs stored in the database.
 
-Occurrences of recurring events are materialized over a rolling horizon; every
-(occurrence × reminder step) becomes one job with a stable key, so re-planning
+Occurrences of recurring events are materialized over a rolling horizon (and the next
+one always, however far ahead); every (occurrence × reminder step) due within the
+horizon becomes one job with a stable key, so re-planning
 after an edit keeps the steps that did not change, drops the planned ones that
 did, and never re-creates a step that was already sent.
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from maxremind.core.audience import member_clock, resolve_audience
@@ -31,7 +32,7 @@ from maxremind.domain.models import (
     ReminderTarget,
 )
 from maxremind.domain.quiet_hours import QuietHours, parse_quiet_hours, place_send_time
-from maxremind.domain.recurrence import expand
+from maxremind.domain.recurrence import OccurrenceTime, expand, next_occurrence
 from maxremind.domain.rrule import parse_exdates
 from maxremind.storage import Storage
 
@@ -52,6 +53,24 @@ def job_key(occurrence_id: int, reminder: Reminder) -> str:
         else f"a{int(reminder.at.timestamp())}"  # type: ignore[union-attr]
     )
     return f"{occurrence_id}:{reminder.target.value}:{when}"
+
+
+def _dates_to_keep(
+    event: Event, tz: ZoneInfo, *, after: datetime, horizon_end: datetime
+) -> list[OccurrenceTime]:
+    """The dates stored for an event: those within the horizon, those a reminder step
+    reaches into the horizon ("1 week before" an event 40 days ahead), and always the
+    next one, however far: a date the event has is what people see, list and cancel
+    (a reminder "in 6 months" shows its date at once), whatever the planner's horizon."""
+    exdates = parse_exdates(event.exdates)
+    reach = max((r.offset for r in event.reminders if r.offset is not None), default=timedelta(0))
+    # Whole-day offsets count days on the wall clock: a day more covers a DST shift.
+    before = horizon_end + reach + (timedelta(days=1) if reach.days else timedelta(0))
+    times = expand(event.start_local, tz, event.rrule, exdates, after=after, before=before)
+    if not times:
+        following = next_occurrence(event.start_local, tz, event.rrule, exdates, after=after)
+        times = [following] if following is not None else []
+    return times
 
 
 def fanout_lead(messages: int, rps: float) -> timedelta:
@@ -96,14 +115,7 @@ class Planner:
             return PlanResult(0, 0, dropped)
         tz = ZoneInfo(event.timezone)
         horizon_end = now + HORIZON
-        times = expand(
-            event.start_local,
-            tz,
-            event.rrule,
-            parse_exdates(event.exdates),
-            after=now - timedelta(seconds=1),
-            before=horizon_end,
-        )
+        times = _dates_to_keep(event, tz, after=now - timedelta(seconds=1), horizon_end=horizon_end)
         occurrences = await self.storage.upsert_occurrences(
             event_id, [OccurrenceIn(t.at, t.local, t.adjustment) for t in times]
         )
@@ -112,10 +124,14 @@ class Planner:
         await self.storage.cancel_occurrences(event_id, after=now, keep=[o.id for o in occurrences])
         audience = await resolve_audience(self.storage, event)
         quiet = await self._quiet_hours(event, audience.users)
+        # Steps due past the horizon wait for a later run (their audience, quiet hours
+        # and fan-out are decided nearer the time); the event is planned again while at
+        # least REPLAN_MARGIN of its horizon is left, so none is planned late.
         jobs = [
             job
             for occ in occurrences
             for job in self._jobs(event, occ, tz, audience.users, audience.size, quiet)
+            if job.due_at <= horizon_end
         ]
         dropped = await self.storage.drop_planned_jobs(event_id, keep=[j.key for j in jobs])
         # Steps already due when they are first planned (an event created less than
