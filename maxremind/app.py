@@ -65,6 +65,7 @@ from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.instance import InstanceService
 from maxremind.services.oneliner import TypedEvents
+from maxremind.services.insights import InsightsService
 from maxremind.services.overview import OverviewService
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
@@ -216,6 +217,7 @@ def build_services(
             refresh_minutes=settings.calendar_refresh_minutes if settings else 60,
             tell=_tell_through_outbox(storage, client),
         ),
+        insights=InsightsService(storage),
     )
 
 

@@ -283,6 +283,8 @@ class DeliveryKind(StrEnum):
     REPORT = "report"  # problems for the organizer (unreachable people, flagged event)
     CATCHUP = "catchup"  # what could not be sent while the service was down
     CANCELLED = "cancelled"  # an occurrence people were reminded of is off
+    DIGEST = "digest"  # the weekly statistics digest, to an organizer who asked for it
+    ATTENDANCE = "attendance"  # the "who came" checklist, to the organizer after an event
 
 
 class JobStatus(StrEnum):

@@ -12,6 +12,7 @@ from maxremind.services.calendar import CalendarService
 from maxremind.services.calendar_import import CalendarImport
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
+from maxremind.services.insights import InsightsService
 from maxremind.services.instance import InstanceService
 from maxremind.services.oneliner import TypedEvents
 from maxremind.services.overview import OverviewService
@@ -35,3 +36,4 @@ class AppServices:
     instance: InstanceService
     calendar: CalendarService
     calendar_import: CalendarImport
+    insights: InsightsService

@@ -43,6 +43,9 @@ COPIED: tuple[str, ...] = (
     "calendar_sources",
     "calendar_imported",
     "calendar_uploads",
+    "attendance",
+    "insight_settings",
+    "digest_subscribers",
 )
 NOT_COPIED: Mapping[str, str] = {
     "schema_migrations": "each adapter records its own migrations; the versions are checked",

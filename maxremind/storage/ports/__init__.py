@@ -25,6 +25,7 @@ from maxremind.storage.ports.calendar import CalendarStore
 from maxremind.storage.ports.calendar_import import CalendarImportStore
 from maxremind.storage.ports.common import UNSET, Unset
 from maxremind.storage.ports.directory import DirectoryStore
+from maxremind.storage.ports.insights import InsightsStore
 from maxremind.storage.ports.intake import IntakeStore
 from maxremind.storage.ports.ledger import LedgerStore
 from maxremind.storage.ports.overview import OverviewStore
@@ -45,6 +46,7 @@ __all__ = [
     "CalendarImportStore",
     "CalendarStore",
     "DirectoryStore",
+    "InsightsStore",
     "IntakeStore",
     "LedgerStore",
     "OverviewStore",

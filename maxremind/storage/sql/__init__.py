@@ -12,6 +12,7 @@ from maxremind.storage.sql.audit import AuditSql
 from maxremind.storage.sql.calendar import CalendarSql
 from maxremind.storage.sql.calendar_import import CalendarImportSql
 from maxremind.storage.sql.directory import DirectorySql
+from maxremind.storage.sql.insights import InsightsSql
 from maxremind.storage.sql.intake import IntakeSql
 from maxremind.storage.sql.ledger import LedgerSql
 from maxremind.storage.sql.overview import OverviewSql
@@ -23,6 +24,7 @@ __all__ = [
     "CalendarImportSql",
     "CalendarSql",
     "DirectorySql",
+    "InsightsSql",
     "IntakeSql",
     "LedgerSql",
     "OverviewSql",

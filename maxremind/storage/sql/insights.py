@@ -1,0 +1,294 @@
+"""SQL of insights (see the port for the contracts): the ledger grouped per recipient and
+occurrence, who came, statistics settings and digest subscriptions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from maxremind.domain.models import Answer, RecipientKind
+from maxremind.storage.errors import InvalidValue
+from maxremind.storage.ports.common import UNSET, Unset
+from maxremind.storage.ports.insights import (
+    AskedRow,
+    AttendanceDue,
+    DigestTeam,
+    InsightLedger,
+    InsightSettingsRow,
+    OccurrenceRow,
+)
+from maxremind.storage.sqlbase import Row, SqlBase, from_ms, opt_dt, to_local, to_ms
+
+# Occurrences an insight window covers: not cancelled, of events asking for answers.
+_WINDOW = (
+    "FROM occurrences o JOIN events e ON e.id = o.event_id"
+    " WHERE e.team_id = ? AND e.confirm_required = 1 AND o.status = 'planned'"
+    " AND o.starts_at >= ? AND o.starts_at < ?"
+)
+
+# One row per recipient of reminder deliveries, with the person's answer and mark; then
+# the people who answered without a personal reminder (from a chat).
+_ASKED = (
+    "SELECT d.occurrence_id AS occ, d.recipient_kind AS rk, d.recipient_id AS rid,"
+    " COUNT(*) AS deliveries,"
+    " COUNT(*) FILTER (WHERE d.status = 'sent') AS sent,"
+    " COUNT(*) FILTER (WHERE d.status = 'sent'"
+    " AND (c.answered_at IS NULL OR d.sent_at <= c.answered_at)) AS before_answer,"
+    " COUNT(*) FILTER (WHERE d.status = 'unreachable') AS unreachable,"
+    " COUNT(*) FILTER (WHERE d.status = 'failed') AS failed,"
+    " COUNT(*) FILTER (WHERE d.status IN ('planned', 'held', 'claimed')) AS pending,"
+    " MIN(CASE WHEN d.status = 'sent' THEN d.sent_at END) AS first_sent,"
+    " c.answer, c.answered_at, a.came"
+    " FROM deliveries d"
+    " LEFT JOIN confirmations c ON d.recipient_kind = 'user'"
+    " AND c.occurrence_id = d.occurrence_id AND c.user_id = d.recipient_id"
+    " LEFT JOIN attendance a ON d.recipient_kind = 'user'"
+    " AND a.occurrence_id = d.occurrence_id AND a.user_id = d.recipient_id"
+    " WHERE d.occurrence_id IN (SELECT id FROM occ) AND d.kind = 'reminder'"
+    " GROUP BY d.occurrence_id, d.recipient_kind, d.recipient_id, c.answer, c.answered_at,"
+    " a.came"
+    " UNION ALL"
+    " SELECT c.occurrence_id, 'user', c.user_id, 0, 0, 0, 0, 0, 0, NULL,"
+    " c.answer, c.answered_at, a.came"
+    " FROM confirmations c LEFT JOIN attendance a"
+    " ON a.occurrence_id = c.occurrence_id AND a.user_id = c.user_id"
+    " WHERE c.occurrence_id IN (SELECT id FROM occ) AND NOT EXISTS (SELECT 1 FROM deliveries d"
+    " WHERE d.occurrence_id = c.occurrence_id AND d.recipient_kind = 'user'"
+    " AND d.recipient_id = c.user_id AND d.kind = 'reminder')"
+)
+
+# Occurrences of longer events than this are not offered a who-came checklist.
+_LONGEST_EVENT = timedelta(days=7)
+
+
+def _asked(row: Row) -> AskedRow:
+    return AskedRow(
+        occurrence_id=row["occ"],
+        recipient_kind=RecipientKind(row["rk"]),
+        recipient_id=row["rid"],
+        deliveries=int(row["deliveries"]),
+        sent=int(row["sent"]),
+        sent_before_answer=int(row["before_answer"]),
+        unreachable=int(row["unreachable"]),
+        failed=int(row["failed"]),
+        pending=int(row["pending"]),
+        first_sent_at=opt_dt(row["first_sent"]),
+        answer=None if row["answer"] is None else Answer(row["answer"]),
+        answered_at=opt_dt(row["answered_at"]),
+        came=None if row["came"] is None else bool(row["came"]),
+    )
+
+
+def _settings(team_id: int, row: Row | None) -> InsightSettingsRow:
+    if row is None:
+        return InsightSettingsRow(team_id)
+    return InsightSettingsRow(
+        team_id=team_id,
+        member_stats=bool(row["member_stats"]),
+        digest_weekday=int(row["digest_weekday"]),
+        digest_minute=int(row["digest_minute"]),
+    )
+
+
+class InsightsSql(SqlBase):
+    """Statistics reads, who came, statistics settings, digest subscriptions."""
+
+    async def insight_ledger(
+        self,
+        team_id: int,
+        *,
+        since: datetime,
+        until: datetime,
+        event_id: int | None = None,
+    ) -> InsightLedger:
+        where = _WINDOW
+        params: list[Any] = [team_id, to_ms(since), to_ms(until)]
+        if event_id is not None:
+            where += " AND e.id = ?"
+            params.append(event_id)
+        async with self._read() as conn:
+            occurrences = await conn.fetchall(
+                "SELECT o.id, o.event_id, e.title, e.organizer_id, e.timezone, e.quorum,"
+                f" o.starts_at, o.local_start {where} ORDER BY o.starts_at, o.id",
+                params,
+            )
+            asked = (
+                await conn.fetchall(
+                    f"WITH occ AS (SELECT o.id {where}) {_ASKED} ORDER BY 1, 2, 3", params
+                )
+                if occurrences
+                else []
+            )
+        return InsightLedger(
+            occurrences=tuple(
+                OccurrenceRow(
+                    occurrence_id=r["id"],
+                    event_id=r["event_id"],
+                    event_title=r["title"],
+                    organizer_id=r["organizer_id"],
+                    timezone=r["timezone"],
+                    quorum=r["quorum"],
+                    starts_at=from_ms(r["starts_at"]),
+                    local_start=to_local(r["local_start"]),
+                )
+                for r in occurrences
+            ),
+            asked=tuple(_asked(r) for r in asked),
+        )
+
+    async def attendance_of(self, occurrence_id: int) -> dict[int, bool]:
+        rows = await self._all(
+            "SELECT user_id, came FROM attendance WHERE occurrence_id = ?", (occurrence_id,)
+        )
+        return {r["user_id"]: bool(r["came"]) for r in rows}
+
+    async def set_attendance(
+        self, occurrence_id: int, user_id: int, came: bool | None, *, marked_by: int, at: datetime
+    ) -> bool:
+        async with self._tx() as conn:
+            if came is None:
+                changed = await conn.execute(
+                    "DELETE FROM attendance WHERE occurrence_id = ? AND user_id = ?",
+                    (occurrence_id, user_id),
+                )
+            else:
+                changed = await conn.execute(
+                    "INSERT INTO attendance (occurrence_id, user_id, came, marked_by, marked_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (occurrence_id, user_id) DO UPDATE"
+                    " SET came = excluded.came, marked_by = excluded.marked_by,"
+                    " marked_at = excluded.marked_at WHERE attendance.came <> excluded.came",
+                    (occurrence_id, user_id, int(came), marked_by, to_ms(at)),
+                )
+        return changed > 0
+
+    async def get_insight_settings(self, team_id: int) -> InsightSettingsRow:
+        row = await self._one("SELECT * FROM insight_settings WHERE team_id = ?", (team_id,))
+        return _settings(team_id, row)
+
+    async def set_insight_settings(
+        self,
+        team_id: int,
+        *,
+        member_stats: bool | Unset = UNSET,
+        digest_weekday: int | Unset = UNSET,
+        digest_minute: int | Unset = UNSET,
+        at: datetime,
+    ) -> InsightSettingsRow:
+        if not isinstance(digest_weekday, Unset) and not 0 <= digest_weekday <= 6:
+            raise InvalidValue(f"a weekday is 0 (Monday) to 6, not {digest_weekday}")
+        if not isinstance(digest_minute, Unset) and not 0 <= digest_minute < 24 * 60:
+            raise InvalidValue(f"a time of day is 0 to 1439 minutes, not {digest_minute}")
+        async with self._tx() as conn:
+            row = await conn.fetchone(
+                "SELECT * FROM insight_settings WHERE team_id = ?", (team_id,)
+            )
+            now = _settings(team_id, row)
+            new = InsightSettingsRow(
+                team_id=team_id,
+                member_stats=now.member_stats if isinstance(member_stats, Unset) else member_stats,
+                digest_weekday=(
+                    now.digest_weekday if isinstance(digest_weekday, Unset) else digest_weekday
+                ),
+                digest_minute=(
+                    now.digest_minute if isinstance(digest_minute, Unset) else digest_minute
+                ),
+            )
+            await conn.execute(
+                "INSERT INTO insight_settings"
+                " (team_id, member_stats, digest_weekday, digest_minute, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (team_id) DO UPDATE"
+                " SET member_stats = excluded.member_stats,"
+                " digest_weekday = excluded.digest_weekday,"
+                " digest_minute = excluded.digest_minute, updated_at = excluded.updated_at",
+                (
+                    team_id,
+                    int(new.member_stats),
+                    new.digest_weekday,
+                    new.digest_minute,
+                    to_ms(at),
+                ),
+            )
+        return new
+
+    async def set_digest_subscription(
+        self, team_id: int, user_id: int, on: bool, *, at: datetime
+    ) -> bool:
+        async with self._tx() as conn:
+            if on:
+                changed = await conn.execute(
+                    "INSERT INTO digest_subscribers (team_id, user_id, created_at)"
+                    " VALUES (?, ?, ?) ON CONFLICT (team_id, user_id) DO NOTHING",
+                    (team_id, user_id, to_ms(at)),
+                )
+            else:
+                changed = await conn.execute(
+                    "DELETE FROM digest_subscribers WHERE team_id = ? AND user_id = ?",
+                    (team_id, user_id),
+                )
+        return changed > 0
+
+    async def digest_subscribers(self, team_id: int) -> list[int]:
+        rows = await self._all(
+            "SELECT user_id FROM digest_subscribers WHERE team_id = ? ORDER BY user_id",
+            (team_id,),
+        )
+        return [r["user_id"] for r in rows]
+
+    async def digest_teams(self) -> list[DigestTeam]:
+        rows = await self._all(
+            "SELECT t.id, t.timezone, s.digest_weekday, s.digest_minute, d.user_id,"
+            " d.created_at FROM digest_subscribers d JOIN teams t ON t.id = d.team_id"
+            " LEFT JOIN insight_settings s ON s.team_id = t.id ORDER BY t.id, d.user_id"
+        )
+        teams: dict[int, DigestTeam] = {}
+        for r in rows:
+            found = teams.get(r["id"])
+            subscriber = (r["user_id"], from_ms(r["created_at"]))
+            if found is None:
+                defaults = InsightSettingsRow(r["id"])
+                teams[r["id"]] = DigestTeam(
+                    team_id=r["id"],
+                    timezone=r["timezone"],
+                    digest_weekday=(
+                        defaults.digest_weekday
+                        if r["digest_weekday"] is None
+                        else int(r["digest_weekday"])
+                    ),
+                    digest_minute=(
+                        defaults.digest_minute
+                        if r["digest_minute"] is None
+                        else int(r["digest_minute"])
+                    ),
+                    subscribers=(subscriber,),
+                )
+            else:
+                teams[r["id"]] = DigestTeam(
+                    found.team_id,
+                    found.timezone,
+                    found.digest_weekday,
+                    found.digest_minute,
+                    (*found.subscribers, subscriber),
+                )
+        return list(teams.values())
+
+    async def attendance_due(
+        self, *, ended_after: datetime, ended_before: datetime
+    ) -> list[AttendanceDue]:
+        after, before = to_ms(ended_after), to_ms(ended_before)
+        rows = await self._all(
+            "SELECT o.id, o.event_id, e.organizer_id,"
+            " o.starts_at + COALESCE(e.duration_s, 0) * 1000 AS ended"
+            " FROM occurrences o JOIN events e ON e.id = o.event_id"
+            " WHERE o.starts_at >= ? AND o.starts_at < ? AND o.status = 'planned'"
+            " AND e.status = 'active' AND e.confirm_required = 1"
+            " AND o.starts_at + COALESCE(e.duration_s, 0) * 1000 >= ?"
+            " AND o.starts_at + COALESCE(e.duration_s, 0) * 1000 < ?"
+            " AND EXISTS (SELECT 1 FROM confirmations c"
+            " WHERE c.occurrence_id = o.id AND c.answer = 'yes')"
+            " ORDER BY ended, o.id",
+            (after - int(_LONGEST_EVENT.total_seconds() * 1000), before, after, before),
+        )
+        return [
+            AttendanceDue(r["id"], r["event_id"], r["organizer_id"], from_ms(int(r["ended"])))
+            for r in rows
+        ]
