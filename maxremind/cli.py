@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument(
         "--no-rate-limits", action="store_true", help="do not answer 429 (for benchmarks)"
     )
+    emulator.add_argument(
+        "--local-http-webhooks",
+        action="store_true",
+        help="also take webhook subscriptions to http:// on this machine (MAX wants https "
+        "on port 443; for trying webhook mode locally)",
+    )
     sub.add_parser(
         "migrate",
         parents=[parent],
@@ -279,7 +285,15 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     setup_logging("info")
     limits = Limits(enabled=not args.no_rate_limits)
     try:
-        asyncio.run(run_emulator(host=args.host, port=args.port, token=args.token, limits=limits))
+        asyncio.run(
+            run_emulator(
+                host=args.host,
+                port=args.port,
+                token=args.token,
+                limits=limits,
+                allow_local_http_webhooks=args.local_http_webhooks,
+            )
+        )
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
     return 0

@@ -36,11 +36,13 @@ def product_env(api_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
 
 @asynccontextmanager
 async def running_emulator(**kwargs: Any) -> AsyncIterator[tuple[Emulator, str]]:
-    """An emulator on a free port; fails the test if any request broke the official schema."""
+    """An emulator on a free port; fails the test if any request broke the official schema
+    or carried a body field the schema does not list (MAX accepts those; we stay exact)."""
     emulator = Emulator(TOKEN, **kwargs)
     async with serve_emulator(emulator) as url:
         yield emulator, url
     assert emulator.violations == [], f"requests that break the MAX schema: {emulator.violations}"
+    assert emulator.warnings == [], f"request fields the MAX schema lacks: {emulator.warnings}"
 
 
 def product_settings(api_url: str, data_dir: Path, **overrides: Any) -> Settings:
@@ -97,3 +99,4 @@ async def emulator_process(*extra: str) -> AsyncIterator[str]:
         async with httpx.AsyncClient() as http:
             violations = (await http.get(url + "/_emulator/violations")).json()
     assert not violations.get("violations"), violations
+    assert not violations.get("warnings"), violations

@@ -7,7 +7,6 @@ errors are raised as `EmulatorError` subclasses and shaped by the caller.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from ipaddress import ip_address
@@ -174,6 +173,74 @@ async def send_action(emu: Emulator, call: Call) -> tuple[int, JSON]:
     return 200, SUCCESS
 
 
+async def edit_my_commands(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    """PATCH /me/commands: the whole list is replaced; `[]` removes every command,
+    no `commands` leaves them as they are (the menu MAX clients show under "/")."""
+    commands = (call.body or {}).get("commands")
+    if commands is not None:
+        names = [c["name"] for c in commands]
+        if len(set(names)) != len(names):
+            raise BadRequest("commands: names must be unique")
+        emu.world.commands = [dict(c) for c in commands]
+        emu.world.version += 1
+    return 200, {"commands": [dict(c) for c in emu.world.commands]}
+
+
+async def edit_chat(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    chat = emu.world.edit_chat(call.path["chatId"], call.body or {})
+    return 200, render.chat(emu.world, chat)
+
+
+async def get_pinned_message(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    found = emu.world.pinned(call.path["chatId"])
+    return 200, {"message": None if found is None else render.message(emu.world, found)}
+
+
+async def pin_message(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    emu.world.pin(call.path["chatId"], call.body["message_id"])
+    return 200, SUCCESS
+
+
+async def unpin_message(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    emu.world.unpin(call.path["chatId"])
+    return 200, SUCCESS
+
+
+async def get_admins(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    chat = emu.world.admin_chat(call.path["chatId"])
+    admins = sorted(
+        (m for m in chat.members.values() if m.is_admin or m.is_owner),
+        key=lambda m: (m.join_time, m.user_id),
+    )
+    return 200, {"members": [render.member(emu.world, m) for m in admins], "marker": None}
+
+
+async def post_admins(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    emu.world.set_admins(call.path["chatId"], call.body["admins"])
+    return 200, SUCCESS
+
+
+async def delete_admin(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    emu.world.drop_admin(call.path["chatId"], call.path["userId"])
+    return 200, SUCCESS
+
+
+async def add_members(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    missing = emu.world.bot_adds_members(call.path["chatId"], list(call.body["user_ids"]))
+    answer: JSON = {"success": not missing}
+    if missing:
+        answer["failed_user_ids"] = missing
+        answer["failed_user_details"] = [
+            {"error_code": "add.participant.not.found", "user_ids": missing}
+        ]
+    return 200, answer
+
+
+async def remove_member(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    emu.world.bot_removes_member(call.path["chatId"], call.query["user_id"])
+    return 200, SUCCESS
+
+
 async def get_subscriptions(emu: Emulator, call: Call) -> tuple[int, JSON]:
     sub = emu.world.subscription
     items = (
@@ -184,26 +251,33 @@ async def get_subscriptions(emu: Emulator, call: Call) -> tuple[int, JSON]:
     return 200, {"subscriptions": items}
 
 
-def _check_webhook_url(url: str) -> None:
+def _check_webhook_url(url: str, allow_local_http: bool) -> None:
+    """MAX posts only to HTTPS on port 443 (with a certificate from a public CA).
+    ``allow_local_http`` (a test switch) also takes plain HTTP to a loopback host on
+    any port, so tests and the demo need no certificates."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if parts.scheme == "https" and host:
+    try:
+        port = parts.port
+    except ValueError:
+        raise BadRequest(f"url: {url!r} has an invalid port") from None
+    if parts.scheme == "https" and host and port in (None, 443):
         return
     loopback = host == "localhost"
     with contextlib.suppress(ValueError):
         loopback = loopback or ip_address(host).is_loopback
-    # Deviation: real MAX takes only HTTPS on port 443; plain HTTP to the local
-    # machine is allowed so tests and the demo need no certificates.
-    if parts.scheme == "http" and loopback:
+    if allow_local_http and parts.scheme == "http" and loopback:
         return
-    raise BadRequest("url: webhook URL must be https:// (http:// only for loopback hosts)")
+    if parts.scheme == "https" and host:
+        raise BadRequest(f"url: webhooks are delivered only to port 443, not {port}")
+    raise BadRequest("url: webhook URL must be https:// on port 443")
 
 
 async def subscribe(emu: Emulator, call: Call) -> tuple[int, JSON]:
     url = call.body["url"]
-    _check_webhook_url(url)
+    _check_webhook_url(url, emu.allow_local_http_webhooks)
     types = call.body.get("update_types") or None
-    emu.subscribe(Subscription(url, int(time.time() * 1000), types, call.body.get("secret")))
+    emu.subscribe(Subscription(url, emu.world.now_ms(), types, call.body.get("secret")))
     return 200, SUCCESS
 
 
@@ -248,4 +322,14 @@ HANDLERS: dict[str, Handler] = {
     "subscribe": subscribe,
     "unsubscribe": unsubscribe,
     "getUploadUrl": get_upload_url,
+    "editMyCommands": edit_my_commands,
+    "editChat": edit_chat,
+    "getPinnedMessage": get_pinned_message,
+    "pinMessage": pin_message,
+    "unpinMessage": unpin_message,
+    "getAdmins": get_admins,
+    "postAdmins": post_admins,
+    "deleteAdmin": delete_admin,
+    "addMembers": add_members,
+    "removeMember": remove_member,
 }

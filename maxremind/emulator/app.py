@@ -6,8 +6,9 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -66,8 +67,12 @@ class Emulator:
         commands: list[JSON] | None = None,
         limits: Limits | None = None,
         faults: FaultConfig | None = None,
-        webhook_retry_delay: float = 5.0,
+        webhook_retry_delay: float | tuple[float, float] = (30.0, 60.0),
         webhook_max_age: float = 8 * 3600.0,
+        webhook_clock: Callable[[], float] = time.monotonic,
+        webhook_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        allow_local_http_webhooks: bool = False,
+        bot_added_without_user: bool = False,
         max_body_bytes: int = 1_000_000,
         max_upload_bytes: int = 50_000_000,
         check_responses: bool = False,
@@ -89,6 +94,13 @@ class Emulator:
         self.webhook_stats = WebhookStats()
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_max_age = webhook_max_age
+        self.webhook_clock = webhook_clock
+        self.webhook_sleep = webhook_sleep
+        # Real MAX posts only to https on port 443; tests and the demo switch this on
+        # to take plain http to a loopback host.
+        self.allow_local_http_webhooks = allow_local_http_webhooks
+        # 2026: MAX may send bot_added without `user`; on, every bot_added leaves it out.
+        self.bot_added_without_user = bot_added_without_user
         self.limits = limits or Limits()
         self._limiter = SlidingWindow(self.limits.window)
         self.faults = FaultInjector(faults or FaultConfig())
@@ -97,6 +109,9 @@ class Emulator:
         self.check_responses = check_responses
         # Requests that broke the official schema (what the project's tests assert on).
         self.violations: list[str] = []
+        # Body fields the document does not list: MAX accepts them, so does the
+        # emulator, but the project's own tests assert this is empty too.
+        self.warnings: list[str] = []
         # Answers of the emulator itself that broke the schema (only with check_responses).
         self.response_violations: list[str] = []
         self.stats = Stats()
@@ -137,12 +152,26 @@ class Emulator:
             self.webhook_retry_delay,
             self.webhook_max_age,
             stats=self.webhook_stats,
+            clock=self.webhook_clock,
+            sleep=self.webhook_sleep,
+            on_give_up=self._webhook_gave_up,
         )
         if old is not None:
             # Keep a reference: the loop holds tasks only weakly.
             task = asyncio.get_running_loop().create_task(old.stop())
             self._background.add(task)
             task.add_done_callback(self._background.discard)
+
+    def _webhook_gave_up(self, pusher: WebhookPusher) -> None:
+        """Deliveries failed for `webhook_max_age`: MAX ends the subscription, and what
+        was not delivered waits for long polling (as every update without a webhook)."""
+        if self.pusher is not pusher:
+            return
+        self.pusher = None
+        self.world.subscription = None
+        for update in pusher.take_queue():
+            self.feed.append(update)
+        self.world.version += 1
 
     async def unsubscribe(self) -> None:
         pusher, self.pusher = self.pusher, None
@@ -204,6 +233,7 @@ class Emulator:
         if token_in_query:
             check.violations.append(f"{method} {path}: query.access_token: no longer accepted")
         self.violations += check.violations
+        self.warnings += check.warnings
         op = check.operation.operation_id if check.operation else "?"
 
         if token_in_query:
@@ -375,8 +405,19 @@ class Emulator:
     def create_chat(self, title: str, owner_id: int, member_ids: list[int] | None = None) -> Chat:
         return self.world.create_chat(title, owner_id, member_ids)
 
-    def add_bot_to_chat(self, chat_id: int, by_user_id: int, admin: bool = True) -> JSON:
-        return self.world.add_bot(chat_id, by_user_id, admin)
+    def add_bot_to_chat(
+        self, chat_id: int, by_user_id: int, admin: bool = True, *, with_user: bool | None = None
+    ) -> JSON:
+        """``with_user=False`` (or the emulator's ``bot_added_without_user``) sends the
+        bot_added update without `user`, as MAX may since 2026."""
+        if with_user is None:
+            with_user = not self.bot_added_without_user
+        return self.world.add_bot(chat_id, by_user_id, admin, with_user=with_user)
+
+    def send_other_update(self, update_type: str, **fields: Any) -> JSON:
+        """An update of a type the document does not list (``bot_admin_permissions_changed``,
+        ``comment_created``, ...), delivered like any other."""
+        return self.world.other_update(update_type, fields)
 
     def remove_bot_from_chat(self, chat_id: int, by_user_id: int) -> JSON:
         return self.world.remove_bot(chat_id, by_user_id)
@@ -491,6 +532,7 @@ class Emulator:
             "messages_sent": self.stats.messages_sent,
             "faults": self.stats.faults,
             "violations": len(self.violations),
+            "warnings": len(self.warnings),
             "by_status": {str(k): v for k, v in sorted(self.stats.by_status.items())},
             "by_operation": dict(sorted(self.stats.by_operation.items())),
             "pending_updates": self.feed.pending(),

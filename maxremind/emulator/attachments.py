@@ -36,8 +36,13 @@ def from_request(world: World, request: JSON) -> JSON:
             found = _uploaded(world, "image", payload["token"])
         elif payload.get("url"):
             found = {"url": payload["url"], "token": f"img{zlib.crc32(payload['url'].encode())}"}
+        elif payload.get("photos"):
+            # What an upload answers ({"photos": {id: {"token"}}}), passed on as is by
+            # the official SDKs; MAX shows the first photo.
+            first = next(iter(payload["photos"].values()))
+            found = _uploaded(world, "image", first.get("token"))
         else:
-            raise BadRequest("attachment: image needs `token` or `url`")
+            raise BadRequest("attachment: image needs `token`, `url` or `photos`")
         photo_id = zlib.crc32(found["token"].encode())
         return {"type": "image", "payload": {"photo_id": photo_id, **found}}
     if kind in _MEDIA:

@@ -168,9 +168,12 @@ def _control_routes(emu: Emulator) -> list[BaseRoute]:
             return emu.remove_bot_from_chat(cid(request), by)
         data = await _json(request)
         admin = data.get("admin", True)
-        if not isinstance(admin, bool):
-            raise BadRequest("admin must be true or false")
-        return emu.add_bot_to_chat(cid(request), _int(data.get("by_user_id"), "by_user_id"), admin)
+        with_user = data.get("with_user")
+        if not isinstance(admin, bool) or not isinstance(with_user, bool | None):
+            raise BadRequest("admin and with_user must be true or false")
+        return emu.add_bot_to_chat(
+            cid(request), _int(data.get("by_user_id"), "by_user_id"), admin, with_user=with_user
+        )
 
     async def chat_members(request: Request) -> JSON:
         data = await _json(request)
@@ -219,8 +222,13 @@ def _control_routes(emu: Emulator) -> list[BaseRoute]:
     async def violations(request: Request) -> Any:
         if request.method == "DELETE":
             emu.violations.clear()
+            emu.warnings.clear()
             emu.response_violations.clear()
-        return {"violations": emu.violations, "response_violations": emu.response_violations}
+        return {
+            "violations": emu.violations,
+            "warnings": emu.warnings,
+            "response_violations": emu.response_violations,
+        }
 
     async def faults(request: Request) -> JSON:
         if request.method == "PUT":
@@ -231,6 +239,12 @@ def _control_routes(emu: Emulator) -> list[BaseRoute]:
         return emu.stats_view()
 
     async def updates(request: Request) -> JSON:
+        if request.method == "POST":
+            data = await _json(request)
+            kind = _str(data, "update_type")
+            return emu.send_other_update(
+                kind, **{k: v for k, v in data.items() if k != "update_type"}
+            )
         return {"updates": list(emu.update_log)}
 
     table: list[tuple[str, Callable[[Request], Awaitable[Any]], list[str]]] = [
@@ -253,7 +267,7 @@ def _control_routes(emu: Emulator) -> list[BaseRoute]:
         ("/violations", violations, ["GET", "DELETE"]),
         ("/faults", faults, ["GET", "PUT"]),
         ("/stats", stats, ["GET"]),
-        ("/updates", updates, ["GET"]),
+        ("/updates", updates, ["GET", "POST"]),
     ]
     return [Route(path, _guard(fn), methods=methods) for path, fn, methods in table]
 

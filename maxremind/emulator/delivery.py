@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -89,6 +90,7 @@ class WebhookStats:
     delivered: int = 0
     failed_attempts: int = 0
     dropped: int = 0
+    unsubscribed: int = 0
     last_error: str | None = None
 
 
@@ -99,26 +101,39 @@ class _Pending:
     attempts: int = 0
 
 
+Sleep = Callable[[float], Awaitable[None]]
+
+
 @dataclass
 class WebhookPusher:
-    """Pushes updates, in order, to one subscription; retries a failed update every
-    `retry_delay` seconds until it is `max_age` seconds old, then drops it."""
+    """Pushes updates, in order, to one subscription, as the document's webhook section
+    says: a failed update (anything but 200) is tried again after 30-60 s (``retry_delay``,
+    one number or a (low, high) range) until it is ``max_age`` (8 hours) old, then
+    dropped. When deliveries have failed without a success for ``max_age``, MAX ends
+    the subscription (``on_give_up``); later updates wait for long polling.
+
+    ``clock`` and ``sleep`` are the time source (tests advance a virtual one)."""
 
     subscription: Subscription
     client: Callable[[], httpx.AsyncClient]
-    retry_delay: float
+    retry_delay: float | tuple[float, float]
     max_age: float
     stats: WebhookStats = field(default_factory=WebhookStats)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Sleep = asyncio.sleep
+    on_give_up: Callable[[WebhookPusher], None] | None = None
+    rng: random.Random = field(default_factory=random.Random)
     _queue: deque[_Pending] = field(default_factory=deque)
     _task: asyncio.Task[None] | None = None
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    _failing_since: float | None = None
 
     def wants(self, update: JSON) -> bool:
         types = self.subscription.update_types
         return not types or update["update_type"] in types
 
     def push(self, update: JSON) -> None:
-        self._queue.append(_Pending(update, time.monotonic()))
+        self._queue.append(_Pending(update, self.clock()))
         self._wakeup.set()
         self.ensure_running()
 
@@ -130,10 +145,22 @@ class WebhookPusher:
                 return  # no loop yet: the next push from inside the loop starts it
 
     async def stop(self) -> None:
-        if self._task is not None:
+        if self._task is not None and self._task is not asyncio.current_task():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+    def take_queue(self) -> list[JSON]:
+        """The updates not delivered yet (handed back when the subscription ends)."""
+        found = [item.update for item in self._queue]
+        self._queue.clear()
+        return found
+
+    def _next_delay(self) -> float:
+        if isinstance(self.retry_delay, tuple):
+            low, high = self.retry_delay
+            return self.rng.uniform(low, high)
+        return self.retry_delay
 
     async def _deliver(self, item: _Pending) -> bool:
         headers = {"Content-Type": "application/json"}
@@ -162,14 +189,27 @@ class WebhookPusher:
             if await self._deliver(item):
                 self._queue.popleft()
                 self.stats.delivered += 1
+                self._failing_since = None
                 continue
             self.stats.failed_attempts += 1
-            if time.monotonic() - item.first_try >= self.max_age:
+            now = self.clock()
+            if self._failing_since is None:
+                self._failing_since = now
+            if now - self._failing_since >= self.max_age and self.on_give_up is not None:
+                log.warning(
+                    "webhook: %s failed for %.0f s; ending the subscription",
+                    self.subscription.url,
+                    now - self._failing_since,
+                )
+                self.stats.unsubscribed += 1
+                self.on_give_up(self)
+                return
+            if now - item.first_try >= self.max_age:
                 log.warning("webhook: dropping %s after %d attempts", item.update, item.attempts)
                 self._queue.popleft()
                 self.stats.dropped += 1
                 continue
-            await asyncio.sleep(self.retry_delay)
+            await self.sleep(self._next_delay())
 
     @property
     def queued(self) -> int:

@@ -68,6 +68,9 @@ class Member:
     join_time: int
     is_owner: bool = False
     is_admin: bool = False
+    # Set when the bot named the admin's rights (POST /chats/{id}/members/admins).
+    permissions: list[str] | None = None
+    alias: str | None = None
 
 
 @dataclass
@@ -80,6 +83,7 @@ class Chat:
     members: dict[int, Member] = field(default_factory=dict)
     dialog_user_id: int | None = None
     status: str = "active"
+    pinned_mid: str | None = None
 
 
 @dataclass

@@ -104,5 +104,8 @@ def member(world: World, m: Member) -> JSON:
         "is_owner": m.is_owner,
         "is_admin": m.is_admin or m.is_owner,
         "join_time": m.join_time,
-        "permissions": list(_ADMIN_PERMISSIONS) if (m.is_admin or m.is_owner) else None,
+        "permissions": (m.permissions or list(_ADMIN_PERMISSIONS))
+        if (m.is_admin or m.is_owner)
+        else None,
+        **({"alias": m.alias} if m.alias and (m.is_admin or m.is_owner) else {}),
     }

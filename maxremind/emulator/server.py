@@ -41,6 +41,7 @@ async def run_emulator(
     limits: Limits | None = None,
     faults: FaultConfig | None = None,
     mini_app_url: str | None = None,
+    allow_local_http_webhooks: bool = False,
 ) -> None:
     """`maxremind emulator`: serve until Ctrl+C or SIGTERM."""
     emulator = Emulator(
@@ -50,6 +51,7 @@ async def run_emulator(
         limits=limits,
         faults=faults,
         mini_app_url=mini_app_url,
+        allow_local_http_webhooks=allow_local_http_webhooks,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

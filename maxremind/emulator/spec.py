@@ -43,6 +43,42 @@ def _patch_slips(doc: JSON) -> None:
     }
     # A string type next to an object reference can never validate.
     del schemas["VideoAttachment"]["allOf"][1]["properties"]["thumbnail"]["type"]
+    # 2026 changelog: `bot_added` may come without `user` (who added the bot).
+    added = schemas["BotAddedToChatUpdate"]["allOf"][1]
+    added["required"] = [r for r in added["required"] if r != "user"]
+
+
+def _add_missing_operations(doc: JSON) -> None:
+    """Operations MAX serves that this copy of the document lacks.
+
+    `PATCH /me/commands` (dev.max.ru/docs-api/methods/PATCH/me/commands) sets the
+    command menu; both official clients call it. Its body and answer are built from
+    the document's own `BotCommand` (the list `BotPatch.commands` describes)."""
+    doc["components"]["schemas"]["BotCommandsPatch"] = {
+        "properties": {
+            "commands": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/BotCommand"},
+                "maxItems": 32,
+                "nullable": True,
+            }
+        }
+    }
+    body = {"$ref": "#/components/schemas/BotCommandsPatch"}
+    doc["paths"].setdefault("/me/commands", {})["patch"] = {
+        "tags": ["bots"],
+        "operationId": "editMyCommands",
+        "summary": "Set the bot's commands (the menu MAX clients show)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {
+            "200": {
+                "description": "The bot's commands now",
+                "content": {"application/json": {"schema": body}},
+            },
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "500": {"$ref": "#/components/responses/InternalError"},
+        },
+    }
 
 
 def _convert(node: Any) -> Any:
@@ -140,6 +176,7 @@ def load_document() -> JSON:
     """
     doc = copy.deepcopy(_raw_document())
     _patch_slips(doc)
+    _add_missing_operations(doc)
     doc["components"]["schemas"] = _build_components(doc["components"]["schemas"])
     for item in doc["paths"].values():
         for op in item.values():

@@ -270,15 +270,26 @@ class World:
             raise Forbidden(f"user {by_user_id} is not a member of chat {chat_id}")
         return chat, actor
 
-    def add_bot(self, chat_id: int, by_user_id: int, admin: bool = True) -> JSON:
+    def add_bot(
+        self, chat_id: int, by_user_id: int, admin: bool = True, *, with_user: bool = True
+    ) -> JSON:
+        """The bot joins a group chat; since 2026 MAX may leave out who added it
+        (``with_user=False``)."""
         chat, actor = self._group(chat_id, by_user_id)
         if self.bot.user_id in chat.members:
             raise BadRequest("the bot is already in this chat")
         chat.members[self.bot.user_id] = Member(self.bot.user_id, self.now_ms(), is_admin=admin)
         chat.status = "active"
-        return self._update(
-            "bot_added", chat_id=chat_id, user=render.user(actor), is_channel=chat.type == "channel"
-        )
+        who = {"user": render.user(actor)} if with_user else {}
+        return self._update("bot_added", chat_id=chat_id, **who, is_channel=chat.type == "channel")
+
+    def other_update(self, update_type: str, fields: JSON) -> JSON:
+        """An update of a type MAX added later than the document (e.g.
+        ``bot_admin_permissions_changed``, ``comment_created``), with the given fields."""
+        if not update_type or not update_type.replace("_", "").isalnum():
+            raise BadRequest("update_type must be a word like comment_created")
+        extra = {k: v for k, v in fields.items() if k not in {"update_type", "timestamp"}}
+        return self._update(update_type, **extra)
 
     def remove_bot(self, chat_id: int, by_user_id: int) -> JSON:
         chat, actor = self._group(chat_id, by_user_id)
@@ -420,6 +431,108 @@ class World:
             )
         callback.answers += 1
         self._changed()
+
+    # -- group chats, as the bot manages them (bot must be an admin) ----------------------
+
+    def admin_chat(self, chat_id: int) -> Chat:
+        """A group chat the bot administers, or the error MAX gives."""
+        chat = self.bot_chat(chat_id)
+        if chat.type == "dialog":
+            raise BadRequest("this operation is for group chats and channels")
+        member = chat.members[self.bot.user_id]
+        if not (member.is_admin or member.is_owner):
+            raise Forbidden(f"the bot is not an admin of chat {chat_id}", "chat.denied")
+        return chat
+
+    def edit_chat(self, chat_id: int, patch: JSON) -> Chat:
+        chat = self.admin_chat(chat_id)
+        if patch.get("title") is not None:
+            title = str(patch["title"]).strip()
+            if not title:
+                raise BadRequest("title must not be empty")
+            chat.title = title
+        if patch.get("pin") is not None:
+            self.pin(chat_id, str(patch["pin"]))
+        chat.last_event_time = self.now_ms()
+        self._changed()
+        return chat
+
+    def pin(self, chat_id: int, mid: str) -> None:
+        chat = self.bot_chat(chat_id)
+        if chat.type != "dialog":
+            self.admin_chat(chat_id)
+        message = self.message(mid)
+        if message.chat_id != chat.chat_id:
+            raise NotFound(f"Message {mid} not found in chat {chat_id}")
+        chat.pinned_mid = message.mid
+        self._changed()
+
+    def unpin(self, chat_id: int) -> None:
+        chat = self.bot_chat(chat_id)
+        if chat.type != "dialog":
+            self.admin_chat(chat_id)
+        chat.pinned_mid = None
+        self._changed()
+
+    def pinned(self, chat_id: int) -> Message | None:
+        chat = self.bot_chat(chat_id)
+        found = self.messages.get(chat.pinned_mid or "")
+        return None if found is None or found.deleted else found
+
+    def set_admins(self, chat_id: int, admins: list[JSON]) -> None:
+        chat = self.admin_chat(chat_id)
+        for admin in admins:
+            member = chat.members.get(int(admin["user_id"]))
+            if member is None:
+                raise NotFound(f"user {admin['user_id']} is not a member of chat {chat_id}")
+        for admin in admins:
+            member = chat.members[int(admin["user_id"])]
+            member.is_admin = True
+            member.permissions = list(admin["permissions"])
+            member.alias = admin.get("alias")
+        self._changed()
+
+    def drop_admin(self, chat_id: int, user_id: int) -> None:
+        chat = self.admin_chat(chat_id)
+        member = chat.members.get(user_id)
+        if member is None or not member.is_admin:
+            raise NotFound(f"user {user_id} is not an admin of chat {chat_id}")
+        if member.is_owner:
+            raise Forbidden("the owner's rights cannot be taken", "access.denied")
+        member.is_admin, member.permissions, member.alias = False, None, None
+        self._changed()
+
+    def bot_adds_members(self, chat_id: int, user_ids: list[int]) -> list[int]:
+        """Add people to a chat as the bot; returns the ids MAX could not find."""
+        chat = self.admin_chat(chat_id)
+        missing = [uid for uid in user_ids if uid not in self.users]
+        for uid in user_ids:
+            if uid in self.users and uid not in chat.members:
+                chat.members[uid] = Member(uid, self.now_ms())
+                self._update(
+                    "user_added",
+                    chat_id=chat_id,
+                    user=render.user(self.users[uid]),
+                    inviter_id=self.bot.user_id,
+                    is_channel=chat.type == "channel",
+                )
+        return missing
+
+    def bot_removes_member(self, chat_id: int, user_id: int) -> None:
+        chat = self.admin_chat(chat_id)
+        member = chat.members.get(user_id)
+        if member is None:
+            raise NotFound(f"user {user_id} is not a member of chat {chat_id}")
+        if member.is_owner:
+            raise Forbidden("the owner cannot be removed", "access.denied")
+        del chat.members[user_id]
+        self._update(
+            "user_removed",
+            chat_id=chat_id,
+            user=render.user(self.user(user_id)),
+            admin_id=self.bot.user_id,
+            is_channel=chat.type == "channel",
+        )
 
     def new_upload(self, kind: str, base_url: str) -> Upload:
         upload_id = secrets.token_hex(8)

@@ -13,7 +13,13 @@ TOKEN = "test-token"
 
 @pytest.fixture
 def emulator() -> Emulator:
-    return Emulator(TOKEN, check_responses=True, webhook_retry_delay=0.05, webhook_max_age=5.0)
+    return Emulator(
+        TOKEN,
+        check_responses=True,
+        webhook_retry_delay=0.05,
+        webhook_max_age=5.0,
+        allow_local_http_webhooks=True,
+    )
 
 
 @pytest.fixture

@@ -60,7 +60,10 @@ async def test_restart_during_polling_loses_and_duplicates_nothing(tmp_path: Pat
 async def test_webhook_handles_redelivery_once_and_checks_secret(tmp_path: Path) -> None:
     port = free_port()
     secret = "hook-secret-123"
-    async with running_emulator(webhook_retry_delay=0.05) as (emu, url):
+    async with running_emulator(webhook_retry_delay=0.05, allow_local_http_webhooks=True) as (
+        emu,
+        url,
+    ):
         settings = product_settings(
             url,
             tmp_path,

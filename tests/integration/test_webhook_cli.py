@@ -29,7 +29,8 @@ async def _cli(url: str, *args: str, public_url: str = "") -> tuple[int, str]:
 
 
 async def test_list_and_delete_the_subscription() -> None:
-    async with emulator_process() as url, httpx.AsyncClient(base_url=url) as http:
+    local = emulator_process("--local-http-webhooks")
+    async with local as url, httpx.AsyncClient(base_url=url) as http:
         hook = "http://127.0.0.1:9/max/webhook"
         created = await http.post(
             "/subscriptions",
