@@ -95,6 +95,39 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Ответьте «да» или «нет» — или нажмите кнопку.",
         EN: "Answer “yes” or “no”, or press a button.",
     },
+    "ev_ask_place": {
+        RU: "Где? Напишите место или ссылку на созвон — или нажмите «Пропустить».",
+        EN: "Where? Type the place or a call link, or press “Skip”.",
+    },
+    "ev_ask_duration": {
+        RU: "Сколько продлится? Выберите или напишите, например, «45 минут» — или «Пропустить».",
+        EN: "How long will it last? Choose, or type e.g. “45 minutes”, or press “Skip”.",
+    },
+    "ev_ask_description": {
+        RU: "Описание или повестка? Напишите текст — или нажмите «Пропустить».",
+        EN: "A description or agenda? Type it, or press “Skip”.",
+    },
+    "ev_skip": {RU: "⏭ Пропустить", EN: "⏭ Skip"},
+    "ev_place_bad": {
+        RU: "Место — не длиннее {limit} символов. Где?",
+        EN: "The place may be at most {limit} characters. Where?",
+    },
+    "ev_description_bad": {
+        RU: "Описание — не длиннее {limit} символов. Сократите или нажмите «Пропустить».",
+        EN: "The description may be at most {limit} characters. Shorten it, or press “Skip”.",
+    },
+    "ev_duration_bad": {
+        RU: "Не понял длительность. Пример: «45 минут», «1,5 часа», «2 часа» — или «-», "
+        "чтобы пропустить.",
+        EN: "I did not get the length. Example: “45 minutes”, “1.5 hours”, “2 hours”, or “-” "
+        "to skip.",
+    },
+    "ev_step_place": {RU: "Место", EN: "Place"},
+    "ev_step_duration": {RU: "Длительность", EN: "Length"},
+    "ev_step_description": {RU: "Описание", EN: "Description"},
+    "ev_line_place": {RU: "📍 {place}", EN: "📍 {place}"},
+    "ev_line_duration": {RU: "⏱ {duration}", EN: "⏱ {duration}"},
+    "ev_line_description": {RU: "📝 {description}", EN: "📝 {description}"},
     "ev_yes": {RU: "Да", EN: "Yes"},
     "ev_no": {RU: "Нет", EN: "No"},
     "ev_done": {RU: "Готово ➡️", EN: "Done ➡️"},

@@ -47,6 +47,8 @@ async def test_event_dialog_end_to_end_in_russian(bot: Bot) -> None:
     await anna.press("за 1 день и за 1 час")
     assert "подтвердить" in anna.last()
     await anna.press("Да")
+    for _ in range(3):  # place, duration, description: skipped
+        await anna.press("Пропустить")
     summary = anna.last()
     assert "Проверьте" in summary and "Планёрка" in summary and "#Отдел продаж" in summary
     assert "за 1 день, за 1 час" in summary and "с подтверждением" in summary
@@ -89,7 +91,10 @@ async def test_typed_answers_and_a_rule_in_the_time_skip_the_repeat_step(bot: Bo
     assert "Когда напомнить?" in await anna.say("@boris")
     assert "подтвердить" in await anna.say("за 1 день, за 15 минут")
     assert "Ответьте" in await anna.say("может быть")
-    summary = await anna.say("нет")
+    assert "Где?" in await anna.say("нет")
+    assert "Сколько продлится?" in await anna.say("-")
+    assert "Описание" in await anna.say("пропустить")
+    summary = await anna.say("-")
     assert "Борис" in summary and "без подтверждения" in summary
     await anna.press("Создать")
     await wait_for_text(anna, "Событие создано")
@@ -132,6 +137,8 @@ async def test_english_event_dialog(bot: Bot) -> None:
     await john.press("Done")
     await john.press("15 minutes before")
     await john.press("Yes")
+    for _ in range(3):
+        await john.press("Skip")
     assert "Please check" in john.last() and "whole team" in john.last()
     await john.press("Create")
     assert "Standup" in await wait_for_text(john, "Event created")
@@ -155,6 +162,8 @@ async def test_the_draft_survives_a_restart(tmp_path: Path) -> None:
             await anna.press("Готово")
             await anna.press("за 15 минут")
             await anna.press("Нет")
+            for _ in range(3):
+                await anna.press("Пропустить")
             await anna.press("Создать")
             await wait_for_text(anna, "Событие создано")
         async with open_storage(settings.database_url) as db:

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from maxremind.bot.context import Ctx
+from maxremind.bot.handlers import audience_pick
 from maxremind.bot.handlers.events_render import (
     event_card,
     instant,
@@ -34,13 +35,15 @@ from maxremind.domain.models import (
     NewEvent,
     Team,
 )
-from maxremind.domain.timefmt import format_offset
+from maxremind.domain.timefmt import format_duration, format_offset
 from maxremind.domain.timeparse import TimeParseError, When, parse_offsets
+from maxremind.domain.timespan import parse_duration
 from maxremind.domain.timesplit import local_start, parse_time
 from maxremind.i18n import t
 from maxremind.maxapi.attachments import inline_keyboard
 from maxremind.maxapi.models import Button, NewMessageBody
 from maxremind.services.errors import EventRejected, PermissionDenied
+from maxremind.services.events import MAX_DESCRIPTION
 from maxremind.services.oneliner import (
     LineContext,
     LineError,
@@ -50,8 +53,10 @@ from maxremind.services.oneliner import (
 
 Draft = dict[str, Any]
 
-STEPS = ("title", "when", "repeat", "audience", "reminders", "confirm", "summary")
-CHANGEABLE = ("title", "when", "repeat", "audience", "reminders", "confirm")
+# Place, duration and description come last: each may be skipped with a button.
+DETAILS = ("place", "duration", "description")
+CHANGEABLE = ("title", "when", "repeat", "audience", "reminders", "confirm", *DETAILS)
+STEPS = (*CHANGEABLE, "summary")
 REPEATS = ("none", "daily", "weekdays", "weekly", "monthly")
 PRESETS: tuple[tuple[timedelta, ...], ...] = (
     (timedelta(days=1), timedelta(hours=1)),
@@ -63,6 +68,15 @@ PRESETS: tuple[tuple[timedelta, ...], ...] = (
 # Which step a button belongs to: a press from an earlier message must not jump steps.
 OP_STEP = {"when": "when", "rep": "repeat", "aud": "audience", "rem": "reminders"}
 OP_STEP |= {"conf": "confirm", "save": "summary", "change": "summary", "goto": "summary"}
+OP_STEP |= {"place": "place", "dur": "duration", "desc": "description"}
+DURATIONS = (
+    timedelta(minutes=30),
+    timedelta(hours=1),
+    timedelta(hours=1, minutes=30),
+    timedelta(hours=2),
+)
+MAX_PLACE = 500  # as the web form
+SKIP_WORDS = frozenset({"-", "—", "пропустить", "пропуск", "skip", "нет", "no", "без"})
 MAX_CHOICES = 20
 YES_WORDS = frozenset({"да", "yes", "y", "д", "ага", "нужно", "нужен"})
 NO_WORDS = frozenset({"нет", "no", "n", "н", "не", "не нужно", "без"})
@@ -104,9 +118,9 @@ def spec_of(draft: Draft, organizer_id: int, base: Event | None = None) -> NewEv
         start_local=start_of(draft),
         timezone=draft["tz"],
         kind=EventKind.EVENT,
-        description=base.description if base else "",
-        place=base.place if base else "",
-        duration=base.duration if base else None,
+        description=draft.get("description", base.description if base else ""),
+        place=draft.get("place", base.place if base else ""),
+        duration=duration_of(draft, base),
         rrule=draft.get("rrule"),
         exdates=base.exdates if base else (),
         audience=audience_of(draft),
@@ -115,6 +129,15 @@ def spec_of(draft: Draft, organizer_id: int, base: Event | None = None) -> NewEv
         urgent=bool(draft.get("urgent")),
         quorum=draft.get("quorum"),
     )
+
+
+def duration_of(draft: Draft, base: Event | None) -> timedelta | None:
+    """The draft's length (seconds, None when skipped); a draft saved before the dialog
+    asked for it keeps the event's."""
+    if "duration" not in draft:
+        return base.duration if base else None
+    seconds = draft["duration"]
+    return None if seconds is None else timedelta(seconds=int(seconds))
 
 
 def draft_of(event: Event) -> Draft:
@@ -133,6 +156,9 @@ def draft_of(event: Event) -> Draft:
         "confirm": event.confirm_required,
         "urgent": event.urgent,
         "quorum": event.quorum,
+        "place": event.place,
+        "description": event.description,
+        "duration": int(event.duration.total_seconds()) if event.duration else None,
     }
 
 
@@ -164,10 +190,24 @@ async def ask(ctx: Ctx, draft: Draft, note: str = "") -> None:
                 ctx.button(ctx.t("ev_no"), "ev", "conf", "no"),
             ]
         ]
+    elif step == "duration":
+        rows = [
+            [ctx.button(duration_label(ctx, d), "ev", "dur", i)] for i, d in enumerate(DURATIONS)
+        ]
+        rows = [rows[0] + rows[1], rows[2] + rows[3]]
+        rows.append([ctx.button(ctx.t("ev_skip"), "ev", "dur", "skip")])
+    elif step == "place":
+        rows = [[ctx.button(ctx.t("ev_skip"), "ev", "place", "skip")]]
+    elif step == "description":
+        rows = [[ctx.button(ctx.t("ev_skip"), "ev", "desc", "skip")]]
     elif step == "summary":
         await show_summary(ctx, draft, note)
         return
     await ctx.reply(text(f"ev_ask_{step}"), rows)
+
+
+def duration_label(ctx: Ctx, duration: timedelta) -> str:
+    return format_duration(duration, lang_code(ctx))
 
 
 def preset_label(ctx: Ctx, offsets: Sequence[timedelta]) -> str:
@@ -191,6 +231,22 @@ async def audience_rows(ctx: Ctx, draft: Draft) -> list[list[Button]]:
         (f"🏷 {tag.name}", ("tag", tag.id), f"t{tag.id}")
         for tag in await ctx.services.people.tags(team_id)
     ]
+    # Linked chats are an audience too ("#Склад" may be a chat's title).
+    choices += [
+        (
+            ctx.t("ev_audience_chat_button", name=chat.title),
+            ("chat", chat.chat_id),
+            f"c{chat.chat_id}",
+        )
+        for chat in await ctx.services.chats.team_chats(team_id)
+    ]
+    # People chosen by name (typed, or picked among namesakes) can be taken out again.
+    refs = [int(r) for k, r in chosen if k == "member" and r is not None]
+    people = [AudienceEntry(AudienceKind.MEMBER, r) for r in refs]
+    parts = await ctx.services.agenda.audience_parts(people, ctx.user.user_id)
+    for ref, part in zip(refs, parts, strict=True):
+        label = ctx.t("ev_audience_me") if part.is_viewer else part.name
+        choices.append((label or ctx.t("ev_audience_gone"), ("member", ref), f"m{ref}"))
     buttons = [ctx.button(mark(label, key), "ev", "aud", code) for label, key, code in choices]
     rows += [buttons[i : i + 2] for i in range(0, min(len(buttons), MAX_CHOICES), 2)]
     rows.append([ctx.button(ctx.t("ev_done"), "ev", "aud", "done")])
@@ -252,7 +308,7 @@ async def on_text(ctx: Ctx) -> None:
         try:
             entries = await ctx.services.typed.audience(draft["team_id"], text)
         except LineError as exc:
-            await ctx.reply(line_error_text(ctx, exc))
+            await audience_error(ctx, draft, exc)
             return
         draft["audience"] = [[e.kind.value, e.ref_id] for e in entries]
     elif step == "reminders":
@@ -269,10 +325,38 @@ async def on_text(ctx: Ctx) -> None:
         else:
             await ctx.say("ev_confirm_bad")
             return
+    elif step in DETAILS:
+        if not await take_detail(ctx, draft, step, text):
+            return
     else:
         await show_summary(ctx, draft, ctx.t("ev_use_buttons"))
         return
     await advance(ctx, draft, note)
+
+
+async def take_detail(ctx: Ctx, draft: Draft, step: str, text: str) -> bool:
+    """Place, length or description, typed; "-" or "пропустить" leaves it empty."""
+    skip = text.casefold() in SKIP_WORDS
+    if step == "place":
+        if len(text) > MAX_PLACE:
+            await ctx.say("ev_place_bad", limit=MAX_PLACE)
+            return False
+        draft["place"] = "" if skip else text
+    elif step == "description":
+        if len(text) > MAX_DESCRIPTION:
+            await ctx.say("ev_description_bad", limit=MAX_DESCRIPTION)
+            return False
+        draft["description"] = "" if skip else text
+    elif skip:
+        draft["duration"] = None
+    else:
+        try:
+            length = parse_duration(text, lang_code(ctx))
+        except TimeParseError:
+            await ctx.say("ev_duration_bad")
+            return False
+        draft["duration"] = int(length.total_seconds())
+    return True
 
 
 async def take_when(ctx: Ctx, draft: Draft, text: str, tz: ZoneInfo) -> bool:
@@ -383,6 +467,16 @@ async def on_button(ctx: Ctx) -> None:
     elif op == "conf":
         draft["confirm"] = values[0] == "yes"
         await advance(ctx, draft)
+    elif op == "place":
+        draft["place"] = ""
+        await advance(ctx, draft)
+    elif op == "desc":
+        draft["description"] = ""
+        await advance(ctx, draft)
+    elif op == "dur":
+        chosen = None if values[0] == "skip" else DURATIONS[int(values[0]) % len(DURATIONS)]
+        draft["duration"] = None if chosen is None else int(chosen.total_seconds())
+        await advance(ctx, draft)
     elif op == "change":
         rows = [[ctx.button(ctx.t(f"ev_step_{s}"), "ev", "goto", s)] for s in CHANGEABLE]
         await ctx.say("ev_change_what", rows)
@@ -394,6 +488,29 @@ async def on_button(ctx: Ctx) -> None:
         await finish(ctx, draft)
 
 
+async def audience_error(ctx: Ctx, draft: Draft, exc: LineError) -> None:
+    """A typed audience not understood; a name several things share gets one button per
+    reading (a press adds it, as the audience buttons do)."""
+    if exc.reason != "ambiguous" or not exc.choices:
+        await ctx.reply(line_error_text(ctx, exc))
+        return
+    team = await ctx.services.people.team(draft["team_id"])
+    codes = {"group": "g", "tag": "t", "chat": "c", "member": "m"}
+    rows = [
+        [
+            ctx.button(
+                await audience_pick.choice_label(ctx, team, entry),
+                "ev",
+                "aud",
+                f"{codes[entry.kind.value]}{entry.ref_id}",
+            )
+        ]
+        for entry in exc.choices[: audience_pick.MAX_SHOWN]
+        if entry.kind.value in codes
+    ]
+    await ctx.say("aud_which", rows, token=exc.detail)
+
+
 async def toggle_audience(ctx: Ctx, draft: Draft, code: str) -> None:
     chosen: list[list[Any]] = draft.get("audience", [])
     if code == "done":
@@ -402,7 +519,7 @@ async def toggle_audience(ctx: Ctx, draft: Draft, code: str) -> None:
             return
         await advance(ctx, draft)
         return
-    kinds = {"g": "group", "t": "tag"}
+    kinds = {"g": "group", "t": "tag", "c": "chat", "m": "member"}
     key: list[Any] = ["team", None] if code == "team" else [kinds[code[0]], int(code[1:])]
     draft["audience"] = [e for e in chosen if e != key] if key in chosen else [*chosen, key]
     await save(ctx, draft)
@@ -468,8 +585,11 @@ async def start(ctx: Ctx) -> None:
 async def one_liner(ctx: Ctx, team: Team) -> None:
     line = LineContext(team.id, ctx.user.user_id, zone_of(ctx, team), now_utc(), lang_code(ctx))
     try:
-        spec = await ctx.services.typed.event(ctx.args, line)
+        spec = await ctx.services.typed.event(ctx.args, line, audience_pick.picked(ctx))
     except LineError as exc:
+        if exc.part == "audience" and exc.reason == "ambiguous" and exc.choices:
+            await audience_pick.ask(ctx, "/event", team, exc)
+            return
         await ctx.reply(line_error_text(ctx, exc) + "\n\n" + ctx.t("ev_oneliner_example"))
         return
     try:

@@ -22,7 +22,13 @@ from maxremind.domain.models import (
     Team,
 )
 from maxremind.domain.timedescribe import describe_rrule
-from maxremind.domain.timefmt import MONTHS_EN, MONTHS_RU_GENITIVE, format_offset, format_when
+from maxremind.domain.timefmt import (
+    MONTHS_EN,
+    MONTHS_RU_GENITIVE,
+    format_duration,
+    format_offset,
+    format_when,
+)
 from maxremind.domain.timetypes import Lang
 from maxremind.domain.wall_time import resolve_local
 from maxremind.services.agenda import AudiencePart
@@ -100,6 +106,13 @@ async def spec_lines(
     ]
     if spec.rrule:
         lines.append(ctx.t("ev_line_repeat", repeat=repeat_text(ctx, spec.rrule)))
+    if spec.duration:
+        duration = format_duration(spec.duration, lang_code(ctx))
+        lines.append(ctx.t("ev_line_duration", duration=duration))
+    if spec.place:
+        lines.append(ctx.t("ev_line_place", place=spec.place))
+    if spec.description:
+        lines.append(ctx.t("ev_line_description", description=spec.description))
     lines.append(ctx.t("ev_line_audience", audience=await audience_text(ctx, spec.audience)))
     lines.append(ctx.t("ev_line_reminders", reminders=reminders_text(ctx, offsets)))
     lines.append(flags_text(ctx, spec.confirm_required, spec.urgent, spec.quorum))
