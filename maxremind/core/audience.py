@@ -19,6 +19,7 @@ from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
     Event,
+    EventKind,
     QuietHoursSpec,
     Team,
     User,
@@ -100,6 +101,11 @@ async def resolve_audience(storage: Storage, event: Event) -> Resolved:
 
 def member_clock(user: User, team: Team | None, event: Event) -> tuple[str, QuietHoursSpec | None]:
     """The zone and quiet hours a member's reminders follow: their own, else the team's
-    (the zone, else the event's).  The planner and the dispatcher must agree on this."""
+    (the zone, else the event's).  The planner and the dispatcher must agree on this.
+
+    A quick reminder reaches the one who wrote it at the time they wrote, quiet hours
+    or not: they asked for that moment themselves."""
     zone = user.timezone or (team.timezone if team else event.timezone)
+    if event.kind is EventKind.REMINDER and user.user_id == event.organizer_id:
+        return zone, None
     return zone, user.quiet_hours or (team.quiet_hours if team else None)

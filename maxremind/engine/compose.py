@@ -40,6 +40,7 @@ from maxremind.engine.render import (
     summary_text,
     unreachable_text,
 )
+from maxremind.engine.texts_timing import timing_note
 from maxremind.maxapi.models import NewMessageBody
 from maxremind.storage import NotFound, Storage
 
@@ -211,9 +212,10 @@ class Composer:
         delayed = bool(payload.get("delayed"))
         snoozed = delivery.kind is DeliveryKind.SNOOZE
         changed = bool(payload.get("changed"))  # the time or place moved shortly before
+        note = timing_note(payload, reader.lang, reader.tz, now)  # came early or late: why
         # A team's reminder reads the same for everyone sharing a language and zone:
         # render it once per batch (chat messages carry live counts, so not those).
-        key = (occurrence.id, reader.lang, reader.tz.key, delayed, snoozed, answer, changed)
+        key = (occurrence.id, reader.lang, reader.tz.key, delayed, snoozed, answer, changed, note)
         body = cache.bodies.get(key) if counts is None else None
         if body is None:
             body = reminder_body(
@@ -227,6 +229,7 @@ class Composer:
                 answer=answer,
                 counts=counts,
                 changed=changed,
+                note=note,
             )
             if counts is None:
                 cache.bodies[key] = body

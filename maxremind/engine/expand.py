@@ -246,6 +246,14 @@ class Expander:
             placement.send_at if placement.held else max(now, min(start_at, placement.send_at))
         )
         status = DeliveryStatus.HELD if placement.held else DeliveryStatus.PLANNED
+        early = placement.reason == "sent_before_quiet_start" and send_at < job.due_at
+        if quiet is not None and (placement.held or early):
+            # Quiet hours moved it: the message says from when, and why.
+            payload = payload | {
+                "moved": "held" if placement.held else "early",
+                "due": int(job.due_at.timestamp()),
+                "quiet": str(quiet),
+            }
         return self._new(
             job,
             RecipientKind.USER,

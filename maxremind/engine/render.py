@@ -75,6 +75,7 @@ def reminder_text(
     answer: Answer | None = None,
     counts: Mapping[str, int] | None = None,
     changed: bool = False,
+    note: str | None = None,
 ) -> str:
     lang = reader.lang
     title_key = "announcement_title" if event.kind is EventKind.ANNOUNCEMENT else "reminder_title"
@@ -90,6 +91,8 @@ def reminder_text(
         lines.append(event.description)
     if delayed:
         lines.append(t("reminder_delayed", lang))
+    if note:  # why it comes at another time than planned
+        lines.append(note)
     if snoozed:
         lines.append(t("reminder_snoozed", lang))
     if event.confirm_required:
@@ -114,6 +117,7 @@ def reminder_body(
     answer: Answer | None = None,
     counts: Mapping[str, int] | None = None,
     changed: bool = False,
+    note: str | None = None,
 ) -> NewMessageBody:
     text = reminder_text(
         event,
@@ -125,6 +129,7 @@ def reminder_body(
         answer=answer,
         counts=counts,
         changed=changed,
+        note=note,
     )
     attachments = None
     if event.confirm_required and now < occurrence.starts_at:

@@ -3,12 +3,13 @@ a step already past when its event is created is not an outage."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from maxremind.domain.models import EventStatus
+from maxremind.domain.models import EventStatus, Role
 from tests.bot.conftest import Bot
-from tests.bot.test_events_support import events_of, wait_for_text
+from tests.bot.test_events_support import events_of, make_team, wait_for_text
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 GENITIVE = [
@@ -67,3 +68,25 @@ async def test_far_reminder_in_english_shows_its_date(bot: Bot) -> None:
     assert answer.startswith("⏰ I will remind you ") and str(day.year) in answer, answer
     assert f"{day.day}" in answer and answer.endswith(": renew the insurance")
     assert "renew the insurance" in await emma.say("/reminders")
+
+
+async def test_quiet_hours_early_send_says_why_and_own_reminder_is_not_moved(bot: Bot) -> None:
+    team = await make_team(bot, {"Анна": ("anna", Role.ORGANIZER), "Борис": ("boris", Role.MEMBER)})
+    anna, boris = team.people["Анна"], team.people["Борис"]
+    # Boris's quiet hours begin at the next minute and last half an hour.
+    begin = datetime.now(UTC).astimezone(MOSCOW).replace(second=0, microsecond=0)
+    begin += timedelta(minutes=1)
+    quiet = f"{begin:%H:%M}-{begin + timedelta(minutes=30):%H:%M}"
+    assert quiet in await boris.say(f"/quiet {quiet}")
+    # Anna's reminder falls inside them, and so does its start: it goes before they
+    # begin (now), and says so.
+    await anna.say("/remind @boris через 4 минуты сдать ключи")
+    early = await wait_for_text(boris, "сдать ключи")
+    assert "🌙 Пришло раньше: по плану — " in early and f"тихие часы ({quiet})" in early
+    assert "сервис был недоступен" not in early
+    # His own reminder goes when he asked for it, quiet hours or not.
+    await boris.say("/remind через 1 минуту выпить воды")
+    await asyncio.sleep(15)
+    assert not any("🔔 выпить воды" in text for text in boris.texts())  # not moved earlier
+    own = await wait_for_text(boris, "🔔 выпить воды", within=90)
+    assert "🌙" not in own
