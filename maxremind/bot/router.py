@@ -7,8 +7,13 @@ Feature modules (``maxremind/bot/handlers/*``) register what they handle:
   chat, the one chosen last, or the only one; otherwise it asks with buttons and
   re-runs the command after the choice) and checks the role; a refusal names the
   role needed.
-* ``action(name, handler)`` — a button; payloads are signed, so a forged or mangled
-  one is answered "устарело" and changes nothing.
+* ``action(name, handler, once=True)`` — a button; payloads are signed, so a forged
+  or mangled one is answered "устарело" and changes nothing.  Each drawn button works
+  once per person: the press is recorded in the database in the update's unit of work
+  (its payload carries a nonce, see :mod:`maxremind.domain.signing`), so a double tap
+  or a press MAX delivers twice is answered "already done" and changes nothing.  With
+  ``once=False`` the handler's service keeps the press idempotent by the state it
+  changes (an answer pressed again is the answer already recorded).
 * ``dialog(name, handler)`` — free text while a step-by-step dialog is open.
 * ``on(update_type, handler)`` — other updates (bot added to a chat, a deep link…).
 
@@ -23,6 +28,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from maxremind.bot import texts_buttons  # noqa: F401 - registers the press texts
 from maxremind.bot.context import Ctx, Handler, Services
 from maxremind.domain.models import Language, Role, User
 from maxremind.i18n import language_for, t
@@ -59,6 +65,7 @@ class Router:
         self.commands: dict[str, Command] = {}
         self.aliases: dict[str, str] = {}
         self.actions: dict[str, Handler] = {}
+        self.repeatable: set[str] = set()  # actions idempotent by their own state
         self.dialogs: dict[str, Handler] = {}
         self.update_handlers: dict[str, UpdateHandler] = {}
         self.start_handler: Callable[[Ctx, str], Awaitable[bool]] | None = None
@@ -80,8 +87,10 @@ class Router:
         for alias in aliases:
             self.aliases[alias] = name
 
-    def action(self, name: str, handler: Handler) -> None:
+    def action(self, name: str, handler: Handler, *, once: bool = True) -> None:
         self.actions[name] = handler
+        if not once:
+            self.repeatable.add(name)
 
     def dialog(self, name: str, handler: Handler) -> None:
         self.dialogs[name] = handler
@@ -224,6 +233,14 @@ class Router:
         if parts is None or handler is None:
             await self.services.client.answer_callback(
                 callback.callback_id, notification=t("stale_button", ctx.lang)
+            )
+            return
+        message_id = update.message.body.mid if update.message is not None else ""
+        if parts[0] not in self.repeatable and not await self.services.users.first_press(
+            ctx.user.user_id, message_id, payload
+        ):
+            await self.services.client.answer_callback(
+                callback.callback_id, notification=t("press_already_done", ctx.lang)
             )
             return
         ctx.callback_id = callback.callback_id

@@ -34,6 +34,9 @@ MAX_ATTEMPTS = 3
 BATCH = 50
 KEEP_HANDLED = timedelta(days=2)  # longer than MAX's 8 hours of webhook retries
 PURGE_EVERY = timedelta(hours=1)
+# A button pressed once answers "already done" for this long; buttons older than that
+# belong to events long over, whose handlers refuse them anyway.
+KEEP_PRESSES = timedelta(days=180)
 
 Feed = Callable[[Update], Awaitable[None]]
 
@@ -196,3 +199,4 @@ class Inbox:
         removed = await self._storage.inbox_purge(before=_now() - KEEP_HANDLED)
         if removed:
             log.info("forgot %s handled updates older than %s", removed, KEEP_HANDLED)
+        await self._storage.presses_purge(before=_now() - KEEP_PRESSES)

@@ -3,7 +3,8 @@
 The bot's button handler parses the press and calls :class:`AnswerService`; the
 service decides (only the event's audience answers, see :mod:`maxremind.core.audience`),
 records, and says what happened as an :class:`AnswerResult`; the handler renders it.
-Nothing changes unless the outcome is ``saved``.
+Nothing changes unless the outcome is ``saved``; a press that would change nothing (the
+answer already given, a second snooze of one message) is ``already``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from maxremind.domain.models import (
     Delivery,
     DeliveryKind,
     Event,
+    EventStatus,
     NewDelivery,
     Occurrence,
     OccurrenceStatus,
@@ -43,8 +45,10 @@ Renderer = Callable[[Delivery], Awaitable[NewMessageBody | None]]
 
 class AnswerOutcome(StrEnum):
     SAVED = "saved"
+    ALREADY = "already"  # the same press again: nothing changed
     NOT_INVITED = "not_invited"  # not in the event's audience: nothing recorded
-    OVER = "over"  # the occurrence started or was cancelled
+    OVER = "over"  # the occurrence started
+    CANCELLED = "cancelled"  # the occurrence (or the whole event) was cancelled
     STALE = "stale"  # no such occurrence (deleted) or a value we do not know
     TOO_LATE = "too_late"  # a snooze that would land after the start
 
@@ -55,6 +59,32 @@ class AnswerResult:
     answer: Answer | None = None
     snoozed_until: datetime | None = None
     zone: str | None = None  # the person's zone, to show ``snoozed_until`` in
+    cancelled: Cancelled | None = None  # with CANCELLED: by whom and when, if known
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """Who cancelled an event or one of its dates, and when (None when not known)."""
+
+    by: str | None = None
+    at: datetime | None = None
+
+
+async def cancellation_of(storage: Storage, event: Event, occurrence_id: int) -> Cancelled:
+    """Who cancelled ``occurrence_id`` (or its whole event) and when, from the audit log."""
+    for entry in await storage.list_audit_of(f"event:{event.id}"):
+        whole = entry.action == "event.cancel"
+        if whole or (
+            entry.action == "event.cancel_date" and entry.details.get("occurrence") == occurrence_id
+        ):
+            name = None
+            if entry.actor_id is not None:
+                try:
+                    name = (await storage.get_user(entry.actor_id)).name
+                except NotFound:
+                    name = None
+            return Cancelled(by=name, at=entry.at)
+    return Cancelled()
 
 
 class AnswerService:
@@ -80,7 +110,12 @@ class AnswerService:
             event = await self.storage.get_event(occurrence.event_id)
         except NotFound:
             return AnswerResult(AnswerOutcome.STALE)
-        if occurrence.status is OccurrenceStatus.CANCELLED or self.clock() >= occurrence.starts_at:
+        if occurrence.status is OccurrenceStatus.CANCELLED or (
+            event.status is EventStatus.CANCELLED and occurrence.starts_at > self.clock()
+        ):
+            cancelled = await cancellation_of(self.storage, event, occurrence.id)
+            return AnswerResult(AnswerOutcome.CANCELLED, cancelled=cancelled)
+        if self.clock() >= occurrence.starts_at:
             return AnswerResult(AnswerOutcome.OVER)
         audience = await resolve_audience(self.storage, event)
         if not audience.may_answer(user_id, chat_id=chat_id):
@@ -97,14 +132,20 @@ class AnswerService:
     ) -> AnswerResult:
         """Record (or change) a person's answer for one occurrence.
 
-        ``chat_id`` is the chat the press came from (None for a personal message).
+        ``chat_id`` is the chat the press came from (None for a personal message).  The
+        answer already given is ``already`` and writes nothing (decided by the write
+        itself, so two presses at once record and audit one change).
         """
         opened = await self._open(occurrence_id, user_id, chat_id)
         if isinstance(opened, AnswerResult):
             return opened
         occurrence, event = opened
         now = self.clock()
-        await self.storage.set_confirmation(occurrence.id, user_id, answer, comment="", at=now)
+        changed = await self.storage.change_confirmation(
+            occurrence.id, user_id, answer, comment="", at=now
+        )
+        if changed is None:
+            return AnswerResult(AnswerOutcome.ALREADY, answer=answer)
         await self.storage.add_audit(
             team_id=event.team_id,
             actor_id=user_id,
@@ -117,10 +158,21 @@ class AnswerService:
         return AnswerResult(AnswerOutcome.SAVED, answer=answer)
 
     async def snooze(
-        self, occurrence_id: int, user_id: int, choice: str, *, chat_id: int | None = None
+        self,
+        occurrence_id: int,
+        user_id: int,
+        choice: str,
+        *,
+        chat_id: int | None = None,
+        source: str | None = None,
     ) -> AnswerResult:
         """Remind the person again later: ``15`` / ``60`` minutes or ``am`` (9:00 tomorrow
-        in their zone).  A second press of the same choice in the same second is one."""
+        in their zone).
+
+        ``source`` is the message pressed: one message is snoozed once (the delivery's
+        key names it, so a second press -- of any snooze choice, even at the same
+        moment -- is ``already``, with the time already set).  Without it, a second
+        press of the same choice in the same second is one."""
         if choice not in SNOOZE_CHOICES:
             return AnswerResult(AnswerOutcome.STALE)
         opened = await self._open(occurrence_id, user_id, chat_id)
@@ -138,10 +190,13 @@ class AnswerService:
             when = now + SNOOZES[choice]
         if when >= occurrence.starts_at:
             return AnswerResult(AnswerOutcome.TOO_LATE)
-        await self.storage.add_deliveries(
+        key = f"snooze:{occurrence.id}:{user_id}:" + (
+            f"msg:{source}" if source else str(int(when.timestamp()))
+        )
+        added = await self.storage.add_deliveries(
             [
                 NewDelivery(
-                    key=f"snooze:{occurrence.id}:{user_id}:{int(when.timestamp())}",
+                    key=key,
                     recipient_kind=RecipientKind.USER,
                     recipient_id=user_id,
                     due_at=when,
@@ -151,6 +206,9 @@ class AnswerService:
                 )
             ]
         )
+        if not added:
+            earlier = await self.storage.get_delivery(key)
+            return AnswerResult(AnswerOutcome.ALREADY, snoozed_until=earlier.due_at, zone=zone)
         self.poke()
         return AnswerResult(AnswerOutcome.SAVED, snoozed_until=when, zone=zone)
 

@@ -3,6 +3,8 @@ team, and whether the bot can reach them."""
 
 from __future__ import annotations
 
+import hashlib
+
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.models import Language, Team, User
 from maxremind.storage import NotFound, Storage
@@ -59,6 +61,17 @@ class UserService:
         if chosen:
             return chosen[0]
         return teams[0] if len(teams) == 1 else None
+
+    async def first_press(self, user_id: int, message_id: str, payload: str) -> bool:
+        """Whether this is the person's first press of this drawn button (a signed
+        payload, unique per drawing) in this message; the press is recorded.
+
+        Recorded in the database inside the press's unit of work, so of a double tap or
+        a press delivered twice -- even handled at once -- exactly one gets True, and a
+        press whose handling failed (rolled back) may be pressed again.
+        """
+        key = hashlib.sha256(f"{user_id}\n{message_id}\n{payload}".encode()).hexdigest()
+        return await self.storage.claim_press(key, user_id=user_id, at=self.clock())
 
     async def set_reachable(self, user_id: int, reachable: bool, reason: str | None = None) -> None:
         """The person started the bot again (True) or stopped it / removed the dialog."""

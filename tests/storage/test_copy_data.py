@@ -284,6 +284,7 @@ async def build_everything(storage: Storage) -> Built:
         f"dialog:{m1}", json.dumps({"step": "title"}), int(clock().timestamp() * 1000) + 3_600_000
     )
     await storage.set_value("note", "значение")
+    assert await storage.claim_press("a-pressed-button", user_id=m1, at=clock())
 
     access = await AccessService.create(storage, bot_token="bot-token", clock=clock)
     token = await access.login_link(m1)

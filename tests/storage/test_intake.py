@@ -100,3 +100,32 @@ async def test_outbox_written_in_a_rolled_back_unit_is_never_handed_out(
     # The update is handed out again and no reply waits: handling starts over.
     assert await storage.outbox_pending(10) == []
     assert [i.id for i in await storage.inbox_pending(10)] == [item.id]
+
+
+async def test_a_button_press_is_claimed_once_even_by_concurrent_claims(storage: Storage) -> None:
+    import asyncio
+
+    claims = await asyncio.gather(
+        *(storage.claim_press("7:mid.1:c:1:yes:nonce", user_id=7, at=NOW) for _ in range(5))
+    )
+    assert sorted(claims) == [False, False, False, False, True]
+    assert await storage.claim_press("7:mid.1:c:1:yes:nonce", user_id=7, at=NOW) is False
+    assert await storage.claim_press("8:mid.1:c:1:yes:nonce", user_id=8, at=NOW) is True
+    assert await storage.presses_purge(before=NOW) == 0
+    assert await storage.presses_purge(before=NOW + timedelta(seconds=1)) == 2
+    assert await storage.claim_press("7:mid.1:c:1:yes:nonce", user_id=7, at=NOW) is True
+
+
+async def test_a_press_claimed_in_a_rolled_back_unit_can_be_claimed_again(
+    storage: Storage,
+) -> None:
+    async def failing_press() -> None:
+        async with storage.unit_of_work():
+            assert await storage.claim_press("k", user_id=1, at=NOW) is True
+            raise RuntimeError("the press's handler failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_press()
+    async with storage.unit_of_work():
+        assert await storage.claim_press("k", user_id=1, at=NOW) is True
+        assert await storage.claim_press("k", user_id=1, at=NOW) is False

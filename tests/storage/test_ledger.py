@@ -137,6 +137,30 @@ async def test_confirmation_can_change(storage: Storage) -> None:
         await storage.set_confirmation(424242, users[1], Answer.YES, comment="", at=NOW)
 
 
+async def test_a_confirmation_changes_only_when_the_answer_differs(storage: Storage) -> None:
+    import asyncio
+
+    _, users, occ_id, _ = await an_occurrence(storage)
+    later = NOW + timedelta(minutes=1)
+    first = await asyncio.gather(
+        *(
+            storage.change_confirmation(occ_id, users[1], Answer.YES, comment="", at=NOW)
+            for _ in range(4)
+        )
+    )
+    assert [c is not None for c in first].count(True) == 1
+    assert (
+        await storage.change_confirmation(occ_id, users[1], Answer.YES, comment="", at=later)
+        is None
+    )
+    kept = await storage.get_confirmation(occ_id, users[1])
+    assert kept is not None and kept.answered_at == NOW  # nothing was written
+    changed = await storage.change_confirmation(occ_id, users[1], Answer.NO, comment="", at=later)
+    assert changed is not None and changed.answer == Answer.NO and changed.answered_at == later
+    with pytest.raises(NotFound):
+        await storage.change_confirmation(424242, users[1], Answer.YES, comment="", at=NOW)
+
+
 async def test_release_claims_makes_claimed_rows_due_again(storage: Storage) -> None:
     _, users, occ_id, rem_id = await an_occurrence(storage)
     batch = deliveries_for(occ_id, rem_id, users, NOW)

@@ -46,6 +46,7 @@ COPIED: tuple[str, ...] = (
     "attendance",
     "insight_settings",
     "digest_subscribers",
+    "button_presses",
 )
 NOT_COPIED: Mapping[str, str] = {
     "schema_migrations": "each adapter records its own migrations; the versions are checked",

@@ -31,3 +31,7 @@ class AuditStore(ABC):
     @abstractmethod
     async def list_audit(self, team_id: int, *, limit: int = 100) -> list[AuditEntry]:
         """The newest entries of a team first."""
+
+    @abstractmethod
+    async def list_audit_of(self, subject: str, *, limit: int = 20) -> list[AuditEntry]:
+        """The newest entries about ``subject`` (``event:12``…) first, any team."""

@@ -31,6 +31,22 @@ class IntakeStore(ABC):
         stored one.  Of several processes creating the same secret at once, all end up
         with the first one stored."""
 
+    # --- button presses (each drawn button does its work once) -----------------------
+
+    @abstractmethod
+    async def claim_press(self, key: str, *, user_id: int, at: datetime) -> bool:
+        """Record a press of one drawn button under ``key``; True for the first press,
+        False when ``key`` was recorded already (nothing changes then).
+
+        Inside a unit of work the record commits or rolls back with the press's
+        effects; of two units claiming one key at once, one gets True and the other
+        waits for it and gets False (or True, if the first rolled back).
+        """
+
+    @abstractmethod
+    async def presses_purge(self, *, before: datetime) -> int:
+        """Forget presses recorded before ``before``; returns how many."""
+
     # --- dialog state (used by state.sqlite.StorageState) ---------------------------
 
     @abstractmethod

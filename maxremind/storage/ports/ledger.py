@@ -137,6 +137,15 @@ class LedgerStore(ABC):
         """Record (or change) a user's answer. :raises NotFound: no occurrence or user."""
 
     @abstractmethod
+    async def change_confirmation(
+        self, occurrence_id: int, user_id: int, answer: Answer, *, comment: str, at: datetime
+    ) -> Confirmation | None:
+        """Record (or change) a user's answer unless it is already ``answer`` with
+        ``comment``; None then, and nothing is written.  One statement decides, so of
+        two presses of one answer at once exactly one changes it.
+        :raises NotFound: no occurrence or user."""
+
+    @abstractmethod
     async def get_confirmation(self, occurrence_id: int, user_id: int) -> Confirmation | None:
         """The user's answer, or None."""
 

@@ -62,3 +62,9 @@ class AuditSql(SqlBase):
             "SELECT * FROM audit_log WHERE team_id = ? ORDER BY id DESC LIMIT ?", (team_id, limit)
         )
         return [_audit(r) for r in rows]
+
+    async def list_audit_of(self, subject: str, *, limit: int = 20) -> list[AuditEntry]:
+        rows = await self._all(
+            "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?", (subject, limit)
+        )
+        return [_audit(r) for r in rows]

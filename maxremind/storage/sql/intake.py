@@ -44,6 +44,25 @@ class IntakeSql(SqlBase):
         assert row is not None  # inserted or found, in this transaction
         return str(row["value"])
 
+    # --- button presses --------------------------------------------------------------
+
+    async def claim_press(self, key: str, *, user_id: int, at: datetime) -> bool:
+        async with self._tx() as conn:
+            # The primary key decides: a second insert of one key inserts nothing (on
+            # Postgres it first waits for the transaction holding that key to end).
+            inserted = await conn.execute(
+                "INSERT INTO button_presses (press_key, user_id, pressed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (press_key) DO NOTHING",
+                (key, user_id, to_ms(at)),
+            )
+        return inserted == 1
+
+    async def presses_purge(self, *, before: datetime) -> int:
+        async with self._tx() as conn:
+            return await conn.execute(
+                "DELETE FROM button_presses WHERE pressed_at < ?", (to_ms(before),)
+            )
+
     # --- dialog state ----------------------------------------------------------------
 
     async def state_get(self, key: str) -> tuple[str, int] | None:

@@ -222,6 +222,21 @@ class LedgerSql(SqlBase):
         assert row is not None
         return _confirmation(row)
 
+    async def change_confirmation(
+        self, occurrence_id: int, user_id: int, answer: Answer, *, comment: str, at: datetime
+    ) -> Confirmation | None:
+        async with self._tx() as conn:
+            row = await conn.fetchone(
+                "INSERT INTO confirmations (occurrence_id, user_id, answer, comment, answered_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (occurrence_id, user_id) DO UPDATE SET"
+                " answer = excluded.answer, comment = excluded.comment,"
+                " answered_at = excluded.answered_at"
+                " WHERE confirmations.answer <> excluded.answer"
+                " OR confirmations.comment <> excluded.comment RETURNING *",
+                (occurrence_id, user_id, answer.value, comment, to_ms(at)),
+            )
+        return None if row is None else _confirmation(row)
+
     async def get_confirmation(self, occurrence_id: int, user_id: int) -> Confirmation | None:
         row = await self._one(
             "SELECT * FROM confirmations WHERE occurrence_id = ? AND user_id = ?",

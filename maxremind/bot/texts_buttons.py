@@ -1,0 +1,53 @@
+"""Texts of button presses: a press repeated, a cancelled event's buttons, a snooze shown
+in the message, /events in a group chat, the roster members may see.
+
+Added to the shared table on import; Russian first, English second, same placeholders.
+"""
+
+from __future__ import annotations
+
+from maxremind.domain.models import Language
+from maxremind.i18n import add_texts
+
+RU, EN = Language.RU, Language.EN
+
+TEXTS: dict[str, dict[Language, str]] = {
+    "press_already_done": {
+        RU: "Уже сделано ✓ Повторное нажатие ничего не меняет.",
+        EN: "Already done ✓ Pressing again changes nothing.",
+    },
+    "answer_already_yes": {
+        RU: "Уже записано: вы будете ✅",
+        EN: "Already noted: you'll be there ✅",
+    },
+    "answer_already_no": {
+        RU: "Уже записано: вы не сможете ❌",
+        EN: "Already noted: you can't make it ❌",
+    },
+    "answer_already_maybe": {
+        RU: "Уже записано: может быть 🤔",
+        EN: "Already noted: maybe 🤔",
+    },
+    "snooze_already": {
+        RU: "Уже отложено: напомню {when}",
+        EN: "Already snoozed: I'll remind you {when}",
+    },
+    "snoozed_until": {
+        RU: "⏰ Отложено: напомню ещё раз {when}.",
+        EN: "⏰ Snoozed: I'll remind you again {when}.",
+    },
+    "press_event_cancelled": {
+        RU: "Это событие отменено.",
+        EN: "This event was cancelled.",
+    },
+    "press_event_cancelled_at": {
+        RU: "Это событие отменено {when}.",
+        EN: "This event was cancelled {when}.",
+    },
+    "press_event_cancelled_by": {
+        RU: "Это событие отменено: {name}, {when}.",
+        EN: "This event was cancelled by {name} {when}.",
+    },
+}
+
+add_texts(TEXTS)

@@ -1,0 +1,146 @@
+"""Issue 15: every button press does its work once, a cancelled event's buttons say so,
+a snooze is shown in the message, /events answers in a group chat, members see who is
+coming when the organizer allows it, and people are told when their role changes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from maxremind.domain.models import DeliveryKind, Role
+from maxremind.emulator.models import Message
+from tests.bot.conftest import Bot, Phone
+from tests.bot.test_events_support import Team, database, make_team, wait_for_text
+from tests.harness import wait_for
+
+EVENT = "/event Планёрка; завтра в 10:00; #Отдел продаж; за 1 час; подтверждение"
+
+
+def _button(message: Message, label: str) -> dict[str, str]:
+    return next(b for b in message.buttons() if label in b.get("text", ""))
+
+
+async def double_tap(phone: Phone, message: Message, label: str) -> list[str]:
+    """Press one button twice at once (a double tap: two callbacks for one drawn
+    button, both queued before the bot handles either); the two toasts, in order."""
+    button = _button(message, label)
+    before = len(phone.notifications())
+    callbacks = [
+        phone.bot.emulator.press_button(phone.user_id, message.mid, button["payload"])
+        for _ in range(2)
+    ]
+    world = phone.bot.emulator.world
+    await wait_for(
+        lambda: all(world.callbacks[c.callback_id].answers > 0 for c in callbacks),
+        what=f"answers to both presses of {label!r}",
+    )
+    await asyncio.sleep(0.2)
+    return phone.notifications()[before:]
+
+
+def _with(phone: Phone, needle: str) -> list[Message]:
+    return [m for m in phone.messages() if needle in (m.text or "")]
+
+
+async def _team(bot: Bot) -> Team:
+    return await make_team(
+        bot,
+        {"Анна": ("anna", Role.ORGANIZER), "Борис": ("boris", Role.MEMBER)},
+        {"Отдел продаж": ["Борис"]},
+    )
+
+
+async def test_a_double_tapped_nudge_nudges_once(bot: Bot) -> None:
+    team = await _team(bot)
+    anna, boris = team.people["Анна"], team.people["Борис"]
+    await anna.say(EVENT)
+    await anna.say("/who Планёрка")
+    roster = anna.messages()[-1]
+    toasts = await double_tap(anna, roster, "Напомнить не ответившим")
+    assert len(toasts) == 2 and "Уже сделано" in toasts[1]
+    await wait_for_text(boris, "Планёрка")
+    await asyncio.sleep(1.5)  # a second nudge would be here by now
+    assert len(_with(boris, "Планёрка")) == 1
+    assert len([t for t in anna.texts() if "Напомнил" in t]) == 1
+    # Pressed again later, the same button still does nothing.
+    assert "Уже сделано" in await anna.press("Напомнить не ответившим", roster)
+    await asyncio.sleep(1.0)
+    assert len(_with(boris, "Планёрка")) == 1
+
+
+async def _nudged(bot: Bot) -> tuple[Team, Message]:
+    team = await _team(bot)
+    anna, boris = team.people["Анна"], team.people["Борис"]
+    await anna.say(EVENT)
+    await anna.say("/who Планёрка")
+    await anna.press("Напомнить не ответившим")
+    await wait_for(lambda: bool(_with(boris, "Планёрка")), what="the nudge")
+    await wait_for(lambda: any("⏰ 15" in b["text"] for b in boris.buttons()), what="buttons")
+    return team, _with(boris, "Планёрка")[-1]
+
+
+async def test_a_double_tapped_snooze_is_one_snooze_shown_in_the_message(bot: Bot) -> None:
+    team, reminder = await _nudged(bot)
+    boris = team.people["Борис"]
+    toasts = await double_tap(boris, reminder, "⏰ 15 мин")
+    assert "Напомню" in toasts[0] and "Уже сделано" in toasts[1]
+    # The message itself says it is snoozed, and until when (Moscow time, his zone).
+    edited = next(m for m in boris.messages() if m.mid == reminder.mid)
+    assert "Отложено" in (edited.text or "") and "МСК" in (edited.text or "")
+    # Another snooze button of the same message: already snoozed, nothing added.
+    assert "Уже отложено" in await boris.press("⏰ 1 час", edited)
+    async with database(bot) as db:
+        occurrence = (await db.list_occurrences((await db.list_events())[0].id))[0]
+        snoozes = [
+            d
+            for d in await db.list_deliveries(occurrence.id)
+            if d.kind is DeliveryKind.SNOOZE and d.recipient_id == boris.user_id
+        ]
+    assert len(snoozes) == 1
+
+
+async def test_an_answer_pressed_again_changes_nothing_but_can_change_back(bot: Bot) -> None:
+    team, reminder = await _nudged(bot)
+    boris = team.people["Борис"]
+    toasts = await double_tap(boris, reminder, "✅ Буду")
+    assert "Записал" in toasts[0] and "Уже" in toasts[1]
+    redrawn = next(m for m in boris.messages() if m.mid == reminder.mid)
+    assert "Уже записано" in await boris.press("✅ Буду", redrawn)
+    assert "не сможете" in await boris.press("❌ Не смогу")
+    assert "будете" in await boris.press("✅ Буду")
+    async with database(bot) as db:
+        entries = await db.list_audit(team.id)
+    assert [e.details.get("answer") for e in entries if e.action == "confirmation"] == [
+        "yes",
+        "no",
+        "yes",
+    ]
+
+
+async def test_a_double_tapped_cancel_and_team_pick_act_once(bot: Bot) -> None:
+    team = await _team(bot)
+    anna = team.people["Анна"]
+    await anna.say(EVENT)
+    await anna.say("/events")
+    await anna.press("✖️")
+    confirm = anna.messages()[-1]
+    toasts = await double_tap(anna, confirm, "Да, отменить")
+    assert "Уже сделано" in toasts[1]
+    await asyncio.sleep(0.5)
+    assert len([t for t in anna.texts() if "отменено" in t.lower()]) == 1
+    # The English toast.
+    john = bot.phone("John", locale="en")
+    await john.start()
+    await john.say("/lang")
+    toasts = await double_tap(john, john.messages()[-1], "English")
+    assert "Already done" in toasts[1]
+
+
+async def test_a_cancelled_events_buttons_say_it_was_cancelled_by_whom(bot: Bot) -> None:
+    team, reminder = await _nudged(bot)
+    anna, boris = team.people["Анна"], team.people["Борис"]
+    await anna.say("/events")
+    await anna.press("✖️")
+    await anna.press("Да, отменить")
+    await wait_for(lambda: any("отменено" in t.lower() for t in boris.texts()), what="told")
+    answer = await boris.press("✅ Буду", reminder)
+    assert "отменено" in answer and "Анна" in answer and "прошло" not in answer
