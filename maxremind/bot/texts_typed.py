@@ -30,6 +30,17 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Такой даты нет. Проверьте число и месяц.",
         EN: "There is no such date. Please check the day and the month.",
     },
+    # --- names with spaces, names several things share --------------------------------
+    "aud_which": {
+        RU: "«{token}» — так называется несколько адресатов. Кого вы имели в виду?",
+        EN: "“{token}” could mean several recipients. Which one do you mean?",
+    },
+    "aud_kind_group": {RU: "группа «{name}»", EN: "group “{name}”"},
+    "aud_kind_tag": {RU: "тег «{name}»", EN: "tag “{name}”"},
+    "aud_kind_chat": {RU: "чат «{name}»", EN: "chat “{name}”"},
+    "aud_kind_member": {RU: "{name}", EN: "{name}"},
+    "aud_kind_team": {RU: "вся команда", EN: "the whole team"},
+    "ev_audience_chat_button": {RU: "💬 {name}", EN: "💬 {name}"},
 }
 
 add_texts(TEXTS)

@@ -11,6 +11,7 @@ ends and the text begins (``/remind``) is pure and lives in
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -48,7 +49,8 @@ class LineError(ValueError):
     ``reason`` refines it (a :class:`TimeParseError` reason for ``when``, ``unknown`` for
     an audience token nobody matches, ``ambiguous`` for a name several members share);
     ``detail`` is the offending text; ``alternatives`` the readings of an ambiguous time;
-    ``day_month`` the (day, month) of a date that does not exist (reason ``no_such_date``).
+    ``day_month`` the (day, month) of a date that does not exist (reason ``no_such_date``);
+    ``choices`` what an ambiguous name may mean (a group and a chat, two members…).
     """
 
     def __init__(
@@ -58,6 +60,7 @@ class LineError(ValueError):
         detail: str = "",
         alternatives: list[When] | None = None,
         day_month: tuple[int, int] | None = None,
+        choices: list[AudienceEntry] | None = None,
     ) -> None:
         super().__init__(f"{part}: {reason} {detail}".strip())
         self.part = part
@@ -65,6 +68,7 @@ class LineError(ValueError):
         self.detail = detail
         self.alternatives = alternatives or []
         self.day_month = day_month
+        self.choices = choices or []
 
 
 @dataclass(frozen=True)
@@ -144,46 +148,187 @@ def split_audience(text: str) -> list[str]:
     return tokens
 
 
-async def _named(storage: Storage, team_id: int, name: str) -> AudienceEntry | None:
-    """A ``#name``: a group first, then a tag, then a linked chat's title."""
-    wanted = _norm(name)
-    for group in await storage.list_groups(team_id):
-        if _norm(group.name) == wanted:
-            return AudienceEntry(AudienceKind.GROUP, group.id)
-    for tag in await storage.list_tags(team_id):
-        if _norm(tag.name) == wanted:
-            return AudienceEntry(AudienceKind.TAG, tag.id)
-    for chat in await storage.list_chats(team_id):
-        if _norm(chat.title) == wanted:
-            return AudienceEntry(AudienceKind.CHAT, chat.chat_id)
-    return None
+# How many words a #name or an @Full Name may have: longer runs are never tried.
+MAX_NAME_WORDS = 8
+_QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“", "'": "'"}
+_WORD = re.compile(r"\S+")
+_SEPARATORS = " \t\r\n,;"
 
 
-async def parse_audience(storage: Storage, team_id: int, text: str) -> tuple[AudienceEntry, ...]:
-    """Audience tokens → entries, without repeats, in the order typed.
+@dataclass(frozen=True)
+class Lead:
+    """What :func:`leading_audience` took from the start of a text."""
+
+    audience: tuple[AudienceEntry, ...]
+    rest: str
+
+
+async def _known_names(storage: Storage, team_id: int) -> list[tuple[str, AudienceEntry]]:
+    """Every ``#name`` of the team, normalized: groups, tags and linked chats' titles."""
+    known = [
+        (_norm(g.name), AudienceEntry(AudienceKind.GROUP, g.id))
+        for g in await storage.list_groups(team_id)
+    ]
+    known += [
+        (_norm(t.name), AudienceEntry(AudienceKind.TAG, t.id))
+        for t in await storage.list_tags(team_id)
+    ]
+    known += [
+        (_norm(c.title), AudienceEntry(AudienceKind.CHAT, c.chat_id))
+        for c in await storage.list_chats(team_id)
+        if c.title
+    ]
+    return known
+
+
+class _Reader:
+    """Takes ``#name``/``@name`` references off the start of a text, one at a time.
+
+    A ``#name`` is the longest run of words (up to :data:`MAX_NAME_WORDS`) that names a
+    group, tag or chat of the team, so ``#Отдел продаж через 3 минуты`` means the group
+    "Отдел продаж"; ``#«Отдел продаж»`` (any quotes) names it exactly. An ``@`` reference
+    is ``@all``, a member's full name (longest run first) or one word (``@anna``).
+    A name several things share is ``ambiguous`` unless ``picked`` says which was meant.
+    """
+
+    def __init__(
+        self, storage: Storage, team_id: int, picked: Mapping[str, AudienceEntry] | None
+    ) -> None:
+        self.storage = storage
+        self.team_id = team_id
+        self.picked = {_norm(k): v for k, v in (picked or {}).items()}
+        self._names: list[tuple[str, AudienceEntry]] | None = None
+
+    async def names(self) -> list[tuple[str, AudienceEntry]]:
+        if self._names is None:
+            self._names = await _known_names(self.storage, self.team_id)
+        return self._names
+
+    async def take(self, text: str) -> tuple[AudienceEntry, str]:
+        """The reference at the start of ``text`` (which starts with # or @) and the rest.
+
+        :raises LineError: part ``audience``, reason ``unknown`` or ``ambiguous`` (with
+            ``choices``).
+        """
+        if text.startswith("#"):
+            token, choices, rest = await self._hash(text[1:])
+        else:
+            token, choices, rest = await self._at(text[1:])
+        chosen = self.picked.get(_norm(token))
+        if chosen is not None and (chosen in choices or not choices):
+            return chosen, rest
+        if not choices:
+            raise LineError("audience", "unknown", token)
+        if len(choices) > 1:
+            raise LineError("audience", "ambiguous", token, choices=choices)
+        return choices[0], rest
+
+    async def _hash(self, body: str) -> tuple[str, list[AudienceEntry], str]:
+        names = await self.names()
+        if body[:1] in _QUOTES:
+            close = body.find(_QUOTES[body[0]], 1)
+            if close > 0:
+                name = body[1:close]
+                found = [e for n, e in names if n == _norm(name)]
+                return f"#{name}", found, body[close + 1 :]
+        words = list(_WORD.finditer(body[: MAX_NAME_WORDS * 64]))[:MAX_NAME_WORDS]
+        if not words or words[0].start() != 0:
+            return "#", [], body
+        for count in range(len(words), 0, -1):
+            name = body[: words[count - 1].end()].rstrip(",;")
+            found = [e for n, e in names if n == _norm(name)]
+            if found:
+                return f"#{name}", found, body[words[count - 1].end() :]
+        first = words[0].group().rstrip(",;")
+        return f"#{first}", [], body[words[0].end() :]
+
+    async def _at(self, body: str) -> tuple[str, list[AudienceEntry], str]:
+        words = list(_WORD.finditer(body[: MAX_NAME_WORDS * 64]))[:MAX_NAME_WORDS]
+        if not words or words[0].start() != 0:
+            return "@", [], body
+        first = words[0].group().rstrip(",;")
+        if f"@{first.lower()}" in _ALL_WORDS:
+            return f"@{first}", [AudienceEntry(AudienceKind.TEAM)], body[words[0].end() :]
+        members = await self.storage.list_members(self.team_id)
+        for count in range(len(words), 1, -1):  # "@Иван Петров": a full name, longest first
+            name = body[: words[count - 1].end()].rstrip(",;")
+            found = [
+                AudienceEntry(AudienceKind.MEMBER, m.user_id)
+                for m in members
+                if _norm(m.name) == _norm(name)
+            ]
+            if found:
+                return f"@{name}", found, body[words[count - 1].end() :]
+        matches = await find_members(self.storage, self.team_id, first)
+        found = [AudienceEntry(AudienceKind.MEMBER, m.user_id) for m in matches]
+        return f"@{first}", found, body[words[0].end() :]
+
+    async def plain(self, name: str) -> AudienceEntry:
+        """A member named without ``@`` ("Иван Петров"). :raises LineError:"""
+        chosen = self.picked.get(_norm(name))
+        if chosen is not None:
+            return chosen
+        matches = await find_members(self.storage, self.team_id, name)
+        if not matches:
+            raise LineError("audience", "unknown", name)
+        if len(matches) > 1:
+            choices = [AudienceEntry(AudienceKind.MEMBER, m.user_id) for m in matches]
+            raise LineError("audience", "ambiguous", name, choices=choices)
+        return AudienceEntry(AudienceKind.MEMBER, matches[0].user_id)
+
+
+async def leading_audience(
+    storage: Storage,
+    team_id: int,
+    text: str,
+    picked: Mapping[str, AudienceEntry] | None = None,
+) -> Lead:
+    """``#Отдел продаж @anna через 3 минуты текст`` → the audience and
+    ``"через 3 минуты текст"``: the references at the start of a ``/remind`` or
+    ``/notify``, each name matched as long as the team knows it (see :class:`_Reader`);
+    a ``;`` may end them explicitly. No reference at the start: an empty audience.
+
+    :raises LineError: part ``audience``, reason ``unknown`` or ``ambiguous``.
+    """
+    reader = _Reader(storage, team_id, picked)
+    found: dict[AudienceEntry, None] = {}
+    rest = text.strip()
+    while rest[:1] in ("#", "@"):
+        entry, rest = await reader.take(rest)
+        found[entry] = None
+        rest = rest.lstrip(_SEPARATORS)
+    return Lead(tuple(found), rest)
+
+
+async def parse_audience(
+    storage: Storage,
+    team_id: int,
+    text: str,
+    picked: Mapping[str, AudienceEntry] | None = None,
+) -> tuple[AudienceEntry, ...]:
+    """Audience tokens → entries, without repeats, in the order typed: ``@all``,
+    ``#name`` (spaces allowed, see :class:`_Reader`), ``@username`` and members' names
+    (separated by commas when written without ``@``).
 
     :raises LineError: part ``audience``, reason ``empty``, ``unknown`` or ``ambiguous``.
     """
-    tokens = split_audience(text)
-    if not tokens:
-        raise LineError("audience", "empty")
+    reader = _Reader(storage, team_id, picked)
     found: dict[AudienceEntry, None] = {}
-    for token in tokens:
-        if token.lower() in _ALL_WORDS:
-            found[AudienceEntry(AudienceKind.TEAM)] = None
-            continue
-        if token.startswith("#"):
-            entry = await _named(storage, team_id, token[1:])
-            if entry is None:
-                raise LineError("audience", "unknown", token)
+    for piece in text.split(","):
+        rest = piece.strip()
+        while rest:
+            if rest[:1] in ("#", "@"):
+                entry, rest = await reader.take(rest)
+            else:
+                # A plain name runs to the next reference ("Иван Петров @anna").
+                match = _TOKEN_START.search(rest, 1)
+                cut = match.start() if match else len(rest)
+                entry = await reader.plain(rest[:cut].strip())
+                rest = rest[cut:]
             found[entry] = None
-            continue
-        matches = await find_members(storage, team_id, token)
-        if not matches:
-            raise LineError("audience", "unknown", token)
-        if len(matches) > 1:
-            raise LineError("audience", "ambiguous", token)
-        found[AudienceEntry(AudienceKind.MEMBER, matches[0].user_id)] = None
+            rest = rest.lstrip(_SEPARATORS)
+    if not found:
+        raise LineError("audience", "empty")
     return tuple(found)
 
 
@@ -199,13 +344,20 @@ class LineContext:
     lang: Lang
 
 
-async def parse_event_line(storage: Storage, text: str, ctx: LineContext) -> NewEvent:
+async def parse_event_line(
+    storage: Storage,
+    text: str,
+    ctx: LineContext,
+    picked: Mapping[str, AudienceEntry] | None = None,
+) -> NewEvent:
     """``Планёрка; каждый понедельник в 10:00; #отдел-продаж; за 1 день, за 15 минут;
     подтверждение`` → a :class:`NewEvent` (not yet validated by :class:`EventService`).
 
     Title, time and audience are required; reminders default to :data:`DEFAULT_OFFSETS`.
     After the audience come the reminders and the flags, in any order; flags may be one
     part (``подтверждение, кворум 5``) or several (``подтверждение; кворум 5``).
+
+    ``picked`` says what an ambiguous audience name meant (see :func:`parse_audience`).
 
     :raises LineError: the first part not understood.
     """
@@ -219,7 +371,7 @@ async def parse_event_line(storage: Storage, text: str, ctx: LineContext) -> New
         when = parse_time(when_text, now=ctx.now, tz=ctx.tz, lang=ctx.lang)
     except TimeParseError as exc:
         raise LineError("when", exc.reason, when_text, exc.alternatives, exc.day_month) from None
-    audience = await parse_audience(storage, ctx.team_id, audience_text)
+    audience = await parse_audience(storage, ctx.team_id, audience_text, picked)
     offsets: list[timedelta] | None = None
     flags = Flags()
     for position, extra in enumerate(more):
@@ -270,20 +422,32 @@ class TypedEvents:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
-    async def audience(self, team_id: int, text: str) -> tuple[AudienceEntry, ...]:
+    async def audience(
+        self, team_id: int, text: str, picked: Mapping[str, AudienceEntry] | None = None
+    ) -> tuple[AudienceEntry, ...]:
         """See :func:`parse_audience`. :raises LineError:"""
-        return await parse_audience(self.storage, team_id, text)
+        return await parse_audience(self.storage, team_id, text, picked)
 
-    async def event(self, text: str, ctx: LineContext) -> NewEvent:
+    async def leading(
+        self, team_id: int, text: str, picked: Mapping[str, AudienceEntry] | None = None
+    ) -> Lead:
+        """See :func:`leading_audience`. :raises LineError:"""
+        return await leading_audience(self.storage, team_id, text, picked)
+
+    async def event(
+        self, text: str, ctx: LineContext, picked: Mapping[str, AudienceEntry] | None = None
+    ) -> NewEvent:
         """See :func:`parse_event_line`. :raises LineError:"""
-        return await parse_event_line(self.storage, text, ctx)
+        return await parse_event_line(self.storage, text, ctx, picked)
 
 
 __all__ = [
     "DEFAULT_HOUR",
+    "Lead",
     "LineContext",
     "LineError",
     "TypedEvents",
+    "leading_audience",
     "local_start",
     "offsets_of",
     "parse_audience",

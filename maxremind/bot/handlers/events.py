@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from maxremind.bot import texts_events  # noqa: F401 - registers this feature's texts
-from maxremind.bot.handlers import events_dialog, events_list, reminders
+from maxremind.bot.handlers import audience_pick, events_dialog, events_list, reminders
 from maxremind.bot.router import Router
 from maxremind.domain.models import Role
 
@@ -32,3 +32,4 @@ def register(router: Router) -> None:
     router.command("/notify", reminders.notify, help_key="help_notify", team_role=Role.ORGANIZER)
     router.command("/reminders", reminders.list_reminders, help_key="help_reminders")
     router.action("rmc", reminders.cancel_reminder)
+    audience_pick.register(router)

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from maxremind.bot.context import Ctx
+from maxremind.bot.handlers import audience_pick
 from maxremind.bot.handlers.events_render import (
     audience_text,
     lang_code,
@@ -36,20 +36,27 @@ from maxremind.services.oneliner import LineError
 
 DIALOG = "remind"
 MAX_LISTED = 15
-_LEADING_TOKENS = re.compile(r"^((?:[#@]\S+[\s,]*)+)(.*)$", re.DOTALL)
 
 
-def split_leading_audience(text: str) -> tuple[str, str]:
-    """``"#sales @anna текст"`` → ``("#sales @anna", "текст")``; a ``;`` ends the
-    audience explicitly, for group names with spaces (``"#отдел продаж; текст"``)."""
-    text = text.strip()
-    if text[:1] in "#@" and ";" in text:
-        head, _, rest = text.partition(";")
-        return head.strip(), rest.strip()
-    match = _LEADING_TOKENS.match(text)
-    if match is None:
-        return "", text
-    return match[1].strip(" ,"), match[2].strip()
+def addressed(text: str) -> bool:
+    """Whether a /remind or /notify text starts with a recipient (``#…`` or ``@…``)."""
+    return text.strip()[:1] in ("#", "@")
+
+
+async def leading_audience(
+    ctx: Ctx, team: Team, command: str, usage: str
+) -> tuple[tuple[AudienceEntry, ...], str] | None:
+    """The recipients at the start of ``ctx.args`` (names with spaces matched against
+    the team's) and the text after them; None after asking which one or saying why not."""
+    try:
+        lead = await ctx.services.typed.leading(team.id, ctx.args, audience_pick.picked(ctx))
+    except LineError as exc:
+        if exc.reason == "ambiguous" and exc.choices:
+            await audience_pick.ask(ctx, command, team, exc)
+        else:
+            await ctx.reply(line_error_text(ctx, exc) + "\n\n" + ctx.t(usage))
+        return None
+    return lead.audience, lead.rest
 
 
 async def team_for(ctx: Ctx, command: str) -> Team | None:
@@ -83,18 +90,18 @@ def titled(text: str) -> tuple[str, str]:
 
 
 async def remind(ctx: Ctx) -> None:
-    head, rest = split_leading_audience(ctx.args)
+    head = addressed(ctx.args)
+    rest = ctx.args.strip()
     team: Team | None = None
     audience: tuple[AudienceEntry, ...] = (AudienceEntry(AudienceKind.MEMBER, ctx.user.user_id),)
     if head:
         team = await team_for(ctx, "/remind")
         if team is None:
             return
-        try:
-            audience = await ctx.services.typed.audience(team.id, head)
-        except LineError as exc:
-            await ctx.reply(line_error_text(ctx, exc) + "\n\n" + ctx.t("rm_example"))
+        found = await leading_audience(ctx, team, "/remind", "rm_example")
+        if found is None:
             return
+        audience, rest = found
     else:
         team = await ctx.current_team()
     if not rest:
@@ -190,14 +197,15 @@ async def create_reminder(ctx: Ctx, draft: dict[str, Any]) -> None:
 
 async def notify(ctx: Ctx) -> None:
     team: Team = ctx.extras["team"]
-    head, text = split_leading_audience(ctx.args)
-    if not head or not text:
+    if not addressed(ctx.args):
         await ctx.say("nt_usage")
         return
-    try:
-        audience = await ctx.services.typed.audience(team.id, head)
-    except LineError as exc:
-        await ctx.reply(line_error_text(ctx, exc) + "\n\n" + ctx.t("nt_usage"))
+    found = await leading_audience(ctx, team, "/notify", "nt_usage")
+    if found is None:
+        return
+    audience, text = found
+    if not text:
+        await ctx.say("nt_usage")
         return
     title, description = titled(text)
     now = now_utc()
