@@ -48,6 +48,22 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Это событие отменено: {name}, {when}.",
         EN: "This event was cancelled by {name} {when}.",
     },
+    "chat_events_header": {
+        RU: "📅 Ближайшие события команды «{team}» для этого чата:",
+        EN: "📅 Upcoming events of the team “{team}” for this chat:",
+    },
+    "chat_events_empty": {
+        RU: "У команды «{team}» нет предстоящих событий для этого чата.",
+        EN: "The team “{team}” has no upcoming events for this chat.",
+    },
+    "chat_events_private": {
+        RU: "Ваши события, ответы и подробности — в личном диалоге со мной: /events",
+        EN: "Your own events, answers and details are in a private chat with me: /events",
+    },
+    "chat_events_unlinked": {
+        RU: "Этот чат не привязан к команде. Ваши события — в личном диалоге со мной: /events",
+        EN: "This chat is not linked to a team. Your events are in a private chat with me: /events",
+    },
 }
 
 add_texts(TEXTS)

@@ -28,6 +28,7 @@ from maxremind.domain.models import (
     OccurrenceStatus,
     RecipientKind,
     Role,
+    Team,
 )
 from maxremind.services.sharing import Shared
 from maxremind.storage import NotFound, Storage
@@ -52,11 +53,21 @@ async def next_occurrence_of(storage: Storage, event: Event, now: datetime) -> O
 
 
 async def upcoming_for(
-    storage: Storage, user_id: int, *, now: datetime, kinds: tuple[EventKind, ...]
+    storage: Storage,
+    user_id: int,
+    *,
+    now: datetime,
+    kinds: tuple[EventKind, ...],
+    managed: bool = False,
 ) -> list[Upcoming]:
-    """Active events of ``kinds`` the person is invited to or organizes, soonest first."""
+    """Active events of ``kinds`` the person is invited to or organizes, soonest first;
+    with ``managed`` also those of teams they manage (an owner's or admin's agenda shows
+    what the team's other organizers created)."""
     events: dict[int, Event] = {}
+    managing: set[int] = set()
     for team in await storage.list_teams_of_user(user_id):
+        if managed and await manages_team(storage, team.id, user_id):
+            managing.add(team.id)
         for event in await storage.list_events(team_id=team.id, status=EventStatus.ACTIVE):
             events[event.id] = event
     for event in await storage.list_events(organizer_id=user_id, status=EventStatus.ACTIVE):
@@ -67,7 +78,7 @@ async def upcoming_for(
             continue
         mine = event.organizer_id == user_id
         invited = user_id in (await resolve_audience(storage, event)).users
-        if not (mine or invited):
+        if not (mine or invited or event.team_id in managing):
             continue
         occurrence = await next_occurrence_of(storage, event, now)
         if occurrence is None:
@@ -212,6 +223,7 @@ class AudiencePart:
 class NudgeOutcome:
     QUEUED = "queued"
     OVER = "over"
+    CANCELLED = "cancelled"  # the date (or the event) was cancelled
     STALE = "stale"
 
 
@@ -307,8 +319,38 @@ class AgendaService:
             return None
         return event if event.status is EventStatus.ACTIVE else None
 
-    async def upcoming(self, user_id: int, kinds: tuple[EventKind, ...]) -> list[Upcoming]:
-        return await upcoming_for(self.storage, user_id, now=self.clock(), kinds=kinds)
+    async def upcoming(
+        self, user_id: int, kinds: tuple[EventKind, ...], *, managed: bool = False
+    ) -> list[Upcoming]:
+        """See :func:`upcoming_for`."""
+        return await upcoming_for(
+            self.storage, user_id, now=self.clock(), kinds=kinds, managed=managed
+        )
+
+    async def chat_agenda(self, chat_id: int) -> tuple[Team, list[Upcoming]] | None:
+        """What a group chat may read of its linked team's agenda: the events lying ahead
+        addressed to the whole team, to this chat or to the group the chat is linked to
+        (never one addressed to chosen people, groups or tags: a chat is read by all its
+        members).  None when the chat is not linked to a team."""
+        try:
+            chat = await self.storage.get_chat(chat_id)
+        except NotFound:
+            return None
+        if chat.team_id is None or not chat.active:
+            return None
+        team = await self.storage.get_team(chat.team_id)
+        public = {AudienceEntry(AudienceKind.TEAM), AudienceEntry(AudienceKind.CHAT, chat_id)}
+        if chat.group_id is not None:
+            public.add(AudienceEntry(AudienceKind.GROUP, chat.group_id))
+        now = self.clock()
+        found = []
+        for event in await self.storage.list_events(team_id=team.id, status=EventStatus.ACTIVE):
+            if event.kind is not EventKind.EVENT or not public.intersection(event.audience):
+                continue
+            occurrence = await next_occurrence_of(self.storage, event, now)
+            if occurrence is not None:
+                found.append(Upcoming(event, occurrence, None, False, False))
+        return team, sorted(found, key=lambda u: (u.occurrence.starts_at, u.event.id))
 
     async def managed(self, user_id: int) -> list[Upcoming]:
         return await managed_by(self.storage, user_id, now=self.clock())
@@ -390,6 +432,8 @@ class AgendaService:
         if event is None or occurrence.event_id != event.id:
             return Nudged(NudgeOutcome.STALE)
         now = self.clock()
+        if occurrence.status is OccurrenceStatus.CANCELLED:
+            return Nudged(NudgeOutcome.CANCELLED)
         if occurrence.starts_at <= now or occurrence.status is not OccurrenceStatus.PLANNED:
             return Nudged(NudgeOutcome.OVER)
         queued = await nudge_silent(self.storage, event, occurrence, now=now)

@@ -144,3 +144,38 @@ async def test_a_cancelled_events_buttons_say_it_was_cancelled_by_whom(bot: Bot)
     await wait_for(lambda: any("отменено" in t.lower() for t in boris.texts()), what="told")
     answer = await boris.press("✅ Буду", reminder)
     assert "отменено" in answer and "Анна" in answer and "прошло" not in answer
+
+
+def _chat_texts(bot: Bot, chat_id: int) -> list[str]:
+    return [m.text or "" for m in bot.emulator.bot_messages(chat_id=chat_id)]
+
+
+async def test_events_in_a_group_chat_lists_what_everyone_there_was_invited_to(
+    bot: Bot,
+) -> None:
+    team = await _team(bot)
+    anna, boris = team.people["Анна"], team.people["Борис"]
+    await anna.say("/event Планёрка; завтра в 10:00; @all; за 1 час")
+    await anna.say("/event Разбор отдела; завтра в 12:00; #Отдел продаж; за 1 час")
+    chat = bot.emulator.create_chat("Общий", anna.user_id, [boris.user_id])
+    bot.emulator.add_bot_to_chat(chat.chat_id, anna.user_id)
+    async with database(bot) as db:
+        await db.upsert_chat(chat.chat_id, title="Общий", chat_type="chat", added_by=None)
+        await db.link_chat(chat.chat_id, team.id, None)
+    before = len(_chat_texts(bot, chat.chat_id))
+    bot.emulator.send_chat_message(chat.chat_id, boris.user_id, "/events")
+    await wait_for(lambda: len(_chat_texts(bot, chat.chat_id)) > before, what="an answer")
+    answer = _chat_texts(bot, chat.chat_id)[-1]
+    assert "Ромашка" in answer and "Планёрка" in answer and "/events" in answer
+    assert "Разбор отдела" not in answer  # addressed to a group, not to the chat
+
+    # A chat linked to no team points to the private dialog, in the sender's language.
+    john = bot.phone("John", locale="en")
+    await john.start()
+    other = bot.emulator.create_chat("Random", john.user_id, [])
+    bot.emulator.add_bot_to_chat(other.chat_id, john.user_id)
+    await asyncio.sleep(0.5)
+    before = len(_chat_texts(bot, other.chat_id))
+    bot.emulator.send_chat_message(other.chat_id, john.user_id, "/events")
+    await wait_for(lambda: len(_chat_texts(bot, other.chat_id)) > before, what="an answer")
+    assert "not linked to a team" in _chat_texts(bot, other.chat_id)[-1]

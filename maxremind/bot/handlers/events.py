@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 from maxremind.bot import texts_events  # noqa: F401 - registers this feature's texts
-from maxremind.bot.handlers import audience_pick, events_dialog, events_list, reminders
+from maxremind.bot.handlers import (
+    audience_pick,
+    events_chat,
+    events_dialog,
+    events_list,
+    reminders,
+)
 from maxremind.bot.router import Router
 from maxremind.domain.models import Role
 
@@ -15,8 +21,15 @@ def register(router: Router) -> None:
     router.dialog(events_dialog.DIALOG, events_dialog.on_text)
     router.action("ev", events_dialog.on_button)
 
-    router.command("/events", events_list.list_events, help_key="help_events")
+    # In a group chat: the linked team's events addressed to everyone there.
+    router.command(
+        "/events",
+        events_chat.anywhere(events_list.list_events),
+        help_key="help_events",
+        in_chats=True,
+    )
     router.action("evv", events_list.view)
+    router.action("evp", events_list.events_page)
     router.action("eve", events_list.edit)
     router.action("evc", events_list.cancel_ask)
     router.action("evcy", events_list.cancel_yes)

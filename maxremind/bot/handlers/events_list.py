@@ -11,7 +11,8 @@ from maxremind.bot.handlers.events_render import (
     event_card,
     when_text,
 )
-from maxremind.domain.models import Event, EventKind, Occurrence
+from maxremind.bot.handlers.people_common import show
+from maxremind.domain.models import AudienceEntry, AudienceKind, Event, EventKind, Occurrence
 from maxremind.maxapi.models import Button, NewMessageBody
 from maxremind.services.agenda import NudgeOutcome, Upcoming
 from maxremind.services.errors import PermissionDenied
@@ -41,18 +42,50 @@ async def stale(ctx: Ctx) -> None:
 
 
 async def list_events(ctx: Ctx) -> None:
-    items = await ctx.services.agenda.upcoming(ctx.user.user_id, (EventKind.EVENT,))
+    await render_events(ctx, 0)
+
+
+async def events_page(ctx: Ctx) -> None:
+    """ "Дальше"/"Назад" under /events: the same message shows another page."""
+    (page,) = ctx.extras["args"]
+    await render_events(ctx, int(page))
+
+
+async def render_events(ctx: Ctx, page: int) -> None:
+    """Events ahead that the person is invited to, organizes or manages (an owner sees
+    what other organizers created), :data:`MAX_LISTED` a page; with several teams each
+    line names its team."""
+    agenda = ctx.services.agenda
+    items = await agenda.upcoming(ctx.user.user_id, (EventKind.EVENT,), managed=True)
     if not items:
-        await ctx.say("ev_list_empty")
+        await show(ctx, ctx.t("ev_list_empty"))
         return
+    teams = {team.id: team.name for team in await ctx.teams()}
+    pages = -(-len(items) // MAX_LISTED)
+    page = min(max(page, 0), pages - 1)
+    start = page * MAX_LISTED
     lines = [ctx.t("ev_list_header")]
+    if pages > 1:
+        lines[0] += " " + ctx.t("ev_list_page", page=page + 1, pages=pages)
     rows: list[list[Button]] = []
-    for number, item in enumerate(items[:MAX_LISTED], 1):
-        lines.append(list_line(ctx, number, item))
+    for number, item in enumerate(items[start : start + MAX_LISTED], start + 1):
+        line = list_line(ctx, number, item)
+        if not item.mine:
+            organizer = AudienceEntry(AudienceKind.MEMBER, item.event.organizer_id)
+            (part,) = await agenda.audience_parts([organizer], ctx.user.user_id)
+            if part.name:
+                line += " · " + ctx.t("ev_list_by", name=part.name)
+        if len(teams) > 1 and item.event.team_id in teams:
+            line += " · " + ctx.t("team_line", team=teams[item.event.team_id])
+        lines.append(line)
         rows.append(await item_buttons(ctx, number, item))
-    if len(items) > MAX_LISTED:
-        lines.append(ctx.t("ev_list_more", n=len(items) - MAX_LISTED))
-    await ctx.reply("\n".join(lines), rows)
+    nav = []
+    if page > 0:
+        nav.append(ctx.button(ctx.t("ev_list_prev"), "evp", page - 1))
+    if page < pages - 1:
+        nav.append(ctx.button(ctx.t("ev_list_next"), "evp", page + 1))
+    rows.append(nav)
+    await show(ctx, "\n".join(lines), rows)
 
 
 def list_line(ctx: Ctx, number: int, item: Upcoming) -> str:
@@ -234,6 +267,9 @@ async def nudge(ctx: Ctx) -> None:
     nudged = await ctx.services.agenda.nudge(event_id, occurrence_id, ctx.user.user_id)
     if nudged.outcome == NudgeOutcome.STALE:
         await stale(ctx)
+        return
+    if nudged.outcome == NudgeOutcome.CANCELLED:
+        await ctx.notify(ctx.t("press_event_cancelled"))
         return
     if nudged.outcome == NudgeOutcome.OVER:
         await ctx.notify(ctx.t("event_over"))
