@@ -29,6 +29,7 @@ NAV: tuple[tuple[str, str, Role | None], ...] = (
     ("web_nav_events", "/events", None),
     ("web_nav_people", "/people", None),
     ("web_nav_announcements", "/announcements", Role.ORGANIZER),
+    ("web_nav_insights", "/insights", None),
     ("web_nav_settings", "/settings", None),
 )
 

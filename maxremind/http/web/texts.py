@@ -16,6 +16,7 @@ add_texts(
         "web_nav_people": {RU: "Люди", EN: "People"},
         "web_nav_announcements": {RU: "Объявления", EN: "Announcements"},
         "web_nav_settings": {RU: "Настройки", EN: "Settings"},
+        "web_nav_insights": {RU: "Статистика", EN: "Insights"},
         "web_nav_instance": {RU: "Сервер", EN: "Instance"},
         "web_nav_me": {RU: "Мой профиль", EN: "My profile"},
         "web_team_switch": {RU: "Команда", EN: "Team"},

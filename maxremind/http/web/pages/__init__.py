@@ -28,6 +28,7 @@ def routes() -> list[Route]:
         dashboard,
         event_page,
         events,
+        insights,
         instance,
         me,
         people,
@@ -43,4 +44,5 @@ def routes() -> list[Route]:
     modules.append(calendar.ROUTES)
     modules.append(calendar_import.ROUTES)
     modules.append(settings.ROUTES)
+    modules.append(insights.ROUTES)
     return [switch_team, *(r for module in modules for r in module)]

@@ -20,6 +20,7 @@ from maxremind.domain.quiet_hours import quiet_spec
 from maxremind.domain.timefmt import format_offset
 from maxremind.domain.timespan import parse_offsets
 from maxremind.domain.timetypes import TimeParseError
+from maxremind.http.web import texts_insights as _insights  # noqa: F401  (the switch's texts)
 from maxremind.http.web import texts_settings as _texts  # noqa: F401  (registers the texts)
 from maxremind.http.web.pages.events_form import zone_options
 from maxremind.http.web.pages.me import zone_known
@@ -117,14 +118,17 @@ def check(form: SettingsForm, visit: Visit) -> Parsed | None:
 
 
 async def _render(visit: Visit, form: SettingsForm, *, status: int = 200) -> Response:
-    done = visit.request.query_params.get("done") == "saved"
+    done = visit.request.query_params.get("done", "")
+    saved = {"saved": "web_settings_saved", "insights": "web_insights_settings_saved"}
     return await visit.render(
         "settings/index.html",
         status=status,
         form=form,
         can_edit=visit.at_least(Role.ADMIN),
         zones=zone_options(visit.lang, form.values.get("zone", "")),
-        done=visit.t("web_settings_saved") if done else "",
+        done=visit.t(saved[done]) if done in saved else "",
+        # Per-member statistics (the owner's switch, maxremind.http.web.pages.insights).
+        insight=await visit.services.insights.settings(visit.team_id, visit.user.user_id),
     )
 
 
