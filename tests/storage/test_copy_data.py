@@ -247,6 +247,12 @@ async def build_everything(storage: Storage) -> Built:
     await answers.answer(upcoming, m2, Answer.NO)
     await answers.answer(upcoming, m3, Answer.MAYBE)
     await answers.snooze(upcoming, m2, "15")
+    # Insights: a who-came mark, the team's statistics settings, a digest subscriber.
+    await storage.set_attendance(upcoming, m1, True, marked_by=env.owner, at=clock())
+    await storage.set_insight_settings(
+        env.team_id, member_stats=False, digest_weekday=4, at=clock()
+    )
+    await storage.set_digest_subscription(env.team_id, m2, True, at=clock())
 
     invite = await people.create_invite(env.team_id, env.owner, group_id=drivers.id, max_uses=3)
     await storage.upsert_user(110, name="Новичок", username="newbie")
@@ -402,6 +408,7 @@ async def reads(storage: Storage, built: Built) -> dict[str, Any]:
             out[f"deliveries {o.id}"] = by_recipient(await storage.list_deliveries(o.id))
             out[f"confirmations {o.id}"] = await storage.list_confirmations(o.id)
             out[f"answer times {o.id}"] = await storage.answer_times(o.id)
+            out[f"attendance {o.id}"] = await storage.attendance_of(o.id)
     out["with group audience"] = await storage.list_events_with_audience(AudienceKind.TEAM, None)
     out["audience sizes"] = await storage.audience_sizes(built.event_ids)
     out["occurrence counts"] = await storage.occurrence_counts(occurrence_ids)
@@ -427,6 +434,12 @@ async def reads(storage: Storage, built: Built) -> dict[str, Any]:
             event_id=e, status=DeliveryStatus.UNREACHABLE, limit=100
         )
     out["sent per hour"] = await storage.sent_per_hour(since=START - timedelta(days=1))
+    for t in teams:
+        out[f"insights {t}"] = await storage.insight_ledger(
+            t, since=START - timedelta(days=30), until=now + timedelta(days=60)
+        )
+        out[f"insight settings {t}"] = await storage.get_insight_settings(t)
+    out["digest teams"] = await storage.digest_teams()
     out["last update"] = await storage.last_update_at()
     out["kv"] = [await storage.get_value(k) for k in ("note", SECRET_KEY)]
     out["dialog"] = await storage.state_get(f"dialog:{built.member}")
