@@ -162,6 +162,8 @@ async def test_event_insights_and_who_came(web: WebWorld) -> None:
     event, dates = await history(web)
     organizer = await web.client("organizer")
     base = f"/t/{web.team.id}/events/{event.id}/insights"
+    event_page = await organizer.get(f"/t/{web.team.id}/events/{event.id}")
+    assert f'href="{base}"' in event_page.text  # the event's page leads here
     page = await organizer.get(base)
     assert page.status_code == 200, page.text
     assert {c.get("id") for c in svgs(page.text)} == {"event-answers", "event-rate"}
