@@ -32,6 +32,7 @@ from maxremind.backup import (
 from maxremind.bot.context import Services as BotServices
 from maxremind.bot.handlers import register_all
 from maxremind.bot.handlers.calendar_import import result_messages
+from maxremind.bot.menu import command_menu
 from maxremind.bot.router import Router
 from maxremind.calendar.fetch import IcsFetcher
 from maxremind.config import Settings
@@ -54,7 +55,7 @@ from maxremind.intake.webhook import WEBHOOK_PATH
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import LimiterUnavailable, MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import Limiter, RateLimiter
-from maxremind.maxapi.models import BotInfo
+from maxremind.maxapi.models import BotInfo, NewBotCommand
 from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
 from maxremind.services.answers import AnswerService
@@ -63,9 +64,9 @@ from maxremind.services.calendar import CalendarService
 from maxremind.services.calendar_import import CalendarImport, Telling, UploadDone
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
+from maxremind.services.insights import InsightsService
 from maxremind.services.instance import InstanceService
 from maxremind.services.oneliner import TypedEvents
-from maxremind.services.insights import InsightsService
 from maxremind.services.overview import OverviewService
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
@@ -316,6 +317,16 @@ async def _prepare_intake(client: MaxClient, settings: Settings) -> None:
         )
 
 
+async def _register_commands(client: MaxClient, menu: list[NewBotCommand]) -> None:
+    """Give MAX the command menu; the bot works without it, so a failure is one line."""
+    try:
+        await client.set_commands(menu)
+    except MaxApiError as exc:
+        log.warning("could not register the command menu with MAX (%s); the bot works on", exc)
+    else:
+        log.info("registered %s commands with MAX", len(menu))
+
+
 def _sqlite_file(settings: Settings) -> Path | None:
     url = settings.database_url
     return sqlite_path(url) if url.startswith("sqlite:///") else None
@@ -474,6 +485,8 @@ async def serve(
         if settings.has_role("bot"):
             await _prepare_intake(client, settings)
             tasks.append(asyncio.create_task(inbox.run(stop), name="inbox"))
+            menu = command_menu(router)
+            tasks.append(asyncio.create_task(_register_commands(client, menu), name="menu"))
             if settings.mode == "polling":
                 marker = StorageMarker(storage)
 

@@ -2,6 +2,7 @@
 
 from .client import DEFAULT_BASE_URL, MaxClient, RetryPolicy, UpdateBatch, UpdateParseFailure
 from .errors import (
+    AttachmentNotReady,
     BadRequest,
     Forbidden,
     MaxApiError,
@@ -16,6 +17,7 @@ from .limiter import RateLimiter
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "AttachmentNotReady",
     "BadRequest",
     "Forbidden",
     "MaxApiError",

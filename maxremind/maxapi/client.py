@@ -37,6 +37,9 @@ from .limiter import Limiter, RateLimiter, Sleep
 from .models import (
     AttachmentRequest,
     AudioAttachmentRequest,
+    BotCommand,
+    BotCommandList,
+    BotCommandsPatch,
     BotInfo,
     CallbackAnswer,
     Chat,
@@ -45,6 +48,7 @@ from .models import (
     FileAttachmentRequest,
     GetSubscriptionsResult,
     Message,
+    NewBotCommand,
     NewMessageBody,
     PhotoAttachmentRequest,
     PhotoAttachmentRequestPayload,
@@ -213,6 +217,15 @@ class MaxClient:
         :raises Unauthorized: if the token is wrong.
         """
         return await self._call("GET", "/me", self._model(BotInfo))
+
+    async def set_commands(self, commands: Sequence[NewBotCommand]) -> list[BotCommand]:
+        """Replace the command menu MAX clients show (``PATCH /me/commands``); an empty
+        list removes it. Returns the list MAX now holds."""
+        body = BotCommandsPatch(commands=list(commands))
+        result = await self._call(
+            "PATCH", "/me/commands", self._model(BotCommandList), json=body.to_request()
+        )
+        return list(result.commands or [])
 
     async def get_updates(
         self,

@@ -77,6 +77,13 @@ class OperationFailed(MaxApiError):
     """MAX answered ``{"success": false, "message": ...}``."""
 
 
+class AttachmentNotReady(BadRequest):
+    """400 ``attachment.not.ready``: MAX is still processing an uploaded file; the same
+    send works a moment later."""
+
+    permanent = False
+
+
 class RateLimited(MaxApiError):
     """429: too many requests; ``retry_after`` is set when MAX says how long to wait."""
 
@@ -111,6 +118,37 @@ _STATUS_CLASSES: dict[int, type[MaxApiError]] = {
     404: NotFound,
 }
 
+# MAX's error answers carry a ``code`` (the document's ``Error.code``): where it is one
+# we know, it decides the class of a 4xx answer, since one status covers unlike cases (a 403 is a
+# person who stopped the bot, or a token passed the old way; a 400 is a wrong request,
+# or an upload still being processed). Unknown codes fall back to the status.
+_CODE_CLASSES: dict[str, type[MaxApiError]] = {
+    "verify.token": Unauthorized,
+    "deprecated.token": Unauthorized,
+    "too.many.requests": RateLimited,
+    "attachment.not.ready": AttachmentNotReady,
+    "chat.denied": Forbidden,
+    "access.denied": Forbidden,
+    "dialog.not.started": Forbidden,
+    "not.found": NotFound,
+    "chat.not.found": NotFound,
+    "proto.payload": BadRequest,
+    "method.not.allowed": BadRequest,
+}
+
+
+def class_for(status: int, code: str | None) -> type[MaxApiError]:
+    """The error class for an answer: a 429 or 5xx is transient whatever its code (MAX
+    is busy or failing); other answers by MAX's ``code`` where known, else by status."""
+    if status == 429:
+        return RateLimited
+    if status >= 500:
+        return ServerError
+    by_code = _CODE_CLASSES.get(code.strip().lower()) if code else None
+    if by_code is not None:
+        return by_code
+    return _STATUS_CLASSES.get(status, BadRequest)
+
 
 def error_for_status(
     status: int,
@@ -121,14 +159,9 @@ def error_for_status(
     method: str | None = None,
     path: str | None = None,
 ) -> MaxApiError:
-    """The error to raise for a non-2xx answer."""
-    cls: type[MaxApiError]
-    if status == 429:
-        cls = RateLimited
-    elif status >= 500:
-        cls = ServerError
-    else:
-        cls = _STATUS_CLASSES.get(status, BadRequest)
+    """The error to raise for a non-2xx answer (its class from ``code`` where MAX gave
+    a known one, else from ``status``)."""
+    cls = class_for(status, code)
     return cls(
         message,
         status=status,

@@ -71,7 +71,8 @@ class MessageRemovedUpdate(UpdateBase):
 class BotAddedToChatUpdate(UpdateBase):
     update_type: Literal["bot_added"] = "bot_added"
     chat_id: Int64
-    user: User
+    # Since 2026 MAX may leave out who added the bot.
+    user: User | None = None
     is_channel: bool = False
 
 

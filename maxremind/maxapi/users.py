@@ -77,6 +77,26 @@ class BotInfo(UserWithPhoto):
     commands: list[BotCommand] | None = None
 
 
+class NewBotCommand(RequestModel):
+    """One entry of the command menu MAX clients show (``BotCommand`` in the schema):
+    the name without its slash."""
+
+    name: str = Field(min_length=1, max_length=64)
+    description: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+class BotCommandsPatch(RequestModel):
+    """The body of ``PATCH /me/commands``: the whole list (at most 32; ``[]`` clears it)."""
+
+    commands: list[NewBotCommand] = Field(max_length=32)
+
+
+class BotCommandList(ResponseModel):
+    """What ``PATCH /me/commands`` answers: the bot's commands now."""
+
+    commands: list[BotCommand] | None = None
+
+
 class ChatMember(UserWithPhoto):
     last_access_time: Int64 | None = None
     is_owner: bool = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from maxremind.bot import texts_platform  # noqa: F401 - registers its texts
 from maxremind.bot.context import Ctx, Services
 from maxremind.bot.handlers.people_common import guarded, short, show
 from maxremind.bot.router import Router
@@ -57,6 +58,14 @@ async def _linked(ctx: Ctx, chat: Chat, team: Team, group: Group | None) -> None
 def register(router: Router) -> None:
     async def bot_added(update: Update, services: Services) -> None:
         if not isinstance(update, BotAddedToChatUpdate):
+            return
+        if update.user is None:
+            # Since 2026 MAX may not say who added the bot, so nobody can be asked
+            # privately: the chat itself hears how an organizer links it. The chat's
+            # language is unknown, so both are said.
+            await services.chats.bot_added(update.chat_id, added_by=None)
+            text = "\n\n".join(t("ppl_chat_added_anonymous", lang) for lang in Language)
+            await services.client.send_message(text, chat_id=update.chat_id)
             return
         ctx = await _person(services, update.user)
         chat = await services.chats.bot_added(update.chat_id, added_by=ctx.user.user_id)
