@@ -49,7 +49,7 @@ from maxremind.http.server import serve_app
 from maxremind.http.web.visit import WebSettings
 from maxremind.intake.inbox import Inbox, StorageMarker
 from maxremind.intake.leader import run_as_leader
-from maxremind.intake.outbox import OutboxSender, Replies, collecting
+from maxremind.intake.outbox import OutboxSender, Replies, collecting, outbox_teller
 from maxremind.intake.polling import run_polling
 from maxremind.intake.webhook import WEBHOOK_PATH
 from maxremind.maxapi.client import MaxClient
@@ -194,7 +194,7 @@ def build_services(
         storage.after_commit(engine.poke)
 
     events = EventService(storage, engine.planner, poke=poke)
-    people = TeamService(storage, events)
+    people = TeamService(storage, events, tell=outbox_teller(storage, client))
     return AppServices(
         people=people,
         users=UserService(storage),

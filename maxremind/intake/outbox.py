@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, Protocol
@@ -227,3 +227,18 @@ class OutboxSender:
                         log.exception("reply %s is broken; dropping it", item.id)
                     await self.storage.outbox_done(item.id, at=self.clock(), error=error)
                     finished += 1
+
+
+def outbox_teller(storage: Storage, client: Client) -> Callable[[int, str], Awaitable[None]]:
+    """How a service tells a person something in MAX: the message is stored in the
+    outbox inside the caller's unit of work (an update being handled, a web request), so
+    it goes out once that commits -- the inbox worker sends pending items -- and never
+    for a change that rolled back."""
+    replies, outbox = Replies(client), OutboxSender(storage, client)
+
+    async def tell(user_id: int, text: str) -> None:
+        with collecting() as collected:
+            await replies.send_message(text, user_id=user_id)
+        await outbox.store(collected, inbox_id=None, at=utcnow())
+
+    return tell

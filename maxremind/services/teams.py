@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
@@ -33,11 +33,15 @@ from maxremind.domain.models import (
     Team,
     User,
 )
+from maxremind.i18n import t
+from maxremind.services import texts_roles as _texts  # noqa: F401 (registers its texts)
 from maxremind.services.events import EventService, PermissionDenied
 from maxremind.services.sharing import Shared
 from maxremind.storage import AlreadyExists, InviteUnusable, NotFound, Storage
 
 MAX_NAME = 100
+Tell = Callable[[int, str], Awaitable[None]]
+"""Say ``text`` to the person ``user_id`` in MAX (sent once the change commits)."""
 INVITE_CODE_BYTES: Final = 16  # 22 urlsafe characters: unguessable, well under MAX's 128
 MAX_INVITE_USES: Final = 100_000
 MAX_INVITE_VALIDITY: Final = timedelta(days=365)
@@ -188,11 +192,17 @@ class TeamService:
     :mod:`maxremind.services.sharing`)."""
 
     def __init__(
-        self, storage: Storage, events: EventService | None = None, *, clock: Clock = utcnow
+        self,
+        storage: Storage,
+        events: EventService | None = None,
+        *,
+        clock: Clock = utcnow,
+        tell: Tell | None = None,
     ) -> None:
         self.storage = storage
         self.events = events
         self.clock = clock
+        self.tell = tell  # messages a person in MAX (app.py: through the outbox)
         self._seats: Shared[tuple[Role, Team] | None] = Shared()
         self._teams_of: Shared[list[Team]] = Shared()
 
@@ -468,7 +478,35 @@ class TeamService:
             old=target.role.value,
             new=role.value,
         )
+        await self._tell_role(team_id, actor_id, target, role)
         return updated
+
+    async def _tell_role(self, team_id: int, actor_id: int, target: Member, role: Role) -> None:
+        """Tell the person whose role changed (whoever changed it: bot, web or API), in
+        their language; not someone who changed their own, nor one who stopped the bot."""
+        if self.tell is None or actor_id == target.user_id:
+            return
+        try:
+            person = await self.storage.get_user(target.user_id)
+        except NotFound:
+            return
+        if not person.reachable:
+            return
+        team = await self.storage.get_team(team_id)
+        try:
+            by = (await self.storage.get_user(actor_id)).name
+        except NotFound:
+            by = "—"
+        lang = person.language or team.language
+        text = t(
+            "role_changed_told",
+            lang,
+            by=by,
+            team=team.name,
+            old=t(f"role_{target.role.value}", lang),
+            role=t(f"role_{role.value}", lang),
+        )
+        await self.tell(target.user_id, text)
 
     async def remove_member(self, team_id: int, actor_id: int, target_id: int) -> Member:
         """Remove someone (admins+; admins only by an owner; never an owner).

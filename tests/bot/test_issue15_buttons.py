@@ -179,3 +179,38 @@ async def test_events_in_a_group_chat_lists_what_everyone_there_was_invited_to(
     bot.emulator.send_chat_message(other.chat_id, john.user_id, "/events")
     await wait_for(lambda: len(_chat_texts(bot, other.chat_id)) > before, what="an answer")
     assert "not linked to a team" in _chat_texts(bot, other.chat_id)[-1]
+
+
+async def test_a_role_changed_from_the_web_api_is_told_in_max(bot: Bot) -> None:
+    import httpx
+
+    from maxremind.services.access import AccessService
+
+    team = await make_team(
+        bot,
+        {"Анна": ("anna", Role.OWNER), "Борис": ("boris", Role.MEMBER), "Mary": ("m", Role.MEMBER)},
+        locales={"Mary": "en"},
+    )
+    anna, boris, mary = (team.people[n] for n in ("Анна", "Борис", "Mary"))
+    async with database(bot) as db:
+        access = await AccessService.create(db, bot_token="unused")
+        _, secret = await access.create_api_token(anna.user_id, team.id, "tests")
+    async with httpx.AsyncClient(
+        base_url=bot.running.web_url, headers={"authorization": f"Bearer {secret}"}
+    ) as api:
+        for who, role in ((boris, "admin"), (mary, "organizer")):
+            changed = await api.patch(
+                f"/api/v1/teams/{team.id}/members/{who.user_id}", json={"role": role}
+            )
+            assert changed.status_code == 200, changed.text
+    told = await wait_for_text(boris, "вашу роль")
+    assert "Анна" in told and "Ромашка" in told and "участник" in told
+    assert "теперь: администратор" in told
+    told = await wait_for_text(mary, "your role")
+    assert "Анна changed your role" in told and "now it is: organizer" in told
+
+    # From the bot, the person is told once (by the service, not also by the handler).
+    await anna.say("/role @boris участник")
+    await wait_for_text(boris, "теперь: участник")
+    await asyncio.sleep(0.5)
+    assert len([t for t in boris.texts() if "теперь: участник" in t]) == 1

@@ -26,9 +26,8 @@ from maxremind.bot.handlers.people_common import (
 )
 from maxremind.bot.numbers import small_int
 from maxremind.bot.router import Router
-from maxremind.domain.models import Invite, Language, Member, Role, Team
+from maxremind.domain.models import Invite, Member, Role, Team
 from maxremind.domain.timefmt import format_date
-from maxremind.i18n import t
 from maxremind.services.errors import InviteUnusable, NotFound
 from maxremind.services.teams import invite_link
 
@@ -271,15 +270,8 @@ def register(router: Router) -> None:
             await ctx.say("ppl_role_same", name=target.name, role=role_name(ctx, wanted))
             return
         await service(ctx).set_role(team.id, ctx.user.user_id, target.user_id, wanted)
+        # The person is told by the service (TeamService.set_role), as from the web.
         await ctx.say("ppl_role_set", name=target.name, role=role_name(ctx, wanted))
-        lang = target.language or Language.RU  # tell() speaks the person's language
-        await tell(
-            ctx,
-            target.user_id,
-            "ppl_role_told",
-            team=team.name,
-            role=t(f"role_{wanted.value}", lang),
-        )
 
     async def remove(ctx: Ctx) -> None:
         team = team_of(ctx)
