@@ -41,6 +41,40 @@ TEXTS: dict[str, dict[Language, str]] = {
     "aud_kind_member": {RU: "{name}", EN: "{name}"},
     "aud_kind_team": {RU: "вся команда", EN: "the whole team"},
     "ev_audience_chat_button": {RU: "💬 {name}", EN: "💬 {name}"},
+    # --- which team: switching says so, answers name it ---------------------------------
+    "team_switched": {
+        RU: "Текущая команда теперь «{name}» (была «{previous}»): /members, /events, "
+        "/event, /notify и другие команды относятся к ней. Переключиться: /team",
+        EN: "Your current team is now “{name}” (was “{previous}”): /members, /events, "
+        "/event, /notify and other commands apply to it. To switch: /team",
+    },
+    "team_switched_first": {
+        RU: "Текущая команда теперь «{name}»: /members, /events, /event, /notify и другие "
+        "команды относятся к ней. Переключиться: /team",
+        EN: "Your current team is now “{name}”: /members, /events, /event, /notify and "
+        "other commands apply to it. To switch: /team",
+    },
+    "team_already_current": {
+        RU: "«{name}» и так текущая команда. Другие команды: /team",
+        EN: "“{name}” is already your current team. Your other teams: /team",
+    },
+    "team_pick": {
+        RU: "Сейчас команды относятся к «{name}». Переключиться на другую:",
+        EN: "Commands now apply to “{name}”. Switch to another team:",
+    },
+    "team_pick_none": {
+        RU: "К какой команде будут относиться команды? Выберите:",
+        EN: "Which team should commands apply to? Choose:",
+    },
+    "team_pick_footer": {
+        RU: "Новая команда: /team Название",
+        EN: "A new team: /team Name",
+    },
+    "team_line": {RU: "👥 Команда «{team}»", EN: "👥 Team “{team}”"},
+    "ev_list_page": {RU: "стр. {page} из {pages}", EN: "page {page} of {pages}"},
+    "ev_list_prev": {RU: "◀️ Назад", EN: "◀️ Back"},
+    "ev_list_next": {RU: "Дальше ▶️", EN: "Next ▶️"},
+    "ev_list_by": {RU: "👤 {name}", EN: "👤 {name}"},
 }
 
 add_texts(TEXTS)

@@ -46,6 +46,15 @@ class UserService:
             await self.storage.update_user(user_id, current_team_id=team.id)
         return team
 
+    async def team_named(self, user_id: int, name: str) -> Team | None:
+        """The person's own team called ``name`` (case, "ё" and spaces aside): ``/team
+        Название`` switches to it rather than founding a second team of that name."""
+        wanted = _name_key(name)
+        for team in await self.storage.list_teams_of_user(user_id):
+            if _name_key(team.name) == wanted:
+                return team
+        return None
+
     async def current_team(self, user: User, *, chat_id: int | None = None) -> Team | None:
         """The team a command is for: a linked chat's team, else the one chosen last, else
         the only one; None when the person has to choose."""
@@ -76,3 +85,7 @@ class UserService:
     async def set_reachable(self, user_id: int, reachable: bool, reason: str | None = None) -> None:
         """The person started the bot again (True) or stopped it / removed the dialog."""
         await self.storage.set_user_reachable(user_id, reachable, reason)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().replace("ё", "е").split())

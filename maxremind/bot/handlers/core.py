@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from maxremind.bot.context import Ctx
+from maxremind.bot.handlers.people_teams import switched_text
 from maxremind.bot.router import Router
 from maxremind.domain.models import Language
 
@@ -34,6 +35,7 @@ def register(router: Router) -> None:
 
     async def team_chosen(ctx: Ctx) -> None:
         (team_id,) = ctx.extras["args"]
+        previous = await ctx.current_team()
         team = await ctx.services.users.choose_team(ctx.user.user_id, int(team_id))
         if team is None:
             await ctx.notify(ctx.t("stale_button"))
@@ -41,7 +43,8 @@ def register(router: Router) -> None:
         ctx.user = await ctx.services.users.get(ctx.user.user_id) or ctx.user
         loaded = await ctx.services.state.load(ctx.dialog_key)
         state = loaded.value or {}
-        await ctx.say("team_chosen", name=team.name)
+        # Say what changed, and what it changes (issue 15): never a silent switch.
+        await ctx.reply(switched_text(ctx, team, previous))
         await ctx.notify(ctx.t("team_chosen", name=team.name))
         pending = str(state.get("pending", "")) if state.get("dialog") == "pick_team" else ""
         if pending:

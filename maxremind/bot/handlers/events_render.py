@@ -139,7 +139,16 @@ async def event_card(
     """The echo after saving, and the body of "view"."""
     lines = await spec_lines(ctx, event, offsets_of(event), tz)
     lines += adjustment_lines(ctx, event, occurrences)
-    return "\n".join(lines)
+    team = await team_line(ctx, event.team_id)
+    return "\n".join([*lines, team] if team else lines)
+
+
+async def team_line(ctx: Ctx, team_id: int | None) -> str:
+    """ "👥 Команда «…»" for someone in several teams (which one is not obvious), else ""."""
+    if team_id is None:
+        return ""
+    teams = {team.id: team.name for team in await ctx.teams()}
+    return ctx.t("team_line", team=teams[team_id]) if len(teams) > 1 and team_id in teams else ""
 
 
 def rejected_text(ctx: Ctx, reason: str) -> str:

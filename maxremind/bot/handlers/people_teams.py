@@ -102,11 +102,49 @@ def parse_invite_options(words: list[str]) -> tuple[timedelta | None, int | None
     return validity, uses, None
 
 
+def switched_text(ctx: Ctx, team: Team, previous: Team | None) -> str:
+    """The current team changed: say so, and what it changes (issue 15: never silently)."""
+    if previous is None or previous.id == team.id:
+        return ctx.t("team_switched_first", name=team.name)
+    return ctx.t("team_switched", name=team.name, previous=previous.name)
+
+
+async def pick_team(ctx: Ctx, mine: list[Team]) -> None:
+    """``/team`` alone: the person's teams as buttons, the current one ticked."""
+    current = await ctx.current_team()
+    rows = [
+        [
+            ctx.button(
+                short(("✅ " if current is not None and t.id == current.id else "") + t.name),
+                "team",
+                t.id,
+            )
+        ]
+        for t in mine
+    ]
+    head = ctx.t("team_pick", name=current.name) if current else ctx.t("team_pick_none")
+    await ctx.reply(head + "\n" + ctx.t("team_pick_footer"), rows)
+
+
 def register(router: Router) -> None:
     async def team_new(ctx: Ctx) -> None:
         name = ctx.args.strip()
+        mine = await ctx.teams()
         if not name:
-            await ctx.say("ppl_team_usage")
+            if len(mine) > 1:
+                await pick_team(ctx, mine)
+            else:
+                await ctx.say("ppl_team_usage")
+            return
+        previous = await ctx.current_team()
+        existing = await ctx.services.users.team_named(ctx.user.user_id, name)
+        if existing is not None:
+            # A team of one's own by that name: switch to it, do not found a second one.
+            if previous is not None and previous.id == existing.id:
+                await ctx.say("team_already_current", name=existing.name)
+                return
+            await ctx.services.users.choose_team(ctx.user.user_id, existing.id)
+            await ctx.reply(switched_text(ctx, existing, previous))
             return
         team = await service(ctx).create_team(
             ctx.user.user_id,
@@ -115,7 +153,10 @@ def register(router: Router) -> None:
             language=ctx.lang,
         )
         invite = await service(ctx).create_invite(team.id, ctx.user.user_id)
-        await send_invite(ctx, team, invite, intro=ctx.t("ppl_team_created", name=team.name))
+        intro = ctx.t("ppl_team_created", name=team.name)
+        if mine:  # the new team is now the current one: the old one's commands moved
+            intro += "\n" + switched_text(ctx, team, previous)
+        await send_invite(ctx, team, invite, intro=intro)
 
     async def teams(ctx: Ctx) -> None:
         mine = await ctx.teams()
@@ -211,7 +252,10 @@ def register(router: Router) -> None:
             key = "ppl_join_already_group" if joined.group else "ppl_join_already"
         else:
             key = "ppl_join_ok_group" if joined.group else "ppl_join_ok"
-        await ctx.say(key, team=joined.team.name, group=group)
+        text = ctx.t(key, team=joined.team.name, group=group)
+        if len(await ctx.teams()) > 1:  # joining made it the current team: say so
+            text += "\n" + ctx.t("team_switched_first", name=joined.team.name)
+        await ctx.reply(text)
         return True
 
     async def members(ctx: Ctx) -> None:

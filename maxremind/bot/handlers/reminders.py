@@ -16,6 +16,7 @@ from maxremind.bot.handlers.events_render import (
     now_utc,
     rejected_text,
     repeat_text,
+    team_line,
     time_error_text,
     when_text,
     zone_of,
@@ -189,6 +190,8 @@ async def create_reminder(ctx: Ctx, draft: dict[str, Any]) -> None:
     else:
         who = await audience_text(ctx, event.audience)
         text = ctx.t("rm_created_for", when=when, text=event.title, audience=who)
+        team = await team_line(ctx, event.team_id)
+        text += f"\n{team}" if team else ""
     await ctx.reply(text, [[ctx.button(ctx.t("rm_button_cancel"), "rmc", event.id)]])
 
 
@@ -228,7 +231,9 @@ async def notify(ctx: Ctx) -> None:
         await ctx.say("role_needed", role=ctx.t(f"role_{exc.needed.value}"))
         return
     size = await ctx.services.agenda.audience_size(event)
-    await ctx.say("nt_sent", n=size, audience=await audience_text(ctx, event.audience))
+    text = ctx.t("nt_sent", n=size, audience=await audience_text(ctx, event.audience))
+    team_named = await team_line(ctx, event.team_id)
+    await ctx.reply(f"{text}\n{team_named}" if team_named else text)
 
 
 # --- /reminders -----------------------------------------------------------------------------
