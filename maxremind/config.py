@@ -491,6 +491,40 @@ class Settings:
         return out
 
 
+def webhook_url_problem(public_url: str) -> str | None:
+    """What stops MAX from posting webhooks to ``public_url``, in one sentence, or None.
+
+    MAX delivers only over HTTPS on port 443, to an address it can reach, with a
+    certificate from a public CA (docs/self-hosting.md: nginx + certbot)."""
+    how = "put nginx with a certificate (e.g. from certbot) in front, see docs/self-hosting.md"
+    try:
+        parts = urlsplit(public_url)
+        port = parts.port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https":
+        return f"must start with https:// in webhook mode: MAX posts only over HTTPS; {how}"
+    if not host:
+        return "has no host name"
+    if port is not None and port != 443:
+        return (
+            f"names port {port}, but MAX posts webhooks only to port 443: "
+            f"{how}, and leave the port out"
+        )
+    if parts.username is not None or parts.query or parts.fragment:
+        return "must be a plain https://host[/path] address (no user, query or fragment)"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith((".localhost", ".local")) or "." not in host:
+            return f"{host} is not a public name MAX can reach; use the server's domain name"
+        return None
+    if not address.is_global:
+        return f"{host} is a private address MAX cannot reach; use the server's public name"
+    return None
+
+
 def _check_cross_fields(values: Mapping[str, Any]) -> None:
     if values["roles"] != ",".join(ROLES) and not str(values["db_url"]).startswith(
         ("postgresql://", "postgres://")
@@ -507,8 +541,9 @@ def _check_cross_fields(values: Mapping[str, Any]) -> None:
                 "MAXREMIND_PUBLIC_URL must be set in webhook mode "
                 "(the https:// address MAX will post updates to)"
             )
-        if not str(public_url).startswith("https://"):
-            raise ConfigError("MAXREMIND_PUBLIC_URL must start with https:// in webhook mode")
+        problem = webhook_url_problem(str(public_url))
+        if problem is not None:
+            raise ConfigError(f"MAXREMIND_PUBLIC_URL ({public_url}): {problem}")
         if not values["webhook_secret"]:
             raise ConfigError(
                 "MAXREMIND_WEBHOOK_SECRET must be set in webhook mode "
