@@ -83,6 +83,8 @@ async def test_the_owner_sees_other_organizers_events_and_their_team(bot: Bot) -
     assert "Обход склада" in listing and "👥 Команда «Ромашка»" in listing, listing
     echo = await olga.say("/event Планёрка; завтра в 11:00; @all; за 15 минут")
     assert "👥 Команда «Второй отдел»" in echo, echo
+    intro = await olga.say("/event")
+    assert "👥 Команда «Второй отдел»" in intro, intro
 
 
 async def test_a_long_events_list_pages(bot: Bot) -> None:

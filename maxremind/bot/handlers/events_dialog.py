@@ -23,6 +23,7 @@ from maxremind.bot.handlers.events_render import (
     rejected_text,
     repeat_text,
     spec_lines,
+    team_line,
     time_error_text,
     when_text,
     zone_of,
@@ -579,7 +580,9 @@ async def start(ctx: Ctx) -> None:
         return
     draft: Draft = {"step": "title", "team_id": team.id, "tz": zone_of(ctx, team).key}
     await save(ctx, draft)
-    await ask(ctx, draft, ctx.t("ev_intro"))
+    # Someone in several teams is told which one the event is for.
+    intro = "\n".join(filter(None, [ctx.t("ev_intro"), await team_line(ctx, team.id)]))
+    await ask(ctx, draft, intro)
 
 
 async def one_liner(ctx: Ctx, team: Team) -> None:
