@@ -83,6 +83,20 @@ class ChatService:
             chat_id, title=title or str(chat_id), chat_type=chat_type, added_by=added_by
         )
 
+    async def bot_added_anonymously(self, chat_id: int) -> tuple[Chat, int | None]:
+        """Remember a chat the bot was added to without MAX saying by whom (possible
+        since 2026); also the chat's owner as MAX tells it, if it does, to ask them."""
+        title, chat_type, owner_id = "", "chat", None
+        try:
+            info = await self.max_chats.get_chat(chat_id)
+            title, chat_type, owner_id = info.title or "", info.type, info.owner_id
+        except MaxApiError as exc:
+            log.info("could not read chat %s: %s", chat_id, exc)
+        chat = await self.storage.upsert_chat(
+            chat_id, title=title or str(chat_id), chat_type=chat_type, added_by=None
+        )
+        return chat, owner_id
+
     async def known(self, chat_id: int, *, added_by: int) -> Chat:
         """The chat, remembered now if it was added before chats were kept."""
         found = await self.chat(chat_id)

@@ -29,34 +29,61 @@ def _chat_texts(emu: Emulator, chat_id: int) -> list[str]:
     return [m.text or "" for m in emu.bot_messages(chat_id=chat_id)]
 
 
+async def _team_owner(emu: Emulator) -> int:
+    owner = emu.create_user("Ольга", username="olga")
+    emu.start_bot(owner.user_id)
+    emu.send_message(owner.user_id, "/team Склад Север")
+    await wait_for(lambda: len(emu.bot_messages(user_id=owner.user_id)) >= 2, what="team")
+    return owner.user_id
+
+
+def _last(emu: Emulator, user_id: int) -> str:
+    return emu.bot_messages(user_id=user_id)[-1].text or ""
+
+
 async def test_bot_added_without_user_says_in_the_chat_how_to_link_it(tmp_path: Path) -> None:
     async with (
         running_emulator(bot_added_without_user=True) as (emu, url),
         running_product(product_settings(url, tmp_path)),
     ):
-        owner = emu.create_user("Ольга", username="olga")
-        emu.start_bot(owner.user_id)
-        emu.send_message(owner.user_id, "/team Склад Север")
-        await wait_for(lambda: len(emu.bot_messages(user_id=owner.user_id)) >= 2, what="team")
-        chat = emu.create_chat("Водители смены", owner.user_id)
-        update = emu.add_bot_to_chat(chat.chat_id, owner.user_id)
+        olga = await _team_owner(emu)
+        # The chat's owner started the bot but organizes no team; MAX does not say who
+        # added the bot: nobody can be asked privately.
+        petr = emu.create_user("Пётр")
+        emu.start_bot(petr.user_id)
+        await wait_for(lambda: len(emu.bot_messages(user_id=petr.user_id)) == 1, what="hi")
+        chat = emu.create_chat("Водители смены", petr.user_id, [olga])
+        update = emu.add_bot_to_chat(chat.chat_id, olga)
         assert "user" not in update
         await wait_for(lambda: _chat_texts(emu, chat.chat_id) != [], what="the chat's hint")
         hint = _chat_texts(emu, chat.chat_id)[0]
         for lang in Language:
             assert t("ppl_chat_added_anonymous", lang) in hint
         assert "/link" in hint
-        # Nobody was asked privately: MAX did not say who added the bot.
-        assert len(emu.bot_messages(user_id=owner.user_id)) == 2
+        assert len(emu.bot_messages(user_id=olga)) == 2
+        assert len(emu.bot_messages(user_id=petr.user_id)) == 1
         # An organizer follows the hint: /link in the chat asks them privately.
-        emu.send_chat_message(chat.chat_id, owner.user_id, "/link")
-        await wait_for(
-            lambda: "К какой команде" in (emu.bot_messages(user_id=owner.user_id)[-1].text or ""),
-            what="the private question",
-        )
+        emu.send_chat_message(chat.chat_id, olga, "/link")
+        await wait_for(lambda: "К какой команде" in _last(emu, olga), what="the question")
         async with open_storage(product_settings(url, tmp_path).database_url) as storage:
             stored = await storage.get_chat(chat.chat_id)
         assert stored.title == "Водители смены"
+
+
+async def test_bot_added_without_user_asks_the_chats_owner_when_they_organize(
+    tmp_path: Path,
+) -> None:
+    async with (
+        running_emulator() as (emu, url),
+        running_product(product_settings(url, tmp_path)),
+    ):
+        olga = await _team_owner(emu)
+        chat = emu.create_chat("Склад: смена", olga)
+        emu.add_bot_to_chat(chat.chat_id, olga, with_user=False)
+        await wait_for(lambda: "К какой команде" in _last(emu, olga), what="the question")
+        assert "«Склад: смена»" in _last(emu, olga)
+        await asyncio.sleep(0.3)
+        assert _chat_texts(emu, chat.chat_id) == []  # asked privately, the chat is quiet
 
 
 async def _no_errors_after(caplog: pytest.LogCaptureFixture, emu: Emulator, user_id: int) -> None:

@@ -55,17 +55,32 @@ async def _linked(ctx: Ctx, chat: Chat, team: Team, group: Group | None) -> None
     await ctx.services.client.send_message(hello, chat_id=chat.chat_id)
 
 
+async def _added_anonymously(chat_id: int, services: Services) -> None:
+    """Since 2026 MAX may not say who added the bot. The chat's owner is asked privately
+    when they are someone the bot knows who may link chats; otherwise nobody can be
+    asked, and the chat itself hears how an organizer links it (in both languages: the
+    chat's is unknown)."""
+    chat, owner_id = await services.chats.bot_added_anonymously(chat_id)
+    hint = "\n\n".join(t("ppl_chat_added_anonymous", lang) for lang in Language)
+    owner = await services.users.get(owner_id) if owner_id is not None else None
+    if (
+        owner is None
+        or not owner.reachable
+        or not await services.chats.teams_for_linking(owner.user_id)
+    ):
+        await services.client.send_message(hint, chat_id=chat_id)
+        return
+    ctx = Ctx(services, owner, owner.language or Language.RU)
+    ctx.otherwise = (hint, chat.chat_id)  # their dialog is closed: the chat hears the hint
+    await ask_team_for_chat(ctx, chat)
+
+
 def register(router: Router) -> None:
     async def bot_added(update: Update, services: Services) -> None:
         if not isinstance(update, BotAddedToChatUpdate):
             return
         if update.user is None:
-            # Since 2026 MAX may not say who added the bot, so nobody can be asked
-            # privately: the chat itself hears how an organizer links it. The chat's
-            # language is unknown, so both are said.
-            await services.chats.bot_added(update.chat_id, added_by=None)
-            text = "\n\n".join(t("ppl_chat_added_anonymous", lang) for lang in Language)
-            await services.client.send_message(text, chat_id=update.chat_id)
+            await _added_anonymously(update.chat_id, services)
             return
         ctx = await _person(services, update.user)
         chat = await services.chats.bot_added(update.chat_id, added_by=ctx.user.user_id)
