@@ -41,7 +41,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "help_lang": {
         Language.RU: "язык: русский / English",
-        Language.EN: "language: русский / English",
+        Language.EN: "language: English / Russian",
     },
     "role_needed": {
         Language.RU: "Для этого нужна роль «{role}» в команде. Попросите администратора: /members",

@@ -1,13 +1,23 @@
-"""Every text exists in Russian and English with the same placeholders."""
+"""Every text exists in Russian and English with the same placeholders, and English has no
+Cyrillic."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 import string
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import maxremind.bot.handlers  # noqa: F401 - feature modules add their texts on import
 from maxremind.domain.models import Language
+from maxremind.domain.timedescribe import describe_rrule
+from maxremind.domain.timefmt import format_duration, format_offset, format_when
 from maxremind.http.web import web_routes
 from maxremind.i18n import TEXTS
+from maxremind.services.texts_calendar_import import PROBLEMS, REASONS, problem_text, reason_text
+from maxremind.services.zones import COMMON_ZONES, zone_name
 
 web_routes()  # the web pages and the API add theirs when their modules load
 
@@ -28,3 +38,82 @@ def test_every_text_has_both_languages_and_same_placeholders() -> None:
 def test_web_texts_are_there_too() -> None:
     assert any(key.startswith("web_events_") for key in TEXTS)
     assert any(key.startswith("web_people_") for key in TEXTS)
+
+
+# --- English is English ------------------------------------------------------------------
+# Every module that may add texts is imported (not only those the bot or the web load at
+# start), then every English text, and what the formatters write in English, is searched
+# for Cyrillic. A language's own name is the one exception: the language pickers name
+# Russian as its readers know it ("Русский"), so they find it whatever the page's language.
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+ENDONYMS = ("Русский",)
+
+
+def _all_text_modules() -> list[str]:
+    names = []
+    for package in ("maxremind.bot", "maxremind.services", "maxremind.http", "maxremind.engine"):
+        root = importlib.import_module(package)
+        for info in pkgutil.walk_packages(root.__path__, package + "."):
+            importlib.import_module(info.name)
+            names.append(info.name)
+    return names
+
+
+def _cyrillic(text: str) -> list[str]:
+    for name in ENDONYMS:
+        text = text.replace(name, "")
+    return CYRILLIC.findall(text)
+
+
+def test_every_text_module_is_loaded_and_english_has_no_cyrillic() -> None:
+    modules = _all_text_modules()
+    assert "maxremind.http.web.texts_settings" in modules
+    assert "maxremind.services.texts_calendar_import" in modules
+    leaks = {key: v[Language.EN] for key, v in TEXTS.items() if _cyrillic(v[Language.EN])}
+    assert leaks == {}
+    for key, variants in TEXTS.items():
+        assert set(variants) == set(Language), key
+
+
+def test_english_dates_offsets_rules_and_zones_have_no_cyrillic() -> None:
+    zones = [ZoneInfo(key) for _, _, key in COMMON_ZONES]
+    zones += [ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Kolkata"), ZoneInfo("UTC")]
+    now = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+    written = []
+    for day in range(0, 400, 3):  # every weekday and month, this year and the next
+        moment = now + timedelta(days=day, hours=day % 24)
+        for zone in zones:
+            written.append(format_when(moment, zone, "en", now=now))
+            written.append(format_when(moment, zone, "en", now=now, all_day=True))
+    for minutes in (0, 1, 2, 5, 21, 22, 25, 59, 60, 61, 90, 120, 300, 1440, 1500, 2880, 10080):
+        written.append(format_offset(timedelta(minutes=minutes), "en"))
+        written.append(format_duration(timedelta(minutes=minutes), "en"))
+    rules = (
+        "FREQ=DAILY",
+        "FREQ=DAILY;INTERVAL=2",
+        "FREQ=WEEKLY",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "FREQ=WEEKLY;BYDAY=SA,SU",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=5",
+        "FREQ=MONTHLY",
+        "FREQ=MONTHLY;BYMONTHDAY=15",
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "FREQ=MONTHLY;BYDAY=2WE",
+        "FREQ=MONTHLY;BYDAY=-1FR",
+        "FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO",
+        "FREQ=YEARLY",
+        "FREQ=YEARLY;INTERVAL=2;UNTIL=20300101T000000Z",
+    )
+    for rule in rules:
+        written.append(describe_rrule(rule, "en"))
+        written.append(describe_rrule(rule, "en", at=time(10, 30)))
+    written += [zone_name(key, "en") for _, _, key in COMMON_ZONES]
+    written += [reason_text(reason, "5", Language.EN) for reason in REASONS]
+    written += [
+        problem_text({"reason": reason, "detail": "2027-01-01", "title": "Standup"}, Language.EN)
+        for reason in [*PROBLEMS, "something_else"]
+    ]
+    leaks = [text for text in written if _cyrillic(text)]
+    assert leaks == []
