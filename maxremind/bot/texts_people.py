@@ -12,7 +12,10 @@ RU, EN = Language.RU, Language.EN
 
 TEXTS: dict[str, dict[Language, str]] = {
     # --- help lines ------------------------------------------------------------------
-    "ppl_help_team": {RU: "создать команду: /team Название", EN: "create a team: /team Name"},
+    "ppl_help_team": {
+        RU: "создать команду или перейти в свою: /team Название; /team — выбрать текущую",
+        EN: "create a team or switch to one of yours: /team Name; /team alone to pick one",
+    },
     "ppl_help_teams": {RU: "мои команды и переключение", EN: "my teams, and switching"},
     "ppl_help_invite": {
         RU: "ссылка-приглашение: /invite [#группа] [7d] [20]",

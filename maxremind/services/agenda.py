@@ -62,22 +62,31 @@ async def upcoming_for(
 ) -> list[Upcoming]:
     """Active events of ``kinds`` the person is invited to or organizes, soonest first;
     with ``managed`` also those of teams they manage (an owner's or admin's agenda shows
-    what the team's other organizers created)."""
+    what the team's other organizers created), and events on hold (their group or tag
+    was deleted) that they may manage, so that they can pick whom to remind."""
     events: dict[int, Event] = {}
     managing: set[int] = set()
+    statuses = (EventStatus.ACTIVE, EventStatus.FLAGGED) if managed else (EventStatus.ACTIVE,)
     for team in await storage.list_teams_of_user(user_id):
         if managed and await manages_team(storage, team.id, user_id):
             managing.add(team.id)
-        for event in await storage.list_events(team_id=team.id, status=EventStatus.ACTIVE):
+        for status in statuses:
+            for event in await storage.list_events(team_id=team.id, status=status):
+                events[event.id] = event
+    for status in statuses:
+        for event in await storage.list_events(organizer_id=user_id, status=status):
             events[event.id] = event
-    for event in await storage.list_events(organizer_id=user_id, status=EventStatus.ACTIVE):
-        events[event.id] = event
     found: list[Upcoming] = []
     for event in events.values():
         if event.kind not in kinds:
             continue
         mine = event.organizer_id == user_id
-        invited = user_id in (await resolve_audience(storage, event)).users
+        if event.status is EventStatus.FLAGGED:
+            if not (mine or event.team_id in managing):
+                continue
+            invited = False
+        else:
+            invited = user_id in (await resolve_audience(storage, event)).users
         if not (mine or invited or event.team_id in managing):
             continue
         occurrence = await next_occurrence_of(storage, event, now)
@@ -112,7 +121,10 @@ def role_manages_team(role: Role) -> bool:
 
 
 def may_see(event: Event, *, can_manage: bool, invited: bool) -> bool:
-    """An active event is seen by those invited and those who may manage it."""
+    """An active event is seen by those invited and those who may manage it; one on hold
+    (its group or tag was deleted) by those who may manage it, who are to fix it."""
+    if event.status is EventStatus.FLAGGED:
+        return can_manage
     return event.status is EventStatus.ACTIVE and (can_manage or invited)
 
 
@@ -277,9 +289,10 @@ class AgendaService:
         return await manages_team(self.storage, team_id, user_id)
 
     async def visible_event(self, event_id: int | str, user_id: int) -> Event | None:
-        """The active event if this person may see it (invited, organizer or admin)."""
+        """The event if this person may see it (:func:`may_see`): an active one invited,
+        organizer or admin; one on hold only those who may manage it."""
         event = await self.event(event_id)
-        if event is None or event.status is not EventStatus.ACTIVE:
+        if event is None or event.status not in (EventStatus.ACTIVE, EventStatus.FLAGGED):
             return None
         manages = await can_manage(self.storage, event, user_id)
         invited = not manages and await self.invited(event, user_id)
@@ -306,7 +319,7 @@ class AgendaService:
         return Sight(event, manages, invited, visible, audience)
 
     async def managed_event(self, event_id: int | str, user_id: int) -> Event | None:
-        """The active event if this person may change or cancel it."""
+        """The event (active, or on hold) if this person may change or cancel it."""
         event = await self.visible_event(event_id, user_id)
         if event is None or not await can_manage(self.storage, event, user_id):
             return None

@@ -410,8 +410,15 @@ class EventService:
 
     async def group_deleted(self, group_id: int) -> list[Event]:
         """Flag events that named a deleted group; returns them (organizers are told)."""
+        return await self._audience_deleted(AudienceKind.GROUP, group_id)
+
+    async def tag_deleted(self, tag_id: int) -> list[Event]:
+        """Flag events that named a deleted tag; returns them (organizers are told)."""
+        return await self._audience_deleted(AudienceKind.TAG, tag_id)
+
+    async def _audience_deleted(self, kind: AudienceKind, ref_id: int) -> list[Event]:
         flagged = []
-        for event in await self.storage.list_events_with_audience(AudienceKind.GROUP, group_id):
+        for event in await self.storage.list_events_with_audience(kind, ref_id):
             if event.status is EventStatus.ACTIVE:
                 flagged.append(
                     await self.storage.set_event_status(

@@ -48,6 +48,7 @@ MAX_INVITE_VALIDITY: Final = timedelta(days=365)
 MAX_DEFAULT_STEPS: Final = 10  # default reminders, and default escalation steps, per team
 
 __all__ = [
+    "Deleted",
     "JoinResult",
     "PeopleRefused",
     "PermissionDenied",
@@ -77,6 +78,17 @@ class JoinResult:
     group: Group | None
     already_member: bool  # nothing changed: the person was in the team (and group) already
     role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """What deleting a group or tag touched: how many members were in it (they stay in
+    the team) and the events that named it, now on hold until their organizer picks
+    whom to remind (each organizer is to be told)."""
+
+    name: str
+    members: int
+    flagged: list[Event]
 
 
 @dataclass(frozen=True, slots=True)
@@ -637,6 +649,54 @@ class TeamService:
                 team_id, actor_id, "tag.add", f"tag:{tag.id}", users=list(user_ids)
             )
         return tag, created, added
+
+    async def team_tag(self, team_id: int, tag_id: int) -> Tag:
+        """The tag if it belongs to the team. :raises NotFound:"""
+        tag = await self.storage.get_tag(tag_id)
+        if tag.team_id != team_id:
+            raise NotFound(f"tag {tag_id} of team {team_id}")
+        return tag
+
+    async def rename_tag(self, team_id: int, actor_id: int, tag_id: int, name: str) -> Tag:
+        """Rename a tag (admins+, as for creating one); events that name it follow, as
+        they refer to it by id.
+
+        :raises PermissionDenied: :raises PeopleRefused: ``tag_exists``, bad name.
+        :raises NotFound: no such tag in the team.
+        """
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        old = await self.team_tag(team_id, tag_id)
+        cleaned = check_name(name.lstrip("#"))
+        try:
+            tag = await self.storage.rename_tag(tag_id, cleaned)
+        except AlreadyExists:
+            raise PeopleRefused("tag_exists", name=cleaned) from None
+        await self.record_change(
+            team_id, actor_id, "tag.rename", f"tag:{tag_id}", old=old.name, new=cleaned
+        )
+        return tag
+
+    async def delete_tag(self, team_id: int, actor_id: int, tag_id: int) -> Deleted:
+        """Delete a tag (admins+): the people keep everything else; the events that
+        named it are put on hold (as for a deleted group), never sent to a guess.
+
+        :raises PermissionDenied: :raises NotFound: no such tag in the team.
+        """
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        tag = await self.team_tag(team_id, tag_id)
+        members = len(await self.storage.list_tag_members(tag_id))
+        await self.storage.delete_tag(tag_id)
+        flagged = [] if self.events is None else await self.events.tag_deleted(tag_id)
+        await self.record_change(
+            team_id,
+            actor_id,
+            "tag.delete",
+            f"tag:{tag_id}",
+            name=tag.name,
+            members=members,
+            flagged_events=[e.id for e in flagged],
+        )
+        return Deleted(tag.name, members, flagged)
 
     async def untag(self, team_id: int, actor_id: int, tag: Tag, user_ids: Sequence[int]) -> int:
         """Take a tag off members; returns how many had it."""

@@ -148,3 +148,26 @@ async def test_the_event_dialog_offers_linked_chats(bot: Bot) -> None:
     # And a typed name with spaces resolves.
     answer = await anna.say("#Отдел продаж, #Склад Север")
     assert "Кого вы имели в виду" not in answer and "Не нашёл" not in answer, answer
+
+
+async def test_an_english_organizer_chooses_in_english(bot: Bot) -> None:
+    team = await make_team(
+        bot,
+        {"Jane": ("jane", Role.ORGANIZER), "Bob": ("bob", Role.MEMBER)},
+        {"Sales team": ["Bob"]},
+        locales={"Jane": "en", "Bob": "en"},
+    )
+    jane = team.people["Jane"]
+    async with database(bot) as db:
+        chat = bot.emulator.create_chat("Sales team", jane.user_id, [team.people["Bob"].user_id])
+        await db.upsert_chat(chat.chat_id, title="Sales team", chat_type="chat", added_by=None)
+        await db.link_chat(chat.chat_id, team.id, None)
+    answer = await jane.say("/remind #Sales team tomorrow at 9am send the report")
+    assert "“#Sales team” could mean several recipients" in answer, answer
+    labels = [b["text"] for b in jane.buttons()]
+    assert labels == ["group “Sales team”", "chat “Sales team”"], labels
+    await jane.press("group “Sales team”")
+    echo = await wait_for_text(jane, "I will remind")
+    assert "#Sales team" in echo and "send the report" in echo, echo
+    event = await newest(bot, jane)
+    assert event.audience == (AudienceEntry(AudienceKind.GROUP, team.groups["Sales team"]),)

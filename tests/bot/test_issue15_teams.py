@@ -4,6 +4,8 @@ it name it (for someone in several teams), /team alone switches with buttons, an
 
 from __future__ import annotations
 
+import re
+
 from maxremind.domain.models import Role
 from tests.bot.conftest import Bot
 from tests.bot.people_kit import bot, database, join, new_team, settle
@@ -105,3 +107,22 @@ async def test_a_long_events_list_pages(bot: Bot) -> None:
     assert "◀️ Назад" in labels and "Дальше ▶️" not in labels, labels
     await olga.press("◀️ Назад")
     assert "стр. 1 из 2" in olga.last()
+
+
+CYRILLIC = re.compile("[а-яёА-ЯЁ]")
+
+
+async def test_an_english_owner_is_told_in_english(bot: Bot) -> None:
+    jane = bot.phone("Jane", username="jane", locale="en")
+    await jane.start()
+    await jane.say("/team North")
+    answer = await jane.say("/team South")
+    assert "Your current team is now “South” (was “North”)" in answer, answer
+    answer = await jane.say("/team")
+    assert "Commands now apply to “South”" in answer, answer
+    await jane.press("North")
+    said = await wait_for_text(jane, "Your current team is now “North”")
+    assert "(was “South”)" in said, said
+    assert "already your current team" in await jane.say("/team north")
+    for text in jane.texts():
+        assert not CYRILLIC.search(text), text

@@ -512,8 +512,23 @@ async def audience_error(ctx: Ctx, draft: Draft, exc: LineError) -> None:
     await ctx.say("aud_which", rows, token=exc.detail)
 
 
+async def live_audience(ctx: Ctx, draft: Draft) -> list[list[Any]]:
+    """The draft's audience without groups and tags deleted since it was written: an
+    event put on hold by such a deletion is fixed by ticking, and a tick never shows
+    for what is gone, so it must not stay chosen unseen."""
+    team_id = draft["team_id"]
+    alive = {("group", g.id) for g in await ctx.services.people.groups(team_id)}
+    alive |= {("tag", tag.id) for tag in await ctx.services.people.tags(team_id)}
+    return [
+        entry
+        for entry in draft.get("audience", [])
+        if entry[0] not in ("group", "tag") or (entry[0], entry[1]) in alive
+    ]
+
+
 async def toggle_audience(ctx: Ctx, draft: Draft, code: str) -> None:
-    chosen: list[list[Any]] = draft.get("audience", [])
+    chosen: list[list[Any]] = await live_audience(ctx, draft)
+    draft["audience"] = chosen
     if code == "done":
         if not chosen:
             await ctx.notify(ctx.t("ev_audience_pick_one"))

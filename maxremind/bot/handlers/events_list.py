@@ -12,7 +12,14 @@ from maxremind.bot.handlers.events_render import (
     when_text,
 )
 from maxremind.bot.handlers.people_common import show
-from maxremind.domain.models import AudienceEntry, AudienceKind, Event, EventKind, Occurrence
+from maxremind.domain.models import (
+    AudienceEntry,
+    AudienceKind,
+    Event,
+    EventKind,
+    EventStatus,
+    Occurrence,
+)
 from maxremind.maxapi.models import Button, NewMessageBody
 from maxremind.services.agenda import NudgeOutcome, Upcoming
 from maxremind.services.errors import PermissionDenied
@@ -96,6 +103,8 @@ def list_line(ctx: Ctx, number: int, item: Upcoming) -> str:
         marks.append(ANSWER_MARK[item.answer])
     if item.mine:
         marks.append(ctx.t("ev_list_mine"))
+    if event.status is EventStatus.FLAGGED:
+        marks.append(ctx.t("ev_list_on_hold"))
     suffix = f" · {' '.join(marks)}" if marks else ""
     return f"{number}. {event.title} — {when}{suffix}"
 

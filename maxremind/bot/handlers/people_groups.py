@@ -17,6 +17,7 @@ from maxremind.bot.handlers.people_common import (
     team_of,
     tell,
 )
+from maxremind.bot.handlers.people_tags import tags
 from maxremind.bot.handlers.people_teams import send_invite
 from maxremind.bot.router import Router
 from maxremind.domain.models import Group, Role, Team
@@ -239,18 +240,22 @@ def register(router: Router) -> None:
         if found is None:
             return
         team, target = found
+        members = len(await ctx.services.people.group_members(target.id))
         flagged = await service(ctx).delete_group(team.id, ctx.user.user_id, target.id)
         for event in flagged:
             await tell(
                 ctx, event.organizer_id, "ppl_event_flagged", title=event.title, group=target.name
             )
         text = ctx.t("ppl_group_deleted", group=target.name)
+        text += "\n" + ctx.t("ppl_group_deleted_members", n=members)
         if flagged:
             text += "\n" + ctx.t(
                 "ppl_group_deleted_events",
                 n=len(flagged),
                 titles=", ".join(e.title for e in flagged),
             )
+        else:
+            text += "\n" + ctx.t("ppl_group_deleted_no_events")
         await show(ctx, text)
 
     async def picker(ctx: Ctx) -> None:
@@ -290,20 +295,6 @@ def register(router: Router) -> None:
         await send_invite(ctx, team, created)
 
     # --- tags --------------------------------------------------------------------
-
-    async def tags(ctx: Ctx) -> None:
-        team = team_of(ctx)
-        found = await ctx.services.people.tags(team.id)
-        if not found:
-            await ctx.say("ppl_tags_none")
-            return
-        everyone = {m.user_id: m for m in await ctx.services.people.members(team.id)}
-        lines = [ctx.t("ppl_tags_header", team=team.name)]
-        for tag in found:
-            ids = await ctx.services.people.tag_members(tag.id)
-            people = [everyone[i] for i in ids if i in everyone]
-            lines.append(f"• {tag.name} ({len(people)}): {names_of(people) or ctx.t('nobody')}")
-        await ctx.reply("\n".join(lines))
 
     async def tag(ctx: Ctx) -> None:
         team = team_of(ctx)
@@ -345,7 +336,7 @@ def register(router: Router) -> None:
         "/groups", groups, help_key="ppl_help_groups", team_role=Role.MEMBER, in_chats=True
     )
     router.command("/group", guarded(group), help_key="ppl_help_group", team_role=Role.MEMBER)
-    router.command("/tags", tags, help_key="ppl_help_tags", team_role=Role.MEMBER)
+    router.command("/tags", guarded(tags), help_key="ppl_help_tags", team_role=Role.MEMBER)
     router.command("/tag", guarded(tag), help_key="ppl_help_tag", team_role=Role.ADMIN)
     router.command("/untag", guarded(untag), help_key="ppl_help_untag", team_role=Role.ADMIN)
     router.action("ppl.group", open_group)

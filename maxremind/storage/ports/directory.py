@@ -48,6 +48,7 @@ class DirectoryStore(ABC):
         quiet_hours: QuietHoursSpec | Unset | None = UNSET,
         default_reminders: Sequence[timedelta] | None = None,
         default_escalation: Sequence[ReminderSpec] | None = None,
+        skip_short_notice: bool | None = None,
     ) -> Team:
         """Change the given fields and return the team. :raises NotFound:"""
 
@@ -192,6 +193,10 @@ class DirectoryStore(ABC):
     @abstractmethod
     async def list_tags(self, team_id: int) -> list[Tag]:
         """Tags of a team, by name."""
+
+    @abstractmethod
+    async def rename_tag(self, tag_id: int, name: str) -> Tag:
+        """:raises NotFound: :raises AlreadyExists: a tag of that name (any case)."""
 
     @abstractmethod
     async def delete_tag(self, tag_id: int) -> None:

@@ -529,6 +529,16 @@ class DirectorySql(SqlBase):
 
     async def tag_members(self, tag_id: int, user_ids: Sequence[int]) -> int:
         return await self._link(_TAGS, tag_id, user_ids)
+    async def rename_tag(self, tag_id: int, name: str) -> Tag:
+        async with self._tx() as conn:
+            row = await conn.fetchone(
+                "UPDATE tags SET name = ?, name_key = ? WHERE id = ? RETURNING *",
+                (name, name_key(name), tag_id),
+            )
+        if row is None:
+            raise NotFound(f"tag {tag_id}")
+        return _tag(row)
+
 
     async def untag_members(self, tag_id: int, user_ids: Sequence[int]) -> int:
         return await self._unlink(_TAGS, tag_id, user_ids)
