@@ -524,11 +524,6 @@ class DirectorySql(SqlBase):
     async def list_tags(self, team_id: int) -> list[Tag]:
         return [_tag(r) for r in await self._list_sets(_TAGS, team_id)]
 
-    async def delete_tag(self, tag_id: int) -> None:
-        await self._delete_set(_TAGS, tag_id)
-
-    async def tag_members(self, tag_id: int, user_ids: Sequence[int]) -> int:
-        return await self._link(_TAGS, tag_id, user_ids)
     async def rename_tag(self, tag_id: int, name: str) -> Tag:
         async with self._tx() as conn:
             row = await conn.fetchone(
@@ -539,6 +534,11 @@ class DirectorySql(SqlBase):
             raise NotFound(f"tag {tag_id}")
         return _tag(row)
 
+    async def delete_tag(self, tag_id: int) -> None:
+        await self._delete_set(_TAGS, tag_id)
+
+    async def tag_members(self, tag_id: int, user_ids: Sequence[int]) -> int:
+        return await self._link(_TAGS, tag_id, user_ids)
 
     async def untag_members(self, tag_id: int, user_ids: Sequence[int]) -> int:
         return await self._unlink(_TAGS, tag_id, user_ids)
