@@ -52,6 +52,7 @@ from maxremind.intake.leader import run_as_leader
 from maxremind.intake.outbox import OutboxSender, Replies, collecting, outbox_teller
 from maxremind.intake.polling import run_polling
 from maxremind.intake.webhook import WEBHOOK_PATH
+from maxremind.intake.webhook_check import public_url_problem
 from maxremind.maxapi.client import MaxClient
 from maxremind.maxapi.errors import LimiterUnavailable, MaxApiError, Unauthorized
 from maxremind.maxapi.limiter import Limiter, RateLimiter
@@ -327,6 +328,15 @@ async def _register_commands(client: MaxClient, menu: list[NewBotCommand]) -> No
         log.info("registered %s commands with MAX", len(menu))
 
 
+async def _check_public_url(public_url: str) -> None:
+    """Ask the webhook's address as MAX would; what stops MAX is one warning line."""
+    problem = await public_url_problem(public_url)
+    if problem is not None:
+        log.warning("webhook: %s", problem)
+    else:
+        log.info("webhook: %s answers over HTTPS with a certificate MAX trusts", public_url)
+
+
 def _sqlite_file(settings: Settings) -> Path | None:
     url = settings.database_url
     return sqlite_path(url) if url.startswith("sqlite:///") else None
@@ -487,6 +497,9 @@ async def serve(
             tasks.append(asyncio.create_task(inbox.run(stop), name="inbox"))
             menu = command_menu(router)
             tasks.append(asyncio.create_task(_register_commands(client, menu), name="menu"))
+            if settings.mode == "webhook" and settings.public_url.startswith("https://"):
+                check = _check_public_url(settings.public_url)
+                tasks.append(asyncio.create_task(check, name="public-url"))
             if settings.mode == "polling":
                 marker = StorageMarker(storage)
 

@@ -96,8 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument(
         "--local-http-webhooks",
         action="store_true",
-        help="also take webhook subscriptions to http:// on this machine (MAX wants https "
-        "on port 443; for trying webhook mode locally)",
+        help="also take webhook subscriptions to this machine over http or https on any port "
+        "(MAX wants https on port 443; for trying webhook mode locally)",
     )
     sub.add_parser(
         "migrate",

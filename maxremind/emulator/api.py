@@ -253,8 +253,8 @@ async def get_subscriptions(emu: Emulator, call: Call) -> tuple[int, JSON]:
 
 def _check_webhook_url(url: str, allow_local_http: bool) -> None:
     """MAX posts only to HTTPS on port 443 (with a certificate from a public CA).
-    ``allow_local_http`` (a test switch) also takes plain HTTP to a loopback host on
-    any port, so tests and the demo need no certificates."""
+    ``allow_local_http`` (a test switch) also takes a loopback host over plain HTTP or
+    HTTPS on any port, so tests and the demo need no certificates."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
@@ -266,7 +266,7 @@ def _check_webhook_url(url: str, allow_local_http: bool) -> None:
     loopback = host == "localhost"
     with contextlib.suppress(ValueError):
         loopback = loopback or ip_address(host).is_loopback
-    if allow_local_http and parts.scheme == "http" and loopback:
+    if allow_local_http and parts.scheme in {"http", "https"} and loopback:
         return
     if parts.scheme == "https" and host:
         raise BadRequest(f"url: webhooks are delivered only to port 443, not {port}")
