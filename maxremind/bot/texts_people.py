@@ -486,6 +486,37 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Тихие часы команды «{team}»: {quiet}.",
         EN: "Quiet hours of the team “{team}”: {quiet}.",
     },
+    # --- /shortnotice: a step whose time passed before its event was made (issue 15) ---
+    "ppl_help_shortnotice": {
+        RU: "напоминания, время которых прошло до создания события: прислать или пропустить",
+        EN: "reminders whose time passed before the event was made: send or skip",
+    },
+    "ppl_sn_current": {
+        RU: "Команда «{team}»: если событие создано позже, чем должно было прийти одно из "
+        "его напоминаний (например, «за 1 день» для события завтра утром), это напоминание "
+        "{current}.\nИзменить: /shortnotice прислать | пропустить",
+        EN: "Team “{team}”: when an event is made after one of its reminders was due (say "
+        "“1 day before” an event tomorrow morning), that reminder {current}.\n"
+        "Change: /shortnotice send | skip",
+    },
+    "ppl_sn_send": {
+        RU: "приходит сразу, с пометкой, что событие назначено меньше чем за это время",
+        EN: "comes at once, saying the event was scheduled at shorter notice",
+    },
+    "ppl_sn_skip": {
+        RU: "пропускается (придут только следующие напоминания)",
+        EN: "is skipped (only the later reminders come)",
+    },
+    "ppl_sn_set": {
+        RU: "Готово. Команда «{team}»: такое напоминание {current}.",
+        EN: "Done. Team “{team}”: such a reminder {current}.",
+    },
+    "ppl_sn_usage": {
+        RU: "Напишите /shortnotice прислать или /shortnotice пропустить.",
+        EN: "Write /shortnotice send or /shortnotice skip.",
+    },
+    "ppl_sn_button_send": {RU: "📨 Присылать сразу", EN: "📨 Send at once"},
+    "ppl_sn_button_skip": {RU: "⏭ Пропускать", EN: "⏭ Skip"},
     "ppl_me_no_team": {
         RU: "Вы пока не в команде: /team Название или ссылка-приглашение.",
         EN: "Not in a team yet: /team Name or an invite link.",

@@ -116,6 +116,9 @@ class Team:
     # ``unanswered`` or ``organizer_summary``), earliest first.
     default_reminders: tuple[timedelta, ...] = ()
     default_escalation: tuple[ReminderSpec, ...] = ()
+    # A step whose time had passed when its event was saved (created at short notice):
+    # sent at once saying so (False), or skipped (True).
+    skip_short_notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +305,7 @@ class NewJob:
     due_at: datetime
     expand_at: datetime
     planned_recipients: tuple[int, ...] = ()
+    short_notice: bool = False  # see Job.short_notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +321,9 @@ class Job:
     skip_reason: str | None
     planned_recipients: tuple[int, ...]
     expected_finish: datetime | None
+    # Its time had already passed when it was first planned: the event was saved
+    # after it ("1 day before" an event made for tomorrow morning); a re-plan keeps it.
+    short_notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)

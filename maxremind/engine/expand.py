@@ -34,6 +34,9 @@ from maxremind.engine.report import Reports
 from maxremind.engine.types import EngineConfig
 from maxremind.storage import NotFound, Storage
 
+_SUMMARY_TOO_SOON = "nothing to sum up: nobody has been reminded yet"
+_SKIPPED_SHORT_NOTICE = "its time had passed when the event was saved (the team skips these)"
+
 
 class Expander:
     """Turns due jobs into per-recipient deliveries: audience, escalation, quorum and quiet
@@ -61,6 +64,7 @@ class Expander:
     async def _expand_batch(self, jobs: Sequence[Job], now: datetime) -> None:
         missed: dict[int, list[tuple[str, datetime]]] = {}
         latest_late: dict[tuple[int, bool], Job] = {}
+        latest_short: dict[int, Job] = {}
         ctx = BatchCache()
         for job in jobs:
             # Several processes on one database see the same due jobs: one expands
@@ -81,6 +85,32 @@ class Expander:
                     continue
                 if event.status is EventStatus.FLAGGED:
                     await self.storage.skip_job(job.id, "event on hold: its audience is gone")
+                    continue
+                if job.short_notice and now < occurrence.starts_at:
+                    # Its time had passed when the event was saved: nothing was down.
+                    # A summary has nothing to sum up yet; another step goes now,
+                    # saying why (only the latest of the event's), or is skipped, as
+                    # the team chose.
+                    team = await ctx.team(self.storage, event.team_id)
+                    if job.target is ReminderTarget.ORGANIZER_SUMMARY:
+                        await self.storage.skip_job(job.id, _SUMMARY_TOO_SOON)
+                    elif team is not None and team.skip_short_notice:
+                        await self.storage.skip_job(job.id, _SKIPPED_SHORT_NOTICE)
+                    else:
+                        # One message: the latest step to everyone, else the latest.
+                        previous = latest_short.get(event.id)
+                        dropped: Job | None = previous
+                        if previous is not None and (
+                            previous.target is ReminderTarget.ALL
+                            and job.target is not ReminderTarget.ALL
+                        ):
+                            dropped = job
+                        else:
+                            latest_short[event.id] = job
+                        if dropped is not None:
+                            await self.storage.skip_job(
+                                dropped.id, "superseded by another step (short notice)"
+                            )
                     continue
                 if now - job.due_at > self.config.late_after:
                     ends = (
@@ -108,8 +138,19 @@ class Expander:
         for job in latest_late.values():
             occurrence, event = await ctx.occurrence_event(self.storage, job.occurrence_id)
             await self._expand(job, occurrence, event, ctx, now, delayed=True)
+        for job in latest_short.values():
+            occurrence, event = await ctx.occurrence_event(self.storage, job.occurrence_id)
+            await self._expand(job, occurrence, event, ctx, now, delayed=False, short=True)
         for organizer_id, items in missed.items():
             await self.reports.catchup(organizer_id, items, now)
+
+    async def _anyone_asked(self, occurrence_id: int) -> bool:
+        """Whether a reminder of this date has reached anyone."""
+        return any(
+            d.kind in (DeliveryKind.REMINDER, DeliveryKind.SNOOZE)
+            and d.status is DeliveryStatus.SENT
+            for d in await self.storage.list_deliveries(occurrence_id)
+        )
 
     async def _still_planned(self, job: Job) -> bool:
         try:
@@ -126,6 +167,7 @@ class Expander:
         now: datetime,
         *,
         delayed: bool,
+        short: bool = False,
     ) -> None:
         audience = await resolve_audience(self.storage, event)
         if audience.missing:
@@ -136,12 +178,23 @@ class Expander:
                 return
         # Only the audience's answers stop an escalation or reach the quorum.
         answers = audience.counted(await ctx.occurrence_answers(self.storage, occurrence.id))
-        base = {"delayed": delayed}
+        base: dict[str, Any] = {"delayed": delayed}
+        if short:
+            step = next((r for r in event.reminders if r.id == job.reminder_id), None)
+            offset = None if step is None or step.offset is None else step.offset
+            base |= {
+                "moved": "short_notice",
+                "offset": None if offset is None else int(offset.total_seconds()),
+            }
         deliveries: list[NewDelivery] = []
         # A large fan-out starts early enough that its last message goes out by due time
         # plus a minute; a job expanded early for quiet hours still waits for this.
         start_at = max(now, job.due_at - fanout_lead(audience.size, self.config.rps))
         if job.target is ReminderTarget.ORGANIZER_SUMMARY:
+            if not answers and not await self._anyone_asked(occurrence.id):
+                # Nobody was reminded yet, so nobody could answer: an empty summary.
+                await self.storage.skip_job(job.id, _SUMMARY_TOO_SOON)
+                return
             deliveries.append(
                 self._new(
                     job,

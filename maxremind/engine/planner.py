@@ -14,7 +14,7 @@ a minute, so the last recipient is told no later than a minute after due time.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 HORIZON = timedelta(days=35)
 # Plan again once less than this much of the horizon is left.
 REPLAN_MARGIN = timedelta(days=7)
+# A step due at most this long before its event was saved is sent as usual (an
+# announcement "now" is due the second it is made); one due earlier is short notice.
+SHORT_NOTICE_SLACK = timedelta(seconds=30)
 # What fan-out may take past due time: the last recipient hears within this.
 FANOUT_SLACK = timedelta(seconds=50)
 
@@ -134,8 +137,11 @@ class Planner:
             if job.due_at <= horizon_end
         ]
         dropped = await self.storage.drop_planned_jobs(event_id, keep=[j.key for j in jobs])
-        # Steps already due when they are first planned (an event created less than
-        # "1 day" ahead, say) are stored and then skipped by the dispatcher with a reason.
+        # Steps already due when first planned (an event created less than "1 day"
+        # ahead, say) are marked: the expander sends them at once saying why, or skips
+        # them, as the team chose, and never reports them as late for an outage.  A
+        # re-plan does not change the mark of a stored step.
+        jobs = [replace(job, short_notice=job.due_at < now - SHORT_NOTICE_SLACK) for job in jobs]
         added = await self.storage.add_jobs(jobs)
         await self.storage.set_planned_until(event_id, horizon_end)
         return PlanResult(len(occurrences), added, dropped)

@@ -736,6 +736,20 @@ class TeamService:
         )
         return team
 
+    async def set_team_short_notice(self, team_id: int, actor_id: int, *, skip: bool) -> Team:
+        """What happens to a reminder step whose time had passed when its event was
+        saved ("1 day before" an event made for tomorrow morning): sent at once, saying
+        the event was scheduled at short notice, or skipped (``skip``).  Admins and owners.
+
+        :raises PermissionDenied: below admin.
+        """
+        await self.require_role(team_id, actor_id, Role.ADMIN)
+        team = await self.storage.update_team(team_id, skip_short_notice=skip)
+        await self.record_change(
+            team_id, actor_id, "team.short_notice", f"team:{team_id}", skip=skip
+        )
+        return team
+
     async def set_team_defaults(
         self,
         team_id: int,

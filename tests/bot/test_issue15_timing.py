@@ -7,9 +7,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from maxremind.domain.models import EventStatus, Role
+from maxremind.domain.models import EventStatus, ReminderTarget, Role
 from tests.bot.conftest import Bot
-from tests.bot.test_events_support import events_of, make_team, wait_for_text
+from tests.bot.test_events_support import database, events_of, make_team, wait_for_text
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 GENITIVE = [
@@ -90,3 +90,42 @@ async def test_quiet_hours_early_send_says_why_and_own_reminder_is_not_moved(bot
     assert not any("🔔 выпить воды" in text for text in boris.texts())  # not moved earlier
     own = await wait_for_text(boris, "🔔 выпить воды", within=90)
     assert "🌙" not in own
+
+
+async def test_event_made_after_its_reminder_was_due_says_short_notice_or_skips(bot: Bot) -> None:
+    team = await make_team(
+        bot,
+        {
+            "Анна": ("anna", Role.ADMIN),
+            "Борис": ("boris", Role.MEMBER),
+            "Vera": ("vera", Role.MEMBER),
+        },
+        locales={"Vera": "en"},
+    )
+    anna, boris, vera = (team.people[n] for n in ("Анна", "Борис", "Vera"))
+    await anna.say("/event Планёрка; через 3 часа; @всем; за 1 день, за 1 час; подтверждение")
+    told = await wait_for_text(boris, "🔔 Планёрка")
+    assert "ℹ️ Событие назначено меньше чем за 1 день до начала" in told
+    assert "⚠️" not in told and "недоступен" not in told
+    told_en = await wait_for_text(vera, "🔔 Планёрка")
+    assert "ℹ️ The event was scheduled less than 1 day before the start" in told_en
+    await asyncio.sleep(2)
+    # No summary of answers nobody could give yet, and one message each.
+    assert not any(t.startswith("📋") for t in anna.texts())
+    assert sum("🔔 Планёрка" in t for t in boris.texts()) == 1
+    # The admin chooses to skip such reminders instead.
+    current = await anna.say("/shortnotice")
+    assert "приходит сразу, с пометкой" in current
+    await anna.press("⏭ Пропускать")
+    assert "пропускается" in await wait_for_text(anna, "Готово")
+    await anna.say("/event Обед; через 2 часа; @всем; за 1 день; подтверждение")
+    await asyncio.sleep(2)  # the engine handles the step at once
+    async with database(bot) as db:
+        (lunch,) = [e for e in await db.list_events(team_id=team.id) if e.title == "Обед"]
+        (occurrence,) = await db.list_occurrences(lunch.id)
+        jobs = await db.list_jobs(occurrence.id)
+    (job,) = [j for j in jobs if j.target is ReminderTarget.ALL]
+    assert job.skip_reason == "its time had passed when the event was saved (the team skips these)"
+    assert not any("Обед" in t for t in boris.texts())
+    # Admins only; in English for an English member.
+    assert "admin" in (await vera.say("/shortnotice")).lower()

@@ -13,7 +13,9 @@ from maxremind.domain.models import (
     NewEvent,
     QuietHoursSpec,
     ReminderSpec,
+    ReminderTarget,
 )
+from maxremind.services.teams import TeamService
 
 from .conftest import Env
 
@@ -97,3 +99,61 @@ async def test_ones_own_quick_reminder_ignores_ones_quiet_hours(env: Env) -> Non
     await env.run_until(datetime.fromisoformat("2026-11-25T20:30:00+00:00"))
     (sent,) = env.sender.to(me)
     assert sent.startswith("🔔 Позвонить в Токио") and "🌙" not in sent
+
+
+# --- a step already past when its event is saved (short notice) ----------------------------
+
+SHORT = (
+    ReminderSpec(offset=timedelta(days=1)),  # due 10:00 today, two hours before it is made
+    ReminderSpec(offset=timedelta(hours=1)),
+    ReminderSpec(offset=timedelta(hours=23), target=ReminderTarget.ORGANIZER_SUMMARY),
+)
+
+
+async def test_a_step_past_when_the_event_is_made_says_short_notice_not_outage(env: Env) -> None:
+    await env.storage.update_user(env.members[1], language=Language.EN)
+    # Made at 12:00 MSK for tomorrow 10:00: "1 day before" was due at 10:00 today.
+    event = await env.events.create(spec(env, reminders=SHORT, confirm_required=True))
+    await env.run()
+    (now_ru,) = env.sender.to(env.members[0])
+    assert "ℹ️ Событие назначено меньше чем за 1 день до начала, поэтому напоминание" in now_ru
+    assert "⚠️" not in now_ru and "недоступен" not in now_ru
+    (now_en,) = env.sender.to(env.members[1])
+    assert "ℹ️ The event was scheduled less than 1 day before the start" in now_en
+    # The organizer is in the audience: one reminder, and no summary of nobody's answers.
+    assert [t.splitlines()[0] for t in env.sender.to(env.owner)] == ["🔔 Планёрка"]
+    jobs = await env.storage.list_jobs((await env.storage.list_occurrences(event.id))[0].id)
+    summary = next(j for j in jobs if j.target is ReminderTarget.ORGANIZER_SUMMARY)
+    assert summary.skip_reason == "nothing to sum up: nobody has been reminded yet"
+    # The step an hour before goes as usual, without a note.
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"), timedelta(hours=1))
+    later = env.sender.to(env.members[0])[1]
+    assert "ℹ️" not in later and "⚠️" not in later
+
+
+async def test_a_team_may_skip_steps_past_when_the_event_is_made(env: Env) -> None:
+    people = TeamService(env.storage, env.events)
+    await people.set_team_short_notice(env.team_id, env.owner, skip=True)
+    await env.events.create(spec(env, reminders=SHORT, confirm_required=True))
+    await env.run()
+    assert env.sender.sent == []
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"), timedelta(hours=1))
+    assert len(env.sender.to(env.members[0])) == 1  # the hour-before step
+
+
+async def test_a_summary_due_before_anyone_was_reminded_is_not_sent(env: Env) -> None:
+    steps = (
+        ReminderSpec(offset=timedelta(hours=1)),
+        ReminderSpec(offset=timedelta(hours=2), target=ReminderTarget.ORGANIZER_SUMMARY),
+    )
+    await env.events.create(spec(env, reminders=steps, confirm_required=True))
+    await env.run_until(datetime.fromisoformat("2026-11-26T06:00:00+00:00"), timedelta(minutes=30))
+    assert not any(t.startswith("📋") for t in env.sender.to(env.owner))
+
+
+async def test_a_step_missed_while_down_still_says_so(env: Env) -> None:
+    await env.events.create(spec(env, reminders=(ReminderSpec(offset=timedelta(hours=3)),)))
+    env.clock.now = datetime.fromisoformat("2026-11-26T05:30:00+00:00")  # due 04:00, down
+    await env.run()
+    (late,) = env.sender.to(env.members[0])
+    assert "⚠️ Напоминание задержалось: сервис был недоступен." in late and "ℹ️" not in late

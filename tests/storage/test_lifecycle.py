@@ -50,6 +50,8 @@ async def test_database_at_an_older_version_gains_the_outbox(tmp_path: Path) -> 
         await store.set_value("kept", "yes")
     # Take the file back to schema 3, as a previous release left it.
     with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE jobs DROP COLUMN short_notice")  # 0012: short notice
+        db.execute("ALTER TABLE teams DROP COLUMN skip_short_notice")
         db.execute("DROP TABLE button_presses")  # 0010: button presses
         db.execute("DROP INDEX audit_subject")
         db.execute("DROP TABLE workers")  # 0009: worker registry

@@ -1,4 +1,4 @@
-"""Personal and team settings: /tz, /quiet, /teamtz, /teamquiet, /me."""
+"""Personal and team settings: /tz, /quiet, /teamtz, /teamquiet, /shortnotice, /me."""
 
 from __future__ import annotations
 
@@ -20,6 +20,16 @@ from maxremind.maxapi.models import Button
 from maxremind.services.zones import COMMON_ZONES, UnknownZone, parse_zone, zone_name
 
 OFF_WORDS = QUIET_OFF_WORDS
+# /shortnotice's words: True skips a step whose time passed before its event was made.
+SHORT_NOTICE_WORDS = {
+    "прислать": False,
+    "присылать": False,
+    "отправлять": False,
+    "send": False,
+    "пропустить": True,
+    "пропускать": True,
+    "skip": True,
+}
 ZONES_PER_ROW = 3
 
 
@@ -143,6 +153,36 @@ def register(router: Router) -> None:
         shown = str(spec) if spec else ctx.t("ppl_quiet_none_short")
         await ctx.say("ppl_teamquiet_set", team=team.name, quiet=shown)
 
+    # --- /shortnotice: a step whose time passed before its event was made ----------
+    async def short_notice(ctx: Ctx) -> None:
+        team = team_of(ctx)
+        word = ctx.args.strip().casefold()
+        if not word:
+            current = ctx.t("ppl_sn_skip" if team.skip_short_notice else "ppl_sn_send")
+            buttons = [
+                ctx.button(ctx.t(f"ppl_sn_button_{choice}"), "ppl.sn", team.id, choice)
+                for choice in ("send", "skip")
+            ]
+            await ctx.reply(ctx.t("ppl_sn_current", team=team.name, current=current), [buttons])
+            return
+        if word not in SHORT_NOTICE_WORDS:
+            await ctx.say("ppl_sn_usage")
+            return
+        await set_short_notice(ctx, team, skip=SHORT_NOTICE_WORDS[word])
+
+    async def short_notice_pressed(ctx: Ctx) -> None:
+        team_id, choice = ctx.extras["args"]
+        team = next((t for t in await ctx.teams() if t.id == int(team_id)), None)
+        if team is None:
+            await ctx.notify(ctx.t("stale_button"))
+            return
+        await set_short_notice(ctx, team, skip=choice == "skip")
+
+    async def set_short_notice(ctx: Ctx, team: Team, *, skip: bool) -> None:
+        await service(ctx).set_team_short_notice(team.id, ctx.user.user_id, skip=skip)
+        current = ctx.t("ppl_sn_skip" if skip else "ppl_sn_send")
+        await ctx.say("ppl_sn_set", team=team.name, current=current)
+
     async def me(ctx: Ctx) -> None:
         user = ctx.user
         lines = [f"👤 {user.name}" + (f" (@{user.username})" if user.username else "")]
@@ -186,3 +226,10 @@ def register(router: Router) -> None:
         "/teamquiet", guarded(team_quiet), help_key="ppl_help_teamquiet", team_role=Role.ADMIN
     )
     router.action("ppl.tz", tz_pressed)
+    router.command(
+        "/shortnotice",
+        guarded(short_notice),
+        help_key="ppl_help_shortnotice",
+        team_role=Role.ADMIN,
+    )
+    router.action("ppl.sn", guarded(short_notice_pressed))

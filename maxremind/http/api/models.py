@@ -159,6 +159,11 @@ class TeamOut(Out):
     quiet_hours: str | None = Field(description="local HH:MM-HH:MM, may cross midnight")
     created_at: datetime
     my_role: Role
+    skip_short_notice: bool = Field(
+        description="a reminder due before its event was made is skipped (true) or sent at"
+        " once saying the event was scheduled at short notice (false); set on the team's"
+        " settings page or with /shortnotice"
+    )
 
     @classmethod
     def of(cls, team: Team, role: Role) -> TeamOut:
@@ -170,6 +175,7 @@ class TeamOut(Out):
             quiet_hours=_quiet(team.quiet_hours),
             created_at=team.created_at,
             my_role=role,
+            skip_short_notice=team.skip_short_notice,
         )
 
 

@@ -64,6 +64,22 @@ add_texts(
             EN: "For events asking to confirm. Like: 1 hour.",
         },
         "web_settings_none": {RU: "не задано", EN: "not set"},
+        "web_settings_short_notice": {
+            RU: "Напоминание, время которого прошло до создания события",
+            EN: "A reminder due before its event was made",
+        },
+        "web_settings_short_notice_hint": {
+            RU: "Например, «за 1 день» для события, созданного на завтрашнее утро.",
+            EN: "Like “1 day before” an event made for tomorrow morning.",
+        },
+        "web_settings_short_notice_send": {
+            RU: "Прислать сразу, с пометкой, что событие назначено позже",
+            EN: "Send it at once, saying the event was scheduled at short notice",
+        },
+        "web_settings_short_notice_skip": {
+            RU: "Пропустить (придут только следующие напоминания)",
+            EN: "Skip it (only the later reminders come)",
+        },
         "web_settings_save": {RU: "Сохранить", EN: "Save"},
         "web_settings_personal": {
             RU: "Мои личные настройки: язык, часовой пояс, токены API →",

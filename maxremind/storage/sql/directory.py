@@ -57,6 +57,7 @@ def _team(row: Row) -> Team:
             )
             for step in json.loads(row["default_escalation"] or "[]")
         ),
+        skip_short_notice=bool(row["skip_short_notice"]),
     )
 
 
@@ -194,6 +195,7 @@ class DirectorySql(SqlBase):
         quiet_hours: QuietHoursSpec | Unset | None = UNSET,
         default_reminders: Sequence[timedelta] | None = None,
         default_escalation: Sequence[ReminderSpec] | None = None,
+        skip_short_notice: bool | None = None,
     ) -> Team:
         sets: list[str] = []
         params: list[Any] = []
@@ -210,6 +212,9 @@ class DirectorySql(SqlBase):
         if default_escalation is not None:
             sets.append("default_escalation = ?")
             params.append(_ladder(default_escalation))
+        if skip_short_notice is not None:
+            sets.append("skip_short_notice = ?")
+            params.append(int(skip_short_notice))
         async with self._tx() as conn:
             if sets:
                 await conn.execute(

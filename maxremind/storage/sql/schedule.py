@@ -113,6 +113,7 @@ def _job(row: Row) -> Job:
         skip_reason=row["skip_reason"],
         planned_recipients=tuple(json.loads(row["planned_recipients"])),
         expected_finish=opt_dt(row["expected_finish"]),
+        short_notice=bool(row["short_notice"]),
     )
 
 
@@ -355,7 +356,8 @@ class ScheduleSql(SqlBase):
         async with self._tx() as conn:
             return await conn.executemany(
                 "INSERT INTO jobs (key, occurrence_id, reminder_id, target, due_at, expand_at,"
-                " planned_recipients, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " planned_recipients, short_notice, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at,"
                 " expand_at = excluded.expand_at, reminder_id = excluded.reminder_id,"
                 " planned_recipients = excluded.planned_recipients,"
@@ -369,6 +371,7 @@ class ScheduleSql(SqlBase):
                         to_ms(j.due_at),
                         to_ms(j.expand_at),
                         json.dumps(list(j.planned_recipients)),
+                        int(j.short_notice),
                         now,
                         now,
                     )

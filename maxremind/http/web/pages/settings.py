@@ -1,5 +1,6 @@
-"""The team's settings at ``/t/<team>/settings``: time zone, quiet hours, and the default
-reminders and escalation a new event starts with.
+"""The team's settings at ``/t/<team>/settings``: time zone, quiet hours, the default
+reminders and escalation a new event starts with, and what happens to a reminder due
+before its event was made (``set_team_short_notice``).
 
 Everyone in the team sees them; admins and owners change them (the people service's
 rule: :meth:`TeamService.set_team_timezone`, ``set_team_quiet``, ``set_team_defaults``).
@@ -29,7 +30,7 @@ from maxremind.services.errors import PeopleRefused
 from maxremind.services.teams import MAX_DEFAULT_STEPS
 
 BASE = "/t/{team_id:int}/settings"
-FIELDS = ("zone", "quiet", "reminders", "chase", "summary")
+FIELDS = ("zone", "quiet", "reminders", "chase", "summary", "short_notice")
 # Where a refusal of set_team_defaults belongs.
 _REFUSED = {
     "defaults_too_many": ("reminders", "web_settings_err_many"),
@@ -56,6 +57,9 @@ class Parsed:
     quiet: QuietHoursSpec | None
     reminders: list[timedelta]
     escalation: list[ReminderSpec]
+    # A reminder due before its event was made: skip it (True), send it at once saying
+    # so (False), or leave as is (None: a form without the field).
+    skip_short_notice: bool | None = None
 
 
 def form_of(visit: Visit) -> SettingsForm:
@@ -76,6 +80,7 @@ def form_of(visit: Visit) -> SettingsForm:
             "reminders": say_offsets(team.default_reminders, lang),
             "chase": by(ReminderTarget.UNANSWERED),
             "summary": by(ReminderTarget.ORGANIZER_SUMMARY),
+            "short_notice": "skip" if team.skip_short_notice else "send",
         }
     )
 
@@ -114,7 +119,8 @@ def check(form: SettingsForm, visit: Visit) -> Parsed | None:
     escalation += [
         ReminderSpec(offset=o, target=ReminderTarget.ORGANIZER_SUMMARY) for o in found["summary"]
     ]
-    return Parsed(zone, quiet, found["reminders"], escalation)
+    skip = {"skip": True, "send": False}.get(values.get("short_notice", ""))
+    return Parsed(zone, quiet, found["reminders"], escalation, skip)
 
 
 async def _render(visit: Visit, form: SettingsForm, *, status: int = 200) -> Response:
@@ -165,6 +171,9 @@ async def save_settings(visit: Visit) -> Response:
         await people.set_team_timezone(team.id, user_id, parsed.zone)
     if parsed.quiet != team.quiet_hours:
         await people.set_team_quiet(team.id, user_id, parsed.quiet)
+    skip = parsed.skip_short_notice
+    if skip is not None and skip != team.skip_short_notice:
+        await people.set_team_short_notice(team.id, user_id, skip=skip)
     return visit.redirect(f"/t/{team.id}/settings?done=saved")
 
 
