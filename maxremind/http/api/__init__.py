@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
-from maxremind.http.api import calendar, calendar_import, events, openapi, teams
+from maxremind.http.api import calendar, calendar_import, events, insights, openapi, teams
 from maxremind.http.web.visit import Visit, WebError, route
 
 _ALL = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -39,5 +39,6 @@ ROUTES: list[Route] = [
     *events.ROUTES,
     *calendar.ROUTES,
     *calendar_import.ROUTES,
+    *insights.ROUTES,
     no_such_address,
 ]

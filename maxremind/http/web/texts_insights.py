@@ -205,6 +205,18 @@ add_texts(
         "web_insights_dur_days": {RU: "{d} дн {h} ч", EN: "{d} d {h} h"},
         "web_insights_pct": {RU: "{n} %", EN: "{n}%"},
         "web_insights_table": {RU: "Таблица", EN: "Table"},
+        "web_api_insights_not_started": {
+            RU: "Эта дата ещё не началась: отмечать, кто пришёл, пока рано.",
+            EN: "This date has not started yet: it is too early to mark who came.",
+        },
+        "web_api_insights_not_yes": {
+            RU: "Отмечать можно только тех, кто ответил «приду».",
+            EN: "Only people who said yes can be marked.",
+        },
+        "web_api_insights_not_yes_who": {
+            RU: "Пользователь {user_id} не отвечал «приду» на эту дату.",
+            EN: "User {user_id} did not say yes to this date.",
+        },
         "web_insights_back_event": {RU: "К событию", EN: "Back to the event"},
         "web_insights_csv_weeks": {RU: "по неделям", EN: "by week"},
         "web_insights_csv_hours": {RU: "по часам", EN: "by hour"},
