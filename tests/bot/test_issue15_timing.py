@@ -129,3 +129,17 @@ async def test_event_made_after_its_reminder_was_due_says_short_notice_or_skips(
     assert not any("Обед" in t for t in boris.texts())
     # Admins only; in English for an English member.
     assert "admin" in (await vera.say("/shortnotice")).lower()
+
+
+async def test_far_event_shows_its_date_and_is_listed(bot: Bot) -> None:
+    team = await make_team(bot, {"Анна": ("anna", Role.ORGANIZER), "Борис": ("boris", Role.MEMBER)})
+    anna, boris = team.people["Анна"], team.people["Борис"]
+    now = datetime.now(UTC).astimezone(MOSCOW)
+    march = ru_date(datetime(now.year + (now.month >= 3), 3, 15))
+    echo = "\n".join(await anna.say_all("/event Годовое собрание; 15 марта в 10:00; @всем"))
+    assert f"{march}, 10:00" in echo, echo
+    yearly = "\n".join(await anna.say_all("/event Юбилей; каждый год 20 октября в 18:00; @всем"))
+    assert "20 октября" in yearly and "18:00" in yearly, yearly
+    for phone in (anna, boris):
+        listing = "\n".join(await phone.say_all("/events"))
+        assert "Годовое собрание" in listing and "Юбилей" in listing, listing
