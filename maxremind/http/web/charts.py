@@ -134,7 +134,10 @@ def line_chart(
         )
         parts.append(_text(left - 4, y + 4, fmt(tick), anchor="end", css="chart-axis"))
     for index in sorted(_shown_labels(count, 6)):
-        parts.append(_text(x_of(index), height - 6, labels[index], anchor="middle"))
+        # The first and last labels keep inside the picture.
+        anchor = "middle" if count == 1 or 0 < index < count - 1 else "end" if index else "start"
+        x = x_of(index) + (-6 if anchor == "start" else 6 if anchor == "end" else 0)
+        parts.append(_text(max(0.0, x), height - 6, labels[index], anchor=anchor))
     if len(series) > 1:  # a legend above the plot
         x = left
         for number, line in enumerate(series):

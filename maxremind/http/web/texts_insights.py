@@ -203,8 +203,14 @@ add_texts(
         "web_insights_dur_min": {RU: "{m} мин", EN: "{m} min"},
         "web_insights_dur_hours": {RU: "{h} ч {m} мин", EN: "{h} h {m} min"},
         "web_insights_dur_days": {RU: "{d} дн {h} ч", EN: "{d} d {h} h"},
+        "web_insights_dur_whole_hours": {RU: "{h} ч", EN: "{h} h"},
+        "web_insights_dur_whole_days": {RU: "{d} дн", EN: "{d} d"},
         "web_insights_pct": {RU: "{n} %", EN: "{n}%"},
         "web_insights_table": {RU: "Таблица", EN: "Table"},
+        "web_insights_bars_caption": {
+            RU: "Последние даты: ответы",
+            EN: "The latest dates: answers",
+        },
         "web_api_insights_not_started": {
             RU: "Эта дата ещё не началась: отмечать, кто пришёл, пока рано.",
             EN: "This date has not started yet: it is too early to mark who came.",

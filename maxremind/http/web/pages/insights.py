@@ -64,8 +64,12 @@ def span(visit: Visit, seconds: float | None) -> str:
         return visit.t("web_insights_dur_min", m=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
+        if not minutes:
+            return visit.t("web_insights_dur_whole_hours", h=hours)
         return visit.t("web_insights_dur_hours", h=hours, m=minutes)
     days, hours = divmod(hours, 24)
+    if not hours:
+        return visit.t("web_insights_dur_whole_days", d=days)
     return visit.t("web_insights_dur_days", d=days, h=hours)
 
 
