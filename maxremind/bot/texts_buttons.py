@@ -64,6 +64,27 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Этот чат не привязан к команде. Ваши события — в личном диалоге со мной: /events",
         EN: "This chat is not linked to a team. Your events are in a private chat with me: /events",
     },
+    "roster_button_members": {RU: "👥 Кто идёт", EN: "👥 Who is coming"},
+    "roster_button_show": {
+        RU: "👁 Показывать участникам, кто идёт",
+        EN: "👁 Let members see who is coming",
+    },
+    "roster_button_hide": {
+        RU: "🙈 Скрыть от участников, кто идёт",
+        EN: "🙈 Hide who is coming from members",
+    },
+    "roster_now_visible": {RU: "Список открыт участникам", EN: "Members can see the list"},
+    "roster_now_hidden": {RU: "Список скрыт от участников", EN: "The list is hidden from members"},
+    "roster_now_visible_long": {
+        RU: "Теперь приглашённые на «{title}» видят, кто идёт: кнопка «👥 Кто идёт» в /events "
+        "и команда /who.",
+        EN: "People invited to “{title}” can now see who is coming: the “👥 Who is coming” "
+        "button in /events and the /who command.",
+    },
+    "roster_now_hidden_long": {
+        RU: "Кто идёт на «{title}», теперь видят только организаторы.",
+        EN: "Only organizers now see who is coming to “{title}”.",
+    },
 }
 
 add_texts(TEXTS)

@@ -235,6 +235,7 @@ class NewEvent:
     confirm_required: bool = False
     urgent: bool = False
     quorum: int | None = None
+    roster_visible: bool = False  # members invited may see who answered what
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,9 @@ class Event:
     status_reason: str | None
     created_at: datetime
     updated_at: datetime
+    # The organizer lets the invited see who answered what (/who, "👥 Кто идёт"); off by
+    # default: answers are personal, and events made before the option stay as they were.
+    roster_visible: bool = False
 
 
 @dataclass(frozen=True, slots=True)

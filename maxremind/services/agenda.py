@@ -325,6 +325,25 @@ class AgendaService:
             return None
         return event
 
+    async def roster_event(self, event_id: int | str, user_id: int) -> Event | None:
+        """The event if this person may see who answered what: whoever may manage it,
+        and -- when its organizer made the roster visible -- those invited to it."""
+        event = await self.visible_event(event_id, user_id)
+        if event is None:
+            return None
+        if await can_manage(self.storage, event, user_id):
+            return event
+        return event if event.roster_visible and await self.invited(event, user_id) else None
+
+    async def rosters(self, user_id: int) -> list[Upcoming]:
+        """Events lying ahead whose roster this person may see (:meth:`roster_event`):
+        those they manage, and those they are invited to with a visible roster."""
+        found = {u.event.id: u for u in await self.managed(user_id)}
+        for item in await self.upcoming(user_id, (EventKind.EVENT,)):
+            if item.event.id not in found and item.invited and item.event.roster_visible:
+                found[item.event.id] = item
+        return sorted(found.values(), key=lambda u: (u.occurrence.starts_at, u.event.id))
+
     async def own_reminder(self, event_id: int | str, user_id: int) -> Event | None:
         """An active quick reminder the person set up themselves (theirs to cancel)."""
         event = await self.event(event_id)

@@ -362,6 +362,16 @@ class EventService:
         self.poke()
         return Cancellation(event, notified=notified)
 
+    async def set_roster_visible(self, event_id: int, visible: bool, *, actor_id: int) -> Event:
+        """Let those invited see who answered what (``visible``), or stop; the rest of the
+        event stays.  :raises PermissionDenied: :raises NotFound: :raises EventRejected:"""
+        current = await self.storage.get_event(event_id)
+        if current.roster_visible is visible:
+            await self._require_manage(current, actor_id)
+            return current
+        spec = replace(_as_spec(current), roster_visible=visible)
+        return await self.update(event_id, spec, actor_id=actor_id)
+
     async def _tell_reminded(
         self, occurrences: list[Occurrence], actor_id: int, now: datetime, payload: str = "{}"
     ) -> int:
@@ -479,6 +489,7 @@ def _as_spec(event: Event) -> NewEvent:
         confirm_required=event.confirm_required,
         urgent=event.urgent,
         quorum=event.quorum,
+        roster_visible=event.roster_visible,
     )
 
 
@@ -508,4 +519,5 @@ def unsaved_event(spec: NewEvent, now: datetime | None = None) -> Event:
         status_reason=None,
         created_at=now,
         updated_at=now,
+        roster_visible=spec.roster_visible,
     )

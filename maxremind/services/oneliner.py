@@ -39,6 +39,11 @@ _ALL_WORDS = frozenset({"@all", "@все", "@всем", "@team", "@команд�
 _CONFIRM_WORDS = frozenset({"подтверждение", "подтвердить", "confirm", "confirmation"})
 _URGENT_WORDS = frozenset({"срочно", "срочное", "urgent"})
 _QUORUM = re.compile(r"(?:кворум|quorum)\s*:?\s*(-?\d+)")
+# The roster open to those invited (who answered what): "открытый список", "roster visible".
+_ROSTER = re.compile(
+    r"(?<!\w)(?:открытый список|список открыт|список виден|roster visible|open roster"
+    r"|visible roster)(?!\w)"
+)
 _TOKEN_START = re.compile(r"(?:(?<=\s)|^)(?=[#@])")
 
 
@@ -76,11 +81,17 @@ class Flags:
     confirm: bool = False
     urgent: bool = False
     quorum: int | None = None
+    roster: bool = False  # those invited see who answered what
 
     def merged(self, other: Flags) -> Flags:
         """Flags written as separate parts (``…; подтверждение; кворум 5``) add up."""
         quorum = other.quorum if other.quorum is not None else self.quorum
-        return Flags(self.confirm or other.confirm, self.urgent or other.urgent, quorum)
+        return Flags(
+            self.confirm or other.confirm,
+            self.urgent or other.urgent,
+            quorum,
+            self.roster or other.roster,
+        )
 
 
 def reminder_specs(offsets: list[timedelta], confirm: bool) -> tuple[ReminderSpec, ...]:
@@ -105,6 +116,8 @@ def parse_flags(text: str) -> Flags:
         quorum = int(digits) if len(digits.lstrip("-")) <= 9 else MAX_QUORUM + 1
         rest = rest[: match.start()] + " " + rest[match.end() :]
     rest = rest.replace("с подтверждением", "подтверждение")
+    roster = bool(_ROSTER.search(rest))
+    rest = _ROSTER.sub(" ", rest)
     confirm = urgent = False
     for item in re.split(r"[,\s]+", rest):
         if not item:
@@ -115,9 +128,11 @@ def parse_flags(text: str) -> Flags:
             urgent = True
         else:
             raise LineError("flags", "not_understood", item)
-    if quorum is not None:
-        confirm = True  # a quorum counts "yes" answers, so it needs them asked for
-    return Flags(confirm, urgent, quorum)
+    if quorum is not None or roster:
+        # A quorum counts "yes" answers, and an open roster shows them: both need them
+        # asked for.
+        confirm = True
+    return Flags(confirm, urgent, quorum, roster)
 
 
 def _looks_like_offsets(text: str) -> bool:
@@ -403,6 +418,7 @@ async def parse_event_line(
         confirm_required=flags.confirm,
         urgent=flags.urgent,
         quorum=flags.quorum,
+        roster_visible=flags.roster,
     )
 
 

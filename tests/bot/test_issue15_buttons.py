@@ -214,3 +214,80 @@ async def test_a_role_changed_from_the_web_api_is_told_in_max(bot: Bot) -> None:
     await wait_for_text(boris, "теперь: участник")
     await asyncio.sleep(0.5)
     assert len([t for t in boris.texts() if "теперь: участник" in t]) == 1
+
+
+async def test_members_see_who_is_coming_once_the_organizer_opens_the_roster(bot: Bot) -> None:
+    team = await make_team(
+        bot,
+        {
+            "Анна": ("anna", Role.ORGANIZER),
+            "Борис": ("boris", Role.MEMBER),
+            "Vera": ("vera", Role.MEMBER),
+        },
+        {"Отдел продаж": ["Борис", "Vera"]},
+        locales={"Vera": "en"},
+    )
+    anna, boris, vera = (team.people[n] for n in ("Анна", "Борис", "Vera"))
+    await anna.say(EVENT)
+    await boris.say("/events")
+    await boris.press("🔎 1.")
+    await wait_for_text(boris, "Ближайшие даты")
+    assert not any("Кто идёт" in b["text"] for b in boris.buttons())  # hidden by default
+    assert "Нет предстоящих событий" in await boris.say("/who")
+    assert "Записал" in await boris.press("✅ Буду")
+
+    # The organizer opens the list from the event's details.
+    await anna.say("/events")
+    await anna.press("🔎 1.")
+    await wait_for_text(anna, "Ближайшие даты")
+    assert "Список открыт" in await anna.press("Показывать участникам")
+    await wait_for_text(anna, "видят, кто идёт")
+
+    await boris.say("/events")
+    await boris.press("🔎 1.")
+    await wait_for(lambda: any("Кто идёт" in b["text"] for b in boris.buttons()), what="button")
+    await boris.press("👥 Кто идёт")
+    roster = await wait_for_text(boris, "👥 Планёрка")
+    assert "Будут (1): Борис" in roster and "Нет ответа (1): Vera" in roster
+    assert not any("Напомнить" in b["text"] for b in boris.messages()[-1].buttons())
+    # /who lists it for members too; in English for Vera (her MAX is in English).
+    assert "Attending (1)" in await vera.say("/who Планёрка")
+
+    # Hidden again: the member's button is refused.
+    await anna.press("Скрыть от участников")
+    await wait_for_text(anna, "видят только организаторы")
+    assert "Нет предстоящих событий" in await boris.say("/who")
+
+
+async def test_the_roster_option_is_set_by_one_liner_and_the_api(bot: Bot) -> None:
+    import httpx
+
+    from maxremind.services.access import AccessService
+
+    team = await _team(bot)
+    anna, boris = team.people["Анна"], team.people["Борис"]
+    await anna.say(EVENT + "; открытый список")
+    async with database(bot) as db:
+        (event,) = await db.list_events(team_id=team.id)
+        assert event.roster_visible and event.confirm_required
+        access = await AccessService.create(db, bot_token="unused")
+        _, secret = await access.create_api_token(anna.user_id, team.id, "tests")
+    assert "Планёрка" in await boris.say("/who Планёрка")
+    async with httpx.AsyncClient(
+        base_url=bot.running.web_url, headers={"authorization": f"Bearer {secret}"}
+    ) as api:
+        path = f"/api/v1/teams/{team.id}/events/{event.id}"
+        got = (await api.get(path)).json()
+        assert got["roster_visible"] is True
+        body = {
+            k: got[k] for k in ("title", "start_local", "timezone", "audience", "confirm_required")
+        }
+        body["reminders"] = [
+            {"offset_seconds": r["offset_seconds"], "target": r["target"]} for r in got["reminders"]
+        ]
+        body["roster_visible"] = False
+        body["expected_updated_at"] = got["updated_at"]
+        put = await api.put(path, json=body)
+        assert put.status_code == 200, put.text
+        assert put.json()["roster_visible"] is False
+    assert "Нет предстоящих событий" in await boris.say("/who")

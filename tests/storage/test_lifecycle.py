@@ -54,6 +54,7 @@ async def test_database_at_an_older_version_gains_the_outbox(tmp_path: Path) -> 
         db.execute("ALTER TABLE teams DROP COLUMN skip_short_notice")
         db.execute("DROP TABLE button_presses")  # 0010: button presses
         db.execute("DROP INDEX audit_subject")
+        db.execute("ALTER TABLE events DROP COLUMN roster_visible")  # 0013: roster option
         db.execute("DROP TABLE workers")  # 0009: worker registry
         for table in ("outbox", "login_links", "web_sessions", "api_tokens"):
             db.execute(f"DROP TABLE {table}")

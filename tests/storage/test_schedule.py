@@ -21,6 +21,16 @@ from maxremind.storage.errors import VersionMismatch
 from tests.storage.kit import NOW, an_occurrence, deliveries_for, new_event, team_with_people
 
 
+async def test_an_events_roster_visibility_is_stored_and_changed(storage: Storage) -> None:
+    team_id, users = await team_with_people(storage)
+    hidden = await storage.create_event(new_event(team_id, users[0]))
+    assert hidden.roster_visible is False
+    shown = await storage.create_event(new_event(team_id, users[0], roster_visible=True))
+    assert (await storage.get_event(shown.id)).roster_visible is True
+    again = await storage.update_event(shown.id, new_event(team_id, users[0]))
+    assert again.roster_visible is False and (await storage.get_event(shown.id)) == again
+
+
 async def test_event_crud_with_audience_and_reminders(storage: Storage) -> None:
     team_id, users = await team_with_people(storage)
     group = await storage.create_group(team_id, "G")

@@ -38,6 +38,7 @@ def register(router: Router) -> None:
     router.command("/who", events_list.who, help_key="help_who")
     router.action("who", events_list.who_pressed)
     router.action("nudge", events_list.nudge)
+    router.action("evr", events_list.roster_visibility)
 
     router.command("/remind", reminders.remind, help_key="help_remind")
     router.dialog(reminders.DIALOG, reminders.remind_text)

@@ -151,8 +151,38 @@ async def view(ctx: Ctx) -> None:
             ]
         )
         rows.append([ctx.button(ctx.t("ev_button_who"), "who", event.id)])
+        if event.confirm_required:
+            rows.append([roster_switch(ctx, event)])
+    elif invited and event.roster_visible and event.confirm_required:
+        rows.append([ctx.button(ctx.t("roster_button_members"), "who", event.id)])
     rows.append([ctx.button(ctx.t("ev_button_export"), "evx", event.id)])
     await ctx.reply("\n".join(lines), rows)
+
+
+def roster_switch(ctx: Ctx, event: Event) -> Button:
+    """The organizer's switch: may those invited see who answered what?"""
+    if event.roster_visible:
+        return ctx.button(ctx.t("roster_button_hide"), "evr", event.id, 0)
+    return ctx.button(ctx.t("roster_button_show"), "evr", event.id, 1)
+
+
+async def roster_visibility(ctx: Ctx) -> None:
+    """ "👥 Show the list to members" / "hide it" under an event's details."""
+    event_id, visible = ctx.extras["args"]
+    event = await managed_event(ctx, event_id)
+    if event is None:
+        await stale(ctx)
+        return
+    try:
+        event = await ctx.services.events.set_roster_visible(
+            event.id, visible == "1", actor_id=ctx.user.user_id
+        )
+    except PermissionDenied as exc:
+        await ctx.say("role_needed", role=ctx.t(f"role_{exc.needed.value}"))
+        return
+    key = "roster_now_visible" if event.roster_visible else "roster_now_hidden"
+    await ctx.notify(ctx.t(key))
+    await ctx.say(key + "_long", [[roster_switch(ctx, event)]], title=event.title)
 
 
 async def edit(ctx: Ctx) -> None:
@@ -219,7 +249,8 @@ async def export(ctx: Ctx) -> None:
 
 
 async def who(ctx: Ctx) -> None:
-    items = await ctx.services.agenda.managed(ctx.user.user_id)
+    # Events one runs, and those one is invited to whose organizer opened the roster.
+    items = await ctx.services.agenda.rosters(ctx.user.user_id)
     if not items:
         await ctx.say("ev_who_none")
         return
@@ -244,7 +275,7 @@ def who_label(ctx: Ctx, item: Upcoming) -> str:
 
 async def who_pressed(ctx: Ctx) -> None:
     (event_id,) = ctx.extras["args"]
-    event = await managed_event(ctx, event_id)
+    event = await ctx.services.agenda.roster_event(event_id, ctx.user.user_id)
     occurrence = await ctx.services.agenda.next_occurrence(event) if event else None
     if event is None or occurrence is None:
         await stale(ctx)
@@ -266,7 +297,8 @@ async def show_roster(ctx: Ctx, event: Event, occurrence: Occurrence) -> None:
     if not event.confirm_required:
         lines.append(ctx.t("ev_who_no_confirm"))
     rows: list[list[Button]] = []
-    if found.silent:
+    manages = await ctx.services.agenda.can_manage(event, ctx.user.user_id)
+    if found.silent and manages:  # a member may see the roster, not nudge
         rows.append([ctx.button(ctx.t("ev_button_nudge"), "nudge", event.id, occurrence.id)])
     await ctx.reply("\n".join(lines), rows)
 

@@ -164,6 +164,7 @@ def _spec(body: EventIn, *, team_id: int, organizer_id: int, zone: str) -> NewEv
         confirm_required=body.confirm_required,
         urgent=body.urgent,
         quorum=body.quorum,
+        roster_visible=body.roster_visible,
     )
 
 

@@ -378,6 +378,9 @@ class EventIn(In):
     confirm_required: bool = False
     urgent: bool = False
     quorum: int | None = Field(None, ge=1, le=10_000)
+    roster_visible: bool = Field(
+        False, description="those invited may see who answered what (off by default)"
+    )
 
     @field_validator("start_local")
     @classmethod
@@ -444,6 +447,7 @@ class EventOut(Out):
     confirm_required: bool
     urgent: bool
     quorum: int | None
+    roster_visible: bool
     status: EventStatus
     status_reason: str | None
     created_at: datetime
@@ -475,6 +479,7 @@ class EventOut(Out):
             confirm_required=event.confirm_required,
             urgent=event.urgent,
             quorum=event.quorum,
+            roster_visible=event.roster_visible,
             status=event.status,
             status_reason=event.status_reason,
             created_at=event.created_at,

@@ -165,6 +165,10 @@ add_texts(
             RU: "Срочно: присылать и в тихие часы",
             EN: "Urgent: send during quiet hours too",
         },
+        "web_events_f_roster": {
+            RU: "Приглашённые видят, кто идёт (кто ответил и что)",
+            EN: "People invited see who is coming (who answered what)",
+        },
         "web_events_f_save": {RU: "Сохранить", EN: "Save"},
         "web_events_f_preview": {RU: "Предпросмотр", EN: "Preview"},
         "web_events_f_back": {RU: "К списку", EN: "Back to the list"},

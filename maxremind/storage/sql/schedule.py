@@ -76,6 +76,7 @@ def event_of(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Eve
         status_reason=row["status_reason"],
         created_at=from_ms(row["created_at"]),
         updated_at=from_ms(row["updated_at"]),
+        roster_visible=bool(row["roster_visible"]),
     )
 
 
@@ -133,12 +134,13 @@ def _event_params(event: NewEvent) -> tuple[Any, ...]:
         int(event.confirm_required),
         int(event.urgent),
         event.quorum,
+        int(event.roster_visible),
     )
 
 
 _EVENT_COLUMNS = (
     "team_id, organizer_id, kind, title, description, place, start_local, timezone,"
-    " duration_s, rrule, exdates, confirm_required, urgent, quorum"
+    " duration_s, rrule, exdates, confirm_required, urgent, quorum, roster_visible"
 )
 
 
@@ -182,7 +184,7 @@ class ScheduleSql(SqlBase):
         async with self._tx() as conn:
             row = await conn.fetchone(
                 f"INSERT INTO events ({_EVENT_COLUMNS}, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (*_event_params(event), now, now),
             )
             assert row is not None

@@ -82,6 +82,7 @@ class EventForm:
     confirm: bool = False
     quorum: str = ""
     urgent: bool = False
+    roster: bool = False  # those invited see who answered what
     version: str = ""  # the event's updated_at when the editor opened it
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -145,6 +146,7 @@ def form_of(event: Event, lang: Language) -> EventForm:
         confirm=event.confirm_required,
         quorum="" if event.quorum is None else str(event.quorum),
         urgent=event.urgent,
+        roster=event.roster_visible,
         version=event.updated_at.isoformat(),
     )
     _fill_repeat(form, event)
@@ -246,6 +248,7 @@ def read_form(data: FormData) -> EventForm:
         confirm=flag("confirm"),
         quorum=text("quorum", 20),
         urgent=flag("urgent"),
+        roster=flag("roster"),
         version=text("version", 64),
     )
 
@@ -332,6 +335,7 @@ def to_spec(
         confirm_required=form.confirm,
         urgent=form.urgent,
         quorum=quorum,
+        roster_visible=form.roster,
     )
 
 
