@@ -1,5 +1,5 @@
-"""Texts of managing tags (/tags, its cards, rename and delete) and of what deleting a
-group touched (Russian first, English second)."""
+"""Texts of managing tags (/tags, its cards, rename and delete), of renaming a group from
+its card and of what deleting a group touched (Russian first, English second)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,15 @@ TEXTS: dict[str, dict[Language, str]] = {
     "ppl_tag_deleted_no_events": {
         RU: "Событий с этим тегом не было.",
         EN: "No event used this tag.",
+    },
+    "ppl_btn_group_rename": {RU: "✏️ Переименовать", EN: "✏️ Rename"},
+    "ppl_group_rename_ask": {
+        RU: "Как теперь назвать группу «{group}»? Напишите новое название (выйти: /cancel).",
+        EN: "What should the group “{group}” be called now? Type the new name (to leave: /cancel).",
+    },
+    "ppl_group_gone": {
+        RU: "Этой группы уже нет. Список: /groups",
+        EN: "That group no longer exists. See /groups",
     },
     "ppl_group_deleted_members": {
         RU: "В ней было {n} чел.; они остались в команде.",

@@ -82,11 +82,23 @@ async def test_tags_renamed_and_deleted_with_their_events_on_hold(bot: Bot) -> N
         assert event.status is EventStatus.ACTIVE
 
 
-async def test_deleting_a_group_says_how_many_people_it_had(bot: Bot) -> None:
+async def test_a_group_renamed_from_its_card_and_deleted_says_how_many_it_had(bot: Bot) -> None:
     owner, link = await new_team(bot)
-    await join(bot, link, "Борис", "boris")
-    await owner.say("/group new Смена А")
-    await owner.say("/group add #Смена А @boris @olga")
+    boris = await join(bot, link, "Борис", "boris")
+    await owner.say("/group new Смена")
+    await owner.say("/group new Склад")
+    await owner.say("/group add #Смена @boris @olga")
+    await owner.say("/groups")
+    await owner.press("Смена")
+    await wait_for_text(owner, "Группа «Смена»")
+    await owner.press("Переименовать")
+    assert "Как теперь назвать группу «Смена»" in owner.last()
+    assert "уже есть" in await owner.say("склад")  # the dialog stays: another try
+    assert "«Смена» теперь называется «Смена А»" in await owner.say("Смена А")
+    await boris.say("/groups")
+    await boris.press("Смена А")
+    card = await wait_for_text(boris, "Группа «Смена А»")
+    assert "2 чел." in card and not any("Переименовать" in b["text"] for b in boris.buttons())
     await owner.say("/group delete #Смена А")
     done = await owner.press("Да, удалить")
     assert "«Смена А» удалена" in done and "было 2 чел." in done

@@ -10,6 +10,7 @@ from maxremind.bot.handlers.people_common import (
     guarded,
     names_of,
     parse_refs,
+    refuse,
     resolve_people,
     service,
     short,
@@ -23,8 +24,10 @@ from maxremind.bot.router import Router
 from maxremind.domain.models import Group, Role, Team
 from maxremind.maxapi.models import Button
 from maxremind.services.errors import NotFound
+from maxremind.services.teams import PeopleRefused
 
 PICKER_PAGE = 8
+RENAME_DIALOG = "ppl_group_rename"
 CARD_NAMES = 30
 
 _SUBCOMMANDS = {
@@ -71,7 +74,10 @@ async def group_card(ctx: Ctx, team: Team, group: Group) -> None:
         buttons = [
             [ctx.button(ctx.t("ppl_btn_edit_members"), "ppl.gedit", group.id, 0)],
             [ctx.button(ctx.t("ppl_btn_group_invite"), "ppl.ginv", group.id)],
-            [ctx.button(ctx.t("ppl_btn_delete"), "ppl.gdel", group.id)],
+            [
+                ctx.button(ctx.t("ppl_btn_group_rename"), "ppl.gren", group.id),
+                ctx.button(ctx.t("ppl_btn_delete"), "ppl.gdel", group.id),
+            ],
         ]
     await ctx.reply(text, buttons)
 
@@ -258,6 +264,33 @@ def register(router: Router) -> None:
             text += "\n" + ctx.t("ppl_group_deleted_no_events")
         await show(ctx, text)
 
+    async def rename_pressed(ctx: Ctx) -> None:
+        found = await _group_in_my_team(ctx, int(ctx.extras["args"][0]), Role.ADMIN)
+        if found is None:
+            return
+        await ctx.set_dialog(RENAME_DIALOG, group_id=found[1].id)
+        await ctx.say("ppl_group_rename_ask", group=found[1].name)
+
+    async def rename_typed(ctx: Ctx) -> None:
+        """The new name after "Rename"; a refused one (taken, too long) keeps the dialog
+        open for another try (or /cancel); a lost role is said by ``guarded``."""
+        group_id = int(ctx.extras["state"]["group_id"])
+        await ctx.end_dialog()
+        try:
+            old = await ctx.services.people.group(group_id)
+        except NotFound:
+            await ctx.say("ppl_group_gone")
+            return
+        try:
+            renamed = await service(ctx).rename_group(
+                old.team_id, ctx.user.user_id, old.id, ctx.args.strip()
+            )
+        except PeopleRefused as exc:
+            await ctx.set_dialog(RENAME_DIALOG, group_id=group_id)
+            await refuse(ctx, exc)
+            return
+        await ctx.say("ppl_group_renamed", old=old.name, group=renamed.name)
+
     async def picker(ctx: Ctx) -> None:
         group_id, page = (int(a) for a in ctx.extras["args"])
         found = await _group_in_my_team(ctx, group_id, Role.ADMIN)
@@ -343,6 +376,8 @@ def register(router: Router) -> None:
     router.action("ppl.gedit", picker)
     router.action("ppl.gtog", guarded(toggle))
     router.action("ppl.gdone", picker_done)
+    router.action("ppl.gren", guarded(rename_pressed))
+    router.dialog(RENAME_DIALOG, guarded(rename_typed))
     router.action("ppl.gdel", delete_pressed)
     router.action("ppl.gdel_yes", guarded(delete_confirmed))
     router.action("ppl.ginv", guarded(group_invite))
