@@ -99,6 +99,27 @@ def split_when(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang) -> tuple[W
         (``empty``), or the time found is ``past``/``ambiguous``/``too_far``, below
         zero (``negative``) or on a date that does not exist (``no_such_date``).
     """
+    # "🎂 через 20 минут купить торт": emoji before the time open the text after it.
+    lead: list[str] = []
+    rest = text
+    while len(lead) < MAX_TIME_WORDS:
+        parts = rest.split(maxsplit=1)
+        if not parts or not _is_pictograph(parts[0]):
+            break
+        lead.append(parts[0])
+        rest = parts[1] if len(parts) > 1 else ""
+    if lead:
+        try:
+            when, found = _split_after_emoji(rest, now=now, tz=tz, lang=lang)
+        except SplitError as exc:
+            exc.text = " ".join([*lead, exc.text]).strip()
+            raise
+        return when, " ".join([*lead, found])
+    return _split_after_emoji(text, now=now, tz=tz, lang=lang)
+
+
+def _split_after_emoji(text: str, *, now: datetime, tz: ZoneInfo, lang: Lang) -> tuple[When, str]:
+    """:func:`split_when` for a text that does not start with an emoji."""
     # Splitting off only the words that may be tried keeps this step linear too.
     pieces = text.split(maxsplit=MAX_TIME_WORDS)
     # The time ends before the first emoji: "через 20 минут 🎂 купить торт" keeps the 🎂.

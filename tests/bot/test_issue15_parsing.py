@@ -15,6 +15,8 @@ async def test_a_leading_emoji_stays_in_the_reminder(bot: Bot) -> None:
     assert "🎂 купить торт" in answer, answer
     (event,) = await events_of(bot, olga)
     assert event.title == "🎂 купить торт"
+    answer = await olga.say("/remind 🎉 завтра в 10 поздравить Веру")
+    assert "🎉 поздравить Веру" in answer, answer
 
 
 async def test_a_negative_time_is_refused_not_read_as_positive(bot: Bot) -> None:

@@ -61,6 +61,8 @@ def test_29_february_without_a_year_is_the_next_leap_day() -> None:
         ("через 20 минут 🎂купить торт", "🎂купить торт"),
         ("завтра в 10 ✈️ вылет", "✈️ вылет"),
         ("in 2 hours 📞 call Bob", "📞 call Bob"),
+        ("🎂 через 20 минут купить торт", "🎂 купить торт"),
+        ("🎂 🎉 завтра в 10 праздник", "🎂 🎉 праздник"),
     ],
 )
 def test_an_emoji_after_the_time_is_text(text: str, rest: str) -> None:
@@ -76,6 +78,7 @@ def test_an_emoji_after_the_time_is_text(text: str, rest: str) -> None:
         ("30 февраля купить торт", "no_such_date"),
         ("30 февраля", "no_such_date"),
         ("🎂 купить торт", "not_understood"),
+        ("🎂", "not_understood"),
     ],
 )
 def test_split_stops_at_a_time_that_cannot_be(text: str, reason: str) -> None:
