@@ -318,6 +318,17 @@ async def _prepare_intake(client: MaxClient, settings: Settings) -> None:
         )
 
 
+async def _unless_stopped(work: Awaitable[None], stop: asyncio.Event) -> None:
+    """Run a start-up errand, dropped quietly when the process stops first."""
+    task = asyncio.ensure_future(work)
+    halt = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, halt}, return_when=asyncio.FIRST_COMPLETED)
+    halt.cancel()
+    if not task.done():
+        task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 async def _register_commands(client: MaxClient, menu: list[NewBotCommand]) -> None:
     """Give MAX the command menu; the bot works without it, so a failure is one line."""
     try:
@@ -495,11 +506,10 @@ async def serve(
         if settings.has_role("bot"):
             await _prepare_intake(client, settings)
             tasks.append(asyncio.create_task(inbox.run(stop), name="inbox"))
-            menu = command_menu(router)
-            tasks.append(asyncio.create_task(_register_commands(client, menu), name="menu"))
+            errands = [_register_commands(client, command_menu(router))]
             if settings.mode == "webhook" and settings.public_url.startswith("https://"):
-                check = _check_public_url(settings.public_url)
-                tasks.append(asyncio.create_task(check, name="public-url"))
+                errands.append(_check_public_url(settings.public_url))
+            tasks += [asyncio.create_task(_unless_stopped(e, stop), name="errand") for e in errands]
             if settings.mode == "polling":
                 marker = StorageMarker(storage)
 

@@ -193,3 +193,24 @@ async def test_a_refused_command_menu_does_not_stop_the_bot(
         assert len(lines) == 1 and "could not register" in lines[0], lines
         assert "\n" not in lines[0]
         assert emu.world.commands == []
+
+
+async def test_a_slow_command_menu_does_not_hold_up_the_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    asked, release = asyncio.Event(), asyncio.Event()
+
+    async def hang(emu: Emulator, call: api.Call) -> tuple[int, dict[str, object]]:
+        asked.set()
+        await asyncio.wait_for(release.wait(), 60)
+        return 200, {"commands": []}
+
+    monkeypatch.setitem(api.HANDLERS, "editMyCommands", hang)
+    caplog.set_level(logging.INFO)
+    async with running_emulator() as (_, url):
+        async with running_product(product_settings(url, tmp_path)):
+            await asyncio.wait_for(asked.wait(), 15)
+            stopping = asyncio.get_running_loop().time()
+        assert asyncio.get_running_loop().time() - stopping < 5
+        release.set()
+    assert not any("did not stop" in r.getMessage() for r in caplog.records)
