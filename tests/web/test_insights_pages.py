@@ -136,8 +136,8 @@ async def test_csv_exports_have_a_header_and_defuse_formulas(web: WebWorld) -> N
 
 
 async def test_english_pages_and_files_say_nothing_in_russian(web: WebWorld) -> None:
-    await history(web)
-    for who in ("organizer", "member"):
+    event, _ = await history(web)
+    for who in ("organizer", "member", "owner"):
         await web.services.users.set_language(IDS[who], Language.EN)
     allowed = [*NAMES.values(), web.team.name, "Планёрка склада"]
 
@@ -156,6 +156,12 @@ async def test_english_pages_and_files_say_nothing_in_russian(web: WebWorld) -> 
     member = await web.client("member")
     mine = await member.get(f"/t/{web.team.id}/insights")
     assert CYRILLIC.findall(strip(mine.text)) == []
+    owner = await web.client("owner")  # the event's page with the who-came list, settings
+    for path in (f"/t/{web.team.id}/events/{event.id}/insights", f"/t/{web.team.id}/settings"):
+        page = await owner.get(path)
+        assert page.status_code == 200, path
+        found = CYRILLIC.findall(strip(page.text))
+        assert found == [], (path, "".join(found)[:200])
 
 
 async def test_event_insights_and_who_came(web: WebWorld) -> None:
