@@ -2,11 +2,20 @@
 
 Russian comes first: it is the default for anyone whose MAX locale is not English.
 A test checks that each key has both languages and the same placeholders.
+
+A count's noun agrees with it through a format spec of the forms: in English
+``"{n} {n:person|people}"`` (one | other), in Russian ``"{n} {n:человек|человека|человек}"``
+(one | few | many), so "1 person", "2 people", "21 человек".
 """
 
 from __future__ import annotations
 
+import re
+import string
+from functools import cache
+
 from maxremind.domain.models import Language
+from maxremind.domain.timewords import plural_ru
 
 TEXTS: dict[str, dict[Language, str]] = {
     "welcome": {
@@ -260,7 +269,37 @@ def t(key: str, lang: Language, **params: object) -> str:
 
     :raises KeyError: no such text (a programming error, caught by tests).
     """
-    return TEXTS[key][lang].format(**params)
+    text = TEXTS[key][lang]
+    if _has_plural(text):
+        return _PLURALS[lang].format(text, **params)
+    return text.format(**params)
+
+
+_PLURAL_FIELD = re.compile(r"\{\w+:[^{}]*\|[^{}]*\}")
+
+
+@cache
+def _has_plural(text: str) -> bool:
+    return _PLURAL_FIELD.search(text) is not None
+
+
+class _PluralFormatter(string.Formatter):
+    """``{n:form|form…}`` is the form that agrees with ``n``; other specs as usual."""
+
+    def __init__(self, lang: Language) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return str(super().format_field(value, format_spec))
+        forms = format_spec.split("|")
+        count = value if isinstance(value, int) else int(str(value))
+        if self.lang is Language.EN:
+            return forms[0] if abs(count) == 1 else forms[-1]
+        return plural_ru(count, *(forms + forms[-1:] * 2)[:3])
+
+
+_PLURALS = {lang: _PluralFormatter(lang) for lang in Language}
 
 
 def language_for(locale: str | None, chosen: Language | None = None) -> Language:

@@ -388,14 +388,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         EN: "No reminders. Create one: /remind tomorrow at 9am send the report",
     },
     "nt_usage": {
-        RU: "Кому и что? Например: /notify #отдел-продаж Собрание переносится на 15:00 "
-        "(@all — всей команде; для группы с пробелами: /notify #отдел продаж; текст)",
-        EN: "Who and what? For example: /notify #sales The meeting moves to 3pm "
-        "(@all for the whole team; for a name with spaces: /notify #sales team; text)",
+        RU: "Кому и что? Например: /notify #Отдел продаж Собрание переносится на 15:00 "
+        "(@all — всей команде; название можно взять в кавычки: #«Отдел продаж»)",
+        EN: "Who and what? For example: /notify #Sales team The meeting moves to 3pm "
+        "(@all for the whole team; a name may be quoted: #“Sales team”)",
     },
     "nt_sent": {
         RU: "📣 Отправляю ({audience}): получателей — {n}.",
-        EN: "📣 Sending to {audience}: {n} recipients.",
+        EN: "📣 Sending to {audience}: {n} {n:recipient|recipients}.",
     },
 }
 

@@ -194,7 +194,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     # --- members and roles -----------------------------------------------------------
     "ppl_members_header": {
         RU: "👥 Команда «{team}», {n} чел.",
-        EN: "👥 Team “{team}”, {n} people",
+        EN: "👥 Team “{team}”, {n} {n:person|people}",
     },
     "ppl_role_usage": {
         RU: "Кому и какую роль? Пример: /role @anna организатор\n"
@@ -243,8 +243,11 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Группы команды «{team}» (нажмите, чтобы открыть):",
         EN: "Groups of the team “{team}” (tap to open):",
     },
-    "ppl_groups_line": {RU: "• {group} — {n} чел.", EN: "• {group} — {n} people"},
-    "ppl_group_card": {RU: "👥 Группа «{group}», {n} чел.", EN: "👥 Group “{group}”, {n} people"},
+    "ppl_groups_line": {RU: "• {group} — {n} чел.", EN: "• {group} — {n} {n:person|people}"},
+    "ppl_group_card": {
+        RU: "👥 Группа «{group}», {n} чел.",
+        EN: "👥 Group “{group}”, {n} {n:person|people}",
+    },
     "ppl_btn_edit_members": {RU: "✏️ Изменить состав", EN: "✏️ Change members"},
     "ppl_btn_group_invite": {RU: "🔗 Ссылка в группу", EN: "🔗 Group invite link"},
     "ppl_btn_delete": {RU: "🗑 Удалить группу", EN: "🗑 Delete group"},
@@ -327,7 +330,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "ppl_picker_done": {
         RU: "Группа «{group}»: {n} чел. Готово.",
-        EN: "Group “{group}”: {n} people. Done.",
+        EN: "Group “{group}”: {n} {n:person|people}. Done.",
     },
     "ppl_toggled_in": {RU: "✅ {name} в группе", EN: "✅ {name} added"},
     "ppl_toggled_out": {RU: "▫️ {name} убран(а) из группы", EN: "▫️ {name} removed"},
@@ -390,7 +393,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         EN: "Done: the chat “{title}” is linked to the team “{team}”, group “{group}”. "
         "People joining the chat join the group; leaving it leaves the group.",
     },
-    "ppl_chat_group_size": {RU: "Сейчас в группе {n} чел.", EN: "The group has {n} people now."},
+    "ppl_chat_group_size": {
+        RU: "Сейчас в группе {n} чел.",
+        EN: "The group has {n} {n:person|people} now.",
+    },
     "ppl_chat_hello": {
         RU: "Здравствуйте! Я буду присылать сюда напоминания команды «{team}».",
         EN: "Hello! I will post reminders of the team “{team}” here.",

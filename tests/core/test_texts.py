@@ -15,7 +15,7 @@ from maxremind.domain.models import Language
 from maxremind.domain.timedescribe import describe_rrule
 from maxremind.domain.timefmt import format_duration, format_offset, format_when
 from maxremind.http.web import web_routes
-from maxremind.i18n import TEXTS
+from maxremind.i18n import TEXTS, t
 from maxremind.services.texts_calendar_import import PROBLEMS, REASONS, problem_text, reason_text
 from maxremind.services.zones import COMMON_ZONES, zone_name
 
@@ -52,7 +52,8 @@ ENDONYMS = ("Русский",)
 
 def _all_text_modules() -> list[str]:
     names = []
-    for package in ("maxremind.bot", "maxremind.services", "maxremind.http", "maxremind.engine"):
+    packages = ("maxremind.bot", "maxremind.services", "maxremind.http", "maxremind.engine")
+    for package in (*packages, "maxremind.core"):
         root = importlib.import_module(package)
         for info in pkgutil.walk_packages(root.__path__, package + "."):
             importlib.import_module(info.name)
@@ -117,3 +118,38 @@ def test_english_dates_offsets_rules_and_zones_have_no_cyrillic() -> None:
     ]
     leaks = [text for text in written if _cyrillic(text)]
     assert leaks == []
+
+
+def test_a_count_agrees_with_its_noun() -> None:
+    texts = {Language.RU: "{n} {n:день|дня|дней}, {x}", Language.EN: "{n} {n:day|days}, {x}"}
+    TEXTS["test_plural"] = texts
+    try:
+        said = {
+            n: (
+                t("test_plural", Language.RU, n=n, x="a|b"),
+                t("test_plural", Language.EN, n=n, x=1),
+            )
+            for n in (0, 1, 2, 5, 11, 21, 22, 112)
+        }
+    finally:
+        del TEXTS["test_plural"]
+    assert said == {
+        0: ("0 дней, a|b", "0 days, 1"),
+        1: ("1 день, a|b", "1 day, 1"),
+        2: ("2 дня, a|b", "2 days, 1"),
+        5: ("5 дней, a|b", "5 days, 1"),
+        11: ("11 дней, a|b", "11 days, 1"),
+        21: ("21 день, a|b", "21 days, 1"),
+        22: ("22 дня, a|b", "22 days, 1"),
+        112: ("112 дней, a|b", "112 days, 1"),
+    }
+
+
+def test_plural_fields_have_every_form_of_their_language() -> None:
+    _all_text_modules()
+    forms = {Language.RU: 3, Language.EN: 2}
+    field = re.compile(r"\{\w+:([^{}]*\|[^{}]*)\}")
+    for key, variants in TEXTS.items():
+        for lang, text in variants.items():
+            for spec in field.findall(text):
+                assert len(spec.split("|")) == forms[lang], (key, lang, spec)
