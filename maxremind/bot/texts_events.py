@@ -395,7 +395,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "nt_sent": {
         RU: "📣 Отправляю ({audience}): получателей — {n}.",
-        EN: "📣 Sending to {audience}: {n} recipients.",
+        EN: "📣 Sending to {audience}: {n} {n:recipient|recipients}.",
     },
 }
 
