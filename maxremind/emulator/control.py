@@ -102,6 +102,7 @@ def _control_routes(emu: Emulator) -> list[BaseRoute]:
                 **emu.view_user(world.bot),
                 "username": world.bot.username,
                 "mini_app_url": emu.mini_app_url,
+                "commands": world.commands,
             },
             "users": [emu.view_user(u) for u in emu.list_users()],
             "chats": [emu.view_chat(c) for c in world.chats.values() if c.type != "dialog"],

@@ -96,7 +96,9 @@ async def test_the_harness_fails_a_test_that_leaves_warnings() -> None:
         await _leave_a_warning()
 
 
-async def test_patch_me_commands_sets_the_menu(bot: httpx.AsyncClient, emulator: Emulator) -> None:
+async def test_patch_me_commands_sets_the_menu(
+    bot: httpx.AsyncClient, emulator: Emulator, control: httpx.AsyncClient
+) -> None:
     commands = [
         {"name": "remind", "description": "напоминание"},
         {"name": "help", "description": None},
@@ -106,6 +108,8 @@ async def test_patch_me_commands_sets_the_menu(bot: httpx.AsyncClient, emulator:
     assert answer.json() == {"commands": commands}
     me = (await bot.get("/me")).json()
     assert me["commands"] == commands
+    # The phone page offers them as one types "/".
+    assert (await control.get("/state")).json()["bot"]["commands"] == commands
     # No `commands` leaves them; an empty list removes them all.
     assert (await bot.patch("/me/commands", json={})).json() == {"commands": commands}
     assert (await bot.patch("/me/commands", json={"commands": []})).json() == {"commands": []}
