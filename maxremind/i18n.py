@@ -242,9 +242,9 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "❌ This date is off: {title}",
     },
     "dropped_date_note": {
-        Language.RU: "Повтор события изменили, и в этот день оно не состоится. "
+        Language.RU: "Расписание события изменили, и в этот день оно не состоится. "
         "Остальные даты — в /events.",
-        Language.EN: "The event's repeat rule was changed and it no longer takes place on "
+        Language.EN: "The event's schedule was changed and it no longer takes place on "
         "this day. Its other dates: /events.",
     },
     "nobody": {Language.RU: "—", Language.EN: "—"},

@@ -190,7 +190,9 @@ class EventService:
         moved = _moved(current, spec)
         soon = await self._dates_soon(event_id) if moved else []
         now = self.clock()
-        dates_before = await self._planned_dates(event_id, now)
+        # A repeating event (before or after the edit) whose dates change: see below.
+        repeats = bool(current.rrule or spec.rrule)
+        dates_before = await self._planned_dates(event_id, now) if repeats else []
         try:
             # The version check and the write are one statement: no edit slips between.
             event = await self.storage.update_event(
@@ -204,10 +206,11 @@ class EventService:
         await self.planner.plan_event(event_id)
         if moved:
             await self._tell_changed(event, soon, actor_id)
-        # Those already reminded of a date the edited rule no longer has are told it is
-        # off, through the ledger like any other message (so a restart loses nothing).
-        dropped = await self._dropped_dates(event_id, dates_before, now)
-        await self._tell_reminded(dropped, actor_id, now, payload='{"dropped": true}')
+        if repeats:
+            # Those already reminded of a date the edited rule no longer has are told it
+            # is off, through the ledger like any other message (a restart loses nothing).
+            dropped = await self._dropped_dates(event_id, dates_before, now)
+            await self._tell_reminded(dropped, actor_id, now, payload='{"dropped": true}')
         self.poke()
         return event
 

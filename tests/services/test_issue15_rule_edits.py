@@ -38,7 +38,7 @@ async def test_a_date_dropped_by_a_rule_edit_is_announced_to_those_reminded(env:
     await env.run()
     russian = env.sender.to(env.members[0])[-1]
     assert "Этой даты больше нет: Планёрка" in russian and "26 ноября" in russian
-    assert "не состоится" in russian
+    assert "Расписание события изменили" in russian and "не состоится" in russian
     english = env.sender.to(env.members[1])[-1]
     assert "This date is off: Планёрка" in english and "no longer takes place" in english
     assert "26 November" in english or "Nov" in english
@@ -78,3 +78,14 @@ async def test_a_rule_edit_before_any_reminder_tells_nobody(env: Env) -> None:
         assert (await env.storage.get_occurrence(date.id)).status is OccurrenceStatus.CANCELLED
         kinds = {d.kind for d in await env.storage.list_deliveries(date.id)}
         assert DeliveryKind.CANCELLED not in kinds
+
+
+async def test_a_one_off_event_moved_to_another_day_is_not_a_dropped_date(env: Env) -> None:
+    event = await env.events.create(spec(env))
+    first = (await env.storage.list_occurrences(event.id))[0]
+    await env.run_until(first.starts_at - timedelta(minutes=30))
+    await env.events.update(
+        event.id, spec(env, start_local=datetime(2026, 11, 28, 10, 0)), actor_id=env.owner
+    )
+    kinds = {d.kind for d in await env.storage.list_deliveries(first.id)}
+    assert DeliveryKind.CANCELLED not in kinds  # a move, not a repeat rule losing a date
