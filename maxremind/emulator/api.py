@@ -298,6 +298,21 @@ async def get_upload_url(emu: Emulator, call: Call) -> tuple[int, JSON]:
     return 200, answer
 
 
+async def get_video_details(emu: Emulator, call: Call) -> tuple[int, JSON]:
+    """A video the bot uploaded: its token, where to play it, its (made-up) size."""
+    upload = emu.world.uploads_by_token.get(call.path["videoToken"])
+    if upload is None or upload.type != "video" or not upload.done:
+        raise NotFound(f"Video {call.path['videoToken']} not found")
+    return 200, {
+        "token": upload.token,
+        "urls": {"mp4_720": upload.url},
+        "thumbnail": None,
+        "width": 1280,
+        "height": 720,
+        "duration": 0,
+    }
+
+
 async def not_implemented(emu: Emulator, call: Call) -> tuple[int, JSON]:
     raise NotImplementedByEmulator("This method is not implemented by the emulator")
 
@@ -332,4 +347,5 @@ HANDLERS: dict[str, Handler] = {
     "deleteAdmin": delete_admin,
     "addMembers": add_members,
     "removeMember": remove_member,
+    "getVideoAttachmentDetails": get_video_details,
 }

@@ -411,3 +411,21 @@ async def test_eight_hours_of_failures_end_the_subscription() -> None:
         # Without a webhook the update waits for long polling.
         polled = (await bot.get("/updates", params={"timeout": 0})).json()
         assert [u["update_type"] for u in polled["updates"]] == ["bot_started"]
+
+
+async def test_video_details_for_an_uploaded_video(bot: httpx.AsyncClient) -> None:
+    endpoint = (await bot.post("/uploads", params={"type": "video"})).json()
+    token = endpoint["token"]
+    assert (await bot.get(f"/videos/{token}")).status_code == 404  # not uploaded yet
+    async with httpx.AsyncClient() as media:
+        await media.post(endpoint["url"], files={"data": ("clip.mp4", b"\x00" * 64)})
+    details = (await bot.get(f"/videos/{token}")).json()
+    assert details["token"] == token and details["urls"]["mp4_720"] == endpoint["url"]
+    assert (await bot.get("/videos/unknown")).status_code == 404
+
+
+def test_every_documented_operation_has_a_handler() -> None:
+    from maxremind.emulator.api import HANDLERS
+
+    operations = {op.operation_id for op in api_schema().operations}
+    assert operations - set(HANDLERS) == set()
