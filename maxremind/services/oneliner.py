@@ -212,12 +212,25 @@ class _Reader:
         self.storage = storage
         self.team_id = team_id
         self.picked = {_norm(k): v for k, v in (picked or {}).items()}
-        self._names: list[tuple[str, AudienceEntry]] | None = None
+        self._names: dict[str, list[AudienceEntry]] | None = None
+        self._people: dict[str, list[AudienceEntry]] | None = None
 
-    async def names(self) -> list[tuple[str, AudienceEntry]]:
+    async def names(self) -> dict[str, list[AudienceEntry]]:
+        """The team's ``#names``, normalized, each with what it names (read once)."""
         if self._names is None:
-            self._names = await _known_names(self.storage, self.team_id)
+            self._names = {}
+            for name, entry in await _known_names(self.storage, self.team_id):
+                self._names.setdefault(name, []).append(entry)
         return self._names
+
+    async def people(self) -> dict[str, list[AudienceEntry]]:
+        """Members' full names, normalized (read once)."""
+        if self._people is None:
+            self._people = {}
+            for member in await self.storage.list_members(self.team_id):
+                entry = AudienceEntry(AudienceKind.MEMBER, member.user_id)
+                self._people.setdefault(_norm(member.name), []).append(entry)
+        return self._people
 
     async def take(self, text: str) -> tuple[AudienceEntry, str]:
         """The reference at the start of ``text`` (which starts with # or @) and the rest.
@@ -244,14 +257,13 @@ class _Reader:
             close = body.find(_QUOTES[body[0]], 1)
             if close > 0:
                 name = body[1:close]
-                found = [e for n, e in names if n == _norm(name)]
-                return f"#{name}", found, body[close + 1 :]
+                return f"#{name}", names.get(_norm(name), []), body[close + 1 :]
         words = list(_WORD.finditer(body[: MAX_NAME_WORDS * 64]))[:MAX_NAME_WORDS]
         if not words or words[0].start() != 0:
             return "#", [], body
         for count in range(len(words), 0, -1):
             name = body[: words[count - 1].end()].rstrip(",;")
-            found = [e for n, e in names if n == _norm(name)]
+            found = names.get(_norm(name), [])
             if found:
                 return f"#{name}", found, body[words[count - 1].end() :]
         first = words[0].group().rstrip(",;")
@@ -264,14 +276,10 @@ class _Reader:
         first = words[0].group().rstrip(",;")
         if f"@{first.lower()}" in _ALL_WORDS:
             return f"@{first}", [AudienceEntry(AudienceKind.TEAM)], body[words[0].end() :]
-        members = await self.storage.list_members(self.team_id)
+        people = await self.people()
         for count in range(len(words), 1, -1):  # "@Иван Петров": a full name, longest first
             name = body[: words[count - 1].end()].rstrip(",;")
-            found = [
-                AudienceEntry(AudienceKind.MEMBER, m.user_id)
-                for m in members
-                if _norm(m.name) == _norm(name)
-            ]
+            found = people.get(_norm(name), [])
             if found:
                 return f"@{name}", found, body[words[count - 1].end() :]
         matches = await find_members(self.storage, self.team_id, first)
