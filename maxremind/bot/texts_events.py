@@ -180,7 +180,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "ev_flag_no_confirm": {RU: "без подтверждения", EN: "no confirmation"},
     "ev_flag_quorum": {RU: "кворум {n}", EN: "quorum {n}"},
     "ev_flag_urgent": {RU: "❗ срочно", EN: "❗ urgent"},
-    "ev_audience_team": {RU: "вся команда", EN: "whole team"},
+    "ev_audience_team": {RU: "вся команда", EN: "the whole team"},
     "ev_audience_chat": {RU: "чат «{title}»", EN: "chat “{title}”"},
     "ev_audience_me": {RU: "вы", EN: "you"},
     "ev_audience_gone": {RU: "(удалено)", EN: "(deleted)"},

@@ -464,6 +464,15 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     await open_link(liam, link)
     seen.snap()
 
+    # A second team: switching by name and by buttons says which team is current.
+    await me.say(emma, "/team Night Ops")
+    await me.say(emma, "/team Harbour Crew")
+    await me.say(emma, "/team")
+    await me.press(emma, "Night Ops")
+    await me.say(emma, "/members")
+    await me.say(emma, "/teams")
+    await me.press(emma, "Harbour Crew")
+
     # A calendar file, and a file that is not one.
     server.answers["/files/team.ics"] = Answer(body=ICS.encode())
     seen.step = "calendar file"
@@ -532,7 +541,8 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     # A member who stopped the bot cannot be reached: the organizer is told.
     seen.step = "Noah stops the bot"
     bot.emulator.stop_bot(noah.user_id)
-    await me.say(emma, "/remind @all in 1 minute stand up and stretch")
+    said = await me.say(emma, "/remind @all in 1 minute stand up and stretch")
+    assert said.startswith("⏰ I will remind the whole team "), said
     await me.say(emma, "/remove @emma")
     await me.say(emma, "/remove @noah")
     await me.say(liam, "/leave")
