@@ -389,6 +389,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Minutes of silence after which a half-finished bot dialog is closed.",
     ),
     Setting(
+        "menu_language",
+        "ru",
+        _parse_choice("ru", "en", "both"),
+        "Language of the command menu MAX shows (one list per bot): ru, en or both.",
+    ),
+    Setting(
         "catchup_grace_minutes",
         0,
         _parse_int(0, 10080),
@@ -437,6 +443,7 @@ class Settings:
     log_level: str = "info"
     rate_limit_rps: float = 30.0
     dialog_timeout_minutes: int = 30
+    menu_language: str = "ru"
     catchup_grace_minutes: int = 0
     chat_rate_limit_rps: float = 2.0
 

@@ -214,3 +214,32 @@ async def test_a_slow_command_menu_does_not_hold_up_the_stop(
         assert asyncio.get_running_loop().time() - stopping < 5
         release.set()
     assert not any("did not stop" in r.getMessage() for r in caplog.records)
+
+
+def test_the_menu_language_is_the_instances_choice() -> None:
+    router = Router(None)  # type: ignore[arg-type]
+    register_all(router)
+    help_key = router.commands["/remind"].help_key
+    assert help_key is not None
+    by_name = {
+        language: {c.name: c.description for c in command_menu(router, language)}
+        for language in ("ru", "en", "both")
+    }
+    ru, en = t(help_key, Language.RU), t(help_key, Language.EN)
+    assert by_name["ru"]["remind"] == ru
+    assert by_name["en"]["remind"] == en
+    assert not any("а" <= ch.lower() <= "я" for d in by_name["en"].values() for ch in d or "")
+    joined = f"{ru} · {en}"
+    expected = joined if len(joined) <= 128 else joined[:127] + "…"
+    assert by_name["both"]["remind"] == expected
+    assert all(len(d or "") <= 128 for d in by_name["both"].values())
+
+
+async def test_an_english_menu_is_registered_when_chosen(tmp_path: Path) -> None:
+    async with (
+        running_emulator() as (emu, url),
+        running_product(product_settings(url, tmp_path, menu_language="en")),
+    ):
+        await wait_for(lambda: emu.world.commands != [], what="the command menu")
+        help_text = next(c for c in emu.world.commands if c["name"] == "help")
+        assert help_text["description"] == t("help_help", Language.EN)
