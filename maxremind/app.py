@@ -219,7 +219,7 @@ def build_services(
             refresh_minutes=settings.calendar_refresh_minutes if settings else 60,
             tell=_tell_through_outbox(storage, client),
         ),
-        insights=InsightsService(storage),
+        insights=InsightsService(storage, poke=poke),
     )
 
 
@@ -455,6 +455,7 @@ async def serve(
             dialog_timeout=timedelta(minutes=settings.dialog_timeout_minutes),
             calendar_import=services.calendar_import,
             calendar=services.calendar,
+            insights=services.insights,
         )
         router = Router(bot_context)
         register_all(router)
@@ -506,7 +507,7 @@ async def serve(
         if settings.has_role("bot"):
             await _prepare_intake(client, settings)
             tasks.append(asyncio.create_task(inbox.run(stop), name="inbox"))
-            errands = [_register_commands(client, command_menu(router, settings.menu_language))]
+            errands = [_register_commands(client, command_menu(router))]
             if settings.mode == "webhook" and settings.public_url.startswith("https://"):
                 errands.append(_check_public_url(settings.public_url))
             tasks += [asyncio.create_task(_unless_stopped(e, stop), name="errand") for e in errands]

@@ -25,6 +25,7 @@ from maxremind.services.calendar import CalendarService
 from maxremind.services.calendar_import import CalendarImport
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
+from maxremind.services.insights import InsightsService
 from maxremind.services.oneliner import TypedEvents
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
@@ -79,6 +80,7 @@ class Services:
     dialog_timeout: timedelta
     calendar_import: CalendarImport | None = None  # .ics files sent to the bot
     calendar: CalendarService | None = None  # /calendar: the personal feed
+    insights: InsightsService | None = None  # /stats, /digest, the who-came checklist
 
 
 @dataclass

@@ -38,12 +38,15 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from maxremind.domain.models import Answer, RecipientKind
+from maxremind.storage import NotFound, Storage
 from maxremind.storage.ports.insights import AskedRow, InsightLedger, OccurrenceRow
 
 __all__ = [
     "MAX_WEEKS",
     "Answers",
     "Attendance",
+    "Checklist",
+    "ChecklistRow",
     "Computed",
     "Durations",
     "MemberInsight",
@@ -54,6 +57,8 @@ __all__ = [
     "WeekBucket",
     "compute",
     "durations",
+    "load",
+    "load_checklist",
     "median",
     "p90",
     "rate",
@@ -254,6 +259,10 @@ class Computed:
     members: tuple[MemberInsight, ...]  # lowest answer rate first, then by name
     weeks: tuple[WeekBucket, ...]  # oldest first, every week of the window
     slots: tuple[SlotBucket, ...]  # by weekday and hour, only those with someone asked
+    # Current members who were asked and answered nothing, and how many dates (distinct
+    # occurrences) they were asked about between them.
+    silent: tuple[MemberInsight, ...] = ()
+    silent_dates: int = 0
 
 
 @dataclass
@@ -487,15 +496,114 @@ def compute(
         nudges=sum(o.nudges for o in insights),
         attendance=attendance,
     )
+    members = _members(all_pairs, names, frozenset(current_members))
+    silent = tuple(m for m in members if not m.former and m.asked and not m.answered)
+    quiet_ids = {m.user_id for m in silent}
     return Computed(
         totals=totals,
         occurrences=tuple(reversed(insights)),
-        members=_members(all_pairs, names, frozenset(current_members)),
+        members=members,
         weeks=_weeks(all_pairs, tz, since, until),
         slots=_slots(all_pairs, tz),
+        silent=silent,
+        silent_dates=len({p.occurrence.occurrence_id for p in all_pairs if p.user_id in quiet_ids}),
     )
 
 
 def asked_people(ledger: InsightLedger) -> list[int]:
     """Everybody the ledger's rows name as a person (to look their names up)."""
     return sorted({r.recipient_id for r in ledger.asked if r.recipient_kind is RecipientKind.USER})
+
+
+async def load(
+    storage: Storage,
+    team_id: int,
+    tz: ZoneInfo,
+    since: datetime,
+    until: datetime,
+    *,
+    event_id: int | None = None,
+    group_id: int | None = None,
+) -> Computed:
+    """Read a window of the team's ledger and compute it (see :func:`compute`).
+
+    :raises NotFound: ``group_id`` is not a group of the team.
+    """
+    people = None
+    if group_id is not None:
+        group = await storage.get_group(group_id)
+        if group.team_id != team_id:
+            raise NotFound(f"group {group_id}")
+        people = await storage.list_group_members(group_id)
+    ledger = await storage.insight_ledger(team_id, since=since, until=until, event_id=event_id)
+    return compute(
+        ledger,
+        tz=tz,
+        since=since,
+        until=until,
+        names=await storage.user_names(asked_people(ledger)),
+        current_members=await storage.member_ids(team_id),
+        people=people,
+    )
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    user_id: int
+    name: str
+    came: bool | None  # None: not marked yet
+    former: bool  # no longer in the team
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Who said yes to a date, and who of them came (the organizer's marks)."""
+
+    event_id: int
+    event_title: str
+    team_id: int | None
+    occurrence_id: int
+    starts_at: datetime
+    local_start: datetime  # naive, in the event's zone
+    timezone: str  # the event's
+    rows: tuple[ChecklistRow, ...]  # by name
+
+    @property
+    def came(self) -> int:
+        return sum(1 for r in self.rows if r.came)
+
+    @property
+    def marked(self) -> int:
+        return sum(1 for r in self.rows if r.came is not None)
+
+
+async def load_checklist(storage: Storage, occurrence_id: int) -> Checklist:
+    """The checklist of a date: the people whose answer is yes now, with their marks.
+
+    :raises NotFound: no such date.
+    """
+    occurrence = await storage.get_occurrence(occurrence_id)
+    event = await storage.get_event(occurrence.event_id)
+    yes = [
+        c.user_id for c in await storage.list_confirmations(occurrence_id) if c.answer is Answer.YES
+    ]
+    marks = await storage.attendance_of(occurrence_id)
+    names = await storage.user_names(yes)
+    current = set(await storage.member_ids(event.team_id)) if event.team_id is not None else set()
+    rows = sorted(
+        (
+            ChecklistRow(uid, names.get(uid, str(uid)), marks.get(uid), uid not in current)
+            for uid in yes
+        ),
+        key=lambda r: (r.name.casefold(), r.user_id),
+    )
+    return Checklist(
+        event_id=event.id,
+        event_title=event.title,
+        team_id=event.team_id,
+        occurrence_id=occurrence_id,
+        starts_at=occurrence.starts_at,
+        local_start=occurrence.local_start,
+        timezone=event.timezone,
+        rows=tuple(rows),
+    )

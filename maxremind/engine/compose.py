@@ -31,6 +31,7 @@ from maxremind.domain.models import (
     User,
 )
 from maxremind.domain.signing import CallbackSigner
+from maxremind.engine.insights import InsightsMessages
 from maxremind.engine.render import (
     Reader,
     cancelled_text,
@@ -117,6 +118,8 @@ class Composer:
         self.storage = storage
         self.signer = signer
         self.default_timezone = default_timezone
+        # The weekly digest and the who-came checklist (engine/insights.py).
+        self.insights = InsightsMessages(storage, signer, default_timezone)
 
     async def reader(self, delivery: Delivery, event: Event | None, cache: BatchCache) -> Reader:
         team = await cache.team(self.storage, event.team_id) if event is not None else None
@@ -146,6 +149,8 @@ class Composer:
     async def body(
         self, delivery: Delivery, cache: BatchCache, now: datetime
     ) -> NewMessageBody | None:
+        if delivery.kind in (DeliveryKind.DIGEST, DeliveryKind.ATTENDANCE):
+            return await self.insights.body(delivery, cache.users.get(delivery.recipient_id), now)
         payload: dict[str, Any] = json.loads(delivery.payload or "{}")
         if delivery.kind is DeliveryKind.CATCHUP:
             reader = await self.reader(delivery, None, cache)

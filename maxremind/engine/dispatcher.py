@@ -87,8 +87,10 @@ class Dispatcher:
         self.sending.stopping = value
 
     async def expand_due(self) -> int:
-        """Turn every due job into deliveries; returns how many jobs were handled."""
-        return await self.expander.expand_due()
+        """Turn every due job into deliveries, and add the weekly digests and who-came
+        checklists that are due; returns how many jobs and messages were added."""
+        added = await self.composer.insights.plan(self.clock())
+        return added + await self.expander.expand_due()
 
     async def send_due(self) -> int:
         """Claim and send everything due now; returns how many deliveries were attempted."""

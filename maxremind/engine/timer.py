@@ -47,11 +47,13 @@ class Engine:
         should the other processes' engines.  Call it once the change is committed
         (``storage.after_commit(engine.poke)``): the others read the database at once."""
         self._wake.set()
+        self.dispatcher.composer.insights.soon()
         self.others.request()
 
     def look(self) -> None:
         """Another process signalled new work: look now (and tell nobody)."""
         self._wake.set()
+        self.dispatcher.composer.insights.soon()
 
     async def _wake_job(self) -> None:
         self._wake.set()

@@ -15,6 +15,7 @@ says how each is computed); this service decides who sees what:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +23,8 @@ from zoneinfo import ZoneInfo
 from maxremind.core.insights import (
     Answers,
     Attendance,
+    Checklist,
+    ChecklistRow,
     Computed,
     Durations,
     MemberInsight,
@@ -30,8 +33,8 @@ from maxremind.core.insights import (
     SlotBucket,
     Totals,
     WeekBucket,
-    asked_people,
-    compute,
+    load,
+    load_checklist,
 )
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.models import Answer, Event, Role
@@ -145,34 +148,6 @@ class InsightSettings:
     can_change_digest_time: bool  # admins and up
 
 
-@dataclass(frozen=True)
-class ChecklistRow:
-    user_id: int
-    name: str
-    came: bool | None  # None: not marked yet
-    former: bool
-
-
-@dataclass(frozen=True)
-class Checklist:
-    event_id: int
-    event_title: str
-    team_id: int | None
-    occurrence_id: int
-    starts_at: datetime
-    local_start: datetime  # naive, in the event's zone
-    timezone: str
-    rows: tuple[ChecklistRow, ...]
-
-    @property
-    def came(self) -> int:
-        return sum(1 for r in self.rows if r.came)
-
-    @property
-    def marked(self) -> int:
-        return sum(1 for r in self.rows if r.came is not None)
-
-
 def _own(user_id: int, name: str, computed: Computed, current: bool) -> MemberInsight:
     for m in computed.members:
         if m.user_id == user_id:
@@ -181,9 +156,17 @@ def _own(user_id: int, name: str, computed: Computed, current: bool) -> MemberIn
 
 
 class InsightsService:
-    def __init__(self, storage: Storage, *, clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        clock: Clock = utcnow,
+        poke: Callable[[], None] = lambda: None,
+    ) -> None:
         self.storage = storage
         self.clock = clock
+        # Wakes the engine (after the commit): a digest may be due at once.
+        self.poke = poke
         self._teams: Shared[TeamInsights] = Shared()
 
     # --- who may see --------------------------------------------------------------------
@@ -220,25 +203,8 @@ class InsightsService:
         event_id: int | None = None,
         group_id: int | None = None,
     ) -> Computed:
-        ledger = await self.storage.insight_ledger(
-            team_id, since=since, until=until, event_id=event_id
-        )
-        current = await self.storage.member_ids(team_id)
-        names = await self.storage.user_names(asked_people(ledger))
-        people = None
-        if group_id is not None:
-            group = await self.storage.get_group(group_id)
-            if group.team_id != team_id:
-                raise NotFound(f"group {group_id}")
-            people = await self.storage.list_group_members(group_id)
-        return compute(
-            ledger,
-            tz=tz,
-            since=since,
-            until=until,
-            names=names,
-            current_members=current,
-            people=people,
+        return await load(
+            self.storage, team_id, tz, since, until, event_id=event_id, group_id=group_id
         )
 
     # --- numbers ------------------------------------------------------------------------
@@ -457,6 +423,7 @@ class InsightsService:
         row = await self.storage.set_insight_settings(
             team_id, digest_weekday=weekday, digest_minute=at.hour * 60 + at.minute, at=self.clock()
         )
+        self.poke()
         return await self._settings(team_id, actor_id, role, row)
 
     async def subscribe_digest(self, team_id: int, actor_id: int, on: bool) -> InsightSettings:
@@ -466,6 +433,7 @@ class InsightsService:
         if on and not role.at_least(Role.ORGANIZER):
             raise PermissionDenied(Role.ORGANIZER)
         await self.storage.set_digest_subscription(team_id, actor_id, on, at=self.clock())
+        self.poke()
         return await self._settings(team_id, actor_id, role)
 
     # --- who came -----------------------------------------------------------------------
@@ -490,33 +458,7 @@ class InsightsService:
         return await self._checklist(event, occurrence_id)
 
     async def _checklist(self, event: Event, occurrence_id: int) -> Checklist:
-        occurrence = await self.storage.get_occurrence(occurrence_id)
-        yes = [
-            c.user_id
-            for c in await self.storage.list_confirmations(occurrence_id)
-            if c.answer is Answer.YES
-        ]
-        marks = await self.storage.attendance_of(occurrence_id)
-        names = await self.storage.user_names(yes)
-        assert event.team_id is not None
-        current = set(await self.storage.member_ids(event.team_id))
-        rows = sorted(
-            (
-                ChecklistRow(uid, names.get(uid, str(uid)), marks.get(uid), uid not in current)
-                for uid in yes
-            ),
-            key=lambda r: (r.name.casefold(), r.user_id),
-        )
-        return Checklist(
-            event_id=event.id,
-            event_title=event.title,
-            team_id=event.team_id,
-            occurrence_id=occurrence_id,
-            starts_at=occurrence.starts_at,
-            local_start=occurrence.local_start,
-            timezone=event.timezone,
-            rows=tuple(rows),
-        )
+        return await load_checklist(self.storage, occurrence_id)
 
     async def mark(
         self, occurrence_id: int, actor_id: int, user_id: int, came: bool | None

@@ -27,3 +27,6 @@ CREATE TABLE digest_subscribers (
     PRIMARY KEY (team_id, user_id),
     FOREIGN KEY (team_id, user_id) REFERENCES members (team_id, user_id) ON DELETE CASCADE
 );
+
+-- Occurrences by start: the statistics window and the checklists due read them by time.
+CREATE INDEX occurrences_starts ON occurrences (starts_at);
