@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from maxremind.emulator.limits import Limits
+from maxremind.emulator.models import Message
 from tests.bot.conftest import Bot, Phone
 from tests.bot.people_kit import FAST_CHAT_RPS, link_in, open_link
 from tests.calendar.conftest import Answer, Server, server
@@ -160,7 +161,9 @@ class Driver:
         self.seen.snap()
         return answers
 
-    async def press(self, phone: Phone, label: str, step: str = "") -> str:
+    async def press(
+        self, phone: Phone, label: str, step: str = "", message: Message | None = None
+    ) -> str:
         self.seen.step = step or f"press {label}"
 
         def offered() -> bool:
@@ -172,7 +175,7 @@ class Driver:
             last = phone.messages()[-1] if phone.messages() else None
             shown = (last.text, [b.get("text") for b in last.buttons()]) if last else None
             raise AssertionError(f"no button {label!r}; last message: {shown}") from None
-        answer = await phone.press(label)
+        answer = await phone.press(label, message)
         self.seen.snap()
         return answer
 
@@ -425,6 +428,12 @@ async def test_an_english_member_of_a_russian_team_reads_english(bot: Bot) -> No
     await olga.press("Отменить")
     await olga.press("Да, отменить")
     await me.wait(emma, "Cancelled", step="event cancelled")
+    # Her buttons on the cancelled event's reminder say so, naming who cancelled it.
+    reminder = next(
+        m for m in reversed(emma.messages()) if "🔔 Планёрка" in (m.text or "") and m.buttons()
+    )
+    said = await me.press(emma, "I'll be there", "a press after the cancel", reminder)
+    assert "cancel" in said.lower(), said
     await olga.say("/role @emma участник")
     await me.wait(emma, "changed your role", step="role taken back", count=2)
     await me.say(emma, "/event")
