@@ -250,3 +250,20 @@ async def test_group_and_period_filters(web: WebWorld) -> None:
     assert (await owner.get(f"/t/{web.team.id}/insights?group={other.id}")).status_code == 404
     # Unknown values fall back to the defaults.
     assert (await owner.get(f"/t/{web.team.id}/insights?weeks=7&group=x")).status_code == 200
+
+
+def test_an_events_weeks_start_at_its_first_date() -> None:
+    from datetime import date, timedelta
+
+    from maxremind.http.web.pages.insights import from_first
+    from maxremind.services.insights import Durations, WeekBucket
+
+    monday = date(2026, 1, 5)
+    weeks = [
+        WeekBucket(monday + timedelta(weeks=i), asked, 0, Durations())
+        for i, asked in enumerate([0] * 40 + [3, 0, 4] + [0] * 9)
+    ]
+    assert [w.asked for w in from_first(weeks)] == [3, 0, 4] + [0] * 9
+    assert len(from_first(weeks[:2] + weeks[-9:])) == 4  # nothing asked: the last four
+    assert len(from_first(weeks[-9:], least=12)) == 9
+    assert from_first([]) == []

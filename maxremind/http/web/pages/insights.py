@@ -554,6 +554,13 @@ async def _event_numbers(visit: Visit) -> EventInsights:
     return numbers
 
 
+def from_first(weeks: Sequence[WeekBucket], least: int = 4) -> Sequence[WeekBucket]:
+    """An event's weeks from its first date on (a year's window would squeeze a new
+    event's few weeks into the chart's right edge), at least ``least`` of them."""
+    first = next((i for i, w in enumerate(weeks) if w.asked), len(weeks))
+    return weeks[max(0, min(first, len(weeks) - least)) :]
+
+
 async def _checklist(visit: Visit, occurrence_id: int | None) -> Checklist | None:
     """The "who came" list of a date, when the viewer keeps it (may manage the event)."""
     if occurrence_id is None:
@@ -575,7 +582,7 @@ async def event_page(visit: Visit) -> Response:
         chosen = numbers.occurrences[0].occurrence_id
     done = visit.request.query_params.get("done", "")
     came = visit.request.query_params.get("n", "")
-    rate_chart, time_chart = weekly_charts(visit, numbers.weeks, "event")
+    rate_chart, time_chart = weekly_charts(visit, from_first(numbers.weeks), "event")
     return await visit.render(
         "insights/event.html",
         numbers=numbers,
