@@ -269,10 +269,13 @@ class EventService:
         if not (soon or upcoming) or not following:
             return 0
         target = following[0]
+        team = await self.storage.get_team(event.team_id) if event.team_id is not None else None
+        skips_short = team is not None and team.skip_short_notice  # those are not sent
         if any(
             job.status is JobStatus.PLANNED
             and job.target is ReminderTarget.ALL
             and job.due_at <= now + timedelta(minutes=5)
+            and not (job.short_notice and skips_short)
             for job in await self.storage.list_jobs(target.id)
         ):
             return 0  # a step for everyone goes out now anyway, with the new time and place

@@ -157,3 +157,23 @@ async def test_a_step_missed_while_down_still_says_so(env: Env) -> None:
     await env.run()
     (late,) = env.sender.to(env.members[0])
     assert "⚠️ Напоминание задержалось: сервис был недоступен." in late and "ℹ️" not in late
+
+
+async def test_a_move_to_short_notice_is_still_told_when_the_team_skips_such_steps(
+    env: Env,
+) -> None:
+    await TeamService(env.storage, env.events).set_team_short_notice(
+        env.team_id, env.owner, skip=True
+    )
+    day = (ReminderSpec(offset=timedelta(days=1)),)
+    event = await env.events.create(
+        spec(env, start_local=datetime(2026, 11, 27, 10, 0), reminders=day)
+    )
+    await env.run()
+    assert env.sender.sent == []
+    # Moved to tomorrow 10:00: its "1 day before" step is past and skipped, so the
+    # change itself is what people hear about.
+    await env.events.update(event.id, spec(env, reminders=day), actor_id=env.owner)
+    await env.run()
+    (told,) = env.sender.to(env.members[0])
+    assert "✏️ Изменилось время или место" in told and "чт, 26 ноября, 10:00 МСК" in told
