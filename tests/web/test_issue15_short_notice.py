@@ -25,3 +25,11 @@ async def test_admins_choose_on_the_settings_page_members_see_it(web: WebWorld) 
     assert "Пропустить (придут только следующие напоминания)" in facts
     await admin.post_form(url, fields | {"short_notice": "send"})
     assert not (await web.services.people.team(web.team.id)).skip_short_notice
+
+
+async def test_the_api_shows_the_teams_choice(web: WebWorld) -> None:
+    api = await web.api("admin")
+    url = f"/api/v1/teams/{web.team.id}"
+    assert (await api.get(url)).json()["skip_short_notice"] is False
+    await web.services.people.set_team_short_notice(web.team.id, web.ids["admin"], skip=True)
+    assert (await api.get(url)).json()["skip_short_notice"] is True
