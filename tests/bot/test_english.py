@@ -328,6 +328,17 @@ async def test_an_english_owner_runs_a_team_in_english(bot: Bot) -> None:
     await me.press(emma, "Yes, cancel it")
     await me.wait(darya, "Cancelled")
 
+    # Statistics and the weekly digest.
+    await me.say(emma, "/stats")
+    await me.press(emma, "Send me the weekly digest")
+    await me.press(emma, "Turn per-member statistics off")
+    await me.say(emma, "/digest")
+    await me.say(emma, "/digest fri 17:30")
+    await me.say(emma, "/digest sometimes")
+    await me.say(emma, "/digest off")
+    await me.say(liam, "/stats")
+    await me.say(liam, "/digest")
+
     # Settings, calendar, web, language.
     await me.say(emma, "/tz Novosibirsk")
     await me.say(emma, "/tz")
@@ -421,6 +432,8 @@ async def test_an_english_member_of_a_russian_team_reads_english(bot: Bot) -> No
     await me.say(emma, "/invite")
     await me.say(emma, "/teams")
     await me.say(emma, "/reminders")
+    await me.say(emma, "/stats")
+    await me.say(emma, "/digest on")
 
     # The organizer cancels and takes Emma's role back: Emma hears of both in English.
     await olga.say("/events")
