@@ -64,6 +64,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Этот чат не привязан к команде. Ваши события — в личном диалоге со мной: /events",
         EN: "This chat is not linked to a team. Your events are in a private chat with me: /events",
     },
+    "roster_flag": {RU: "👥 участники видят, кто идёт", EN: "👥 members see who is coming"},
     "roster_button_members": {RU: "👥 Кто идёт", EN: "👥 Who is coming"},
     "roster_button_show": {
         RU: "👁 Показывать участникам, кто идёт",

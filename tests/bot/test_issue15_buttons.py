@@ -73,6 +73,7 @@ async def _nudged(bot: Bot) -> tuple[Team, Message]:
     await anna.say(EVENT)
     await anna.say("/who Планёрка")
     await anna.press("Напомнить не ответившим")
+    await wait_for_text(anna, "Напомнил")
     await wait_for(lambda: bool(_with(boris, "Планёрка")), what="the nudge")
     await wait_for(lambda: any("⏰ 15" in b["text"] for b in boris.buttons()), what="buttons")
     return team, _with(boris, "Планёрка")[-1]
@@ -266,7 +267,8 @@ async def test_the_roster_option_is_set_by_one_liner_and_the_api(bot: Bot) -> No
 
     team = await _team(bot)
     anna, boris = team.people["Анна"], team.people["Борис"]
-    await anna.say(EVENT + "; открытый список")
+    echo = await anna.say(EVENT + "; открытый список")
+    assert "участники видят, кто идёт" in echo and "с подтверждением" in echo
     async with database(bot) as db:
         (event,) = await db.list_events(team_id=team.id)
         assert event.roster_visible and event.confirm_required

@@ -129,3 +129,19 @@ async def test_a_press_claimed_in_a_rolled_back_unit_can_be_claimed_again(
     async with storage.unit_of_work():
         assert await storage.claim_press("k", user_id=1, at=NOW) is True
         assert await storage.claim_press("k", user_id=1, at=NOW) is False
+
+
+async def test_two_units_pressing_one_button_at_once_let_one_through(storage: Storage) -> None:
+    """A double tap handled by two processes at once: the second unit's claim waits for
+    the first unit and then finds the press recorded."""
+    import asyncio
+
+    results: list[bool] = []
+
+    async def press(hold: float) -> None:
+        async with storage.unit_of_work():
+            results.append(await storage.claim_press("tap", user_id=1, at=NOW))
+            await asyncio.sleep(hold)  # the press's work, before the commit
+
+    await asyncio.gather(press(0.3), press(0.0))
+    assert sorted(results) == [False, True]

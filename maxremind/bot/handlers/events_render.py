@@ -116,6 +116,8 @@ async def spec_lines(
     lines.append(ctx.t("ev_line_audience", audience=await audience_text(ctx, spec.audience)))
     lines.append(ctx.t("ev_line_reminders", reminders=reminders_text(ctx, offsets)))
     lines.append(flags_text(ctx, spec.confirm_required, spec.urgent, spec.quorum))
+    if spec.roster_visible:
+        lines[-1] += " · " + ctx.t("roster_flag")
     return lines
 
 
