@@ -35,11 +35,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from maxremind.domain.models import Answer, RecipientKind
+from maxremind.domain.models import Answer
 from maxremind.storage import NotFound, Storage
-from maxremind.storage.ports.insights import AskedRow, InsightLedger, OccurrenceRow
+from maxremind.storage.ports.insights import AskedRow, InsightLedger
 
 __all__ = [
     "MAX_WEEKS",
@@ -265,14 +266,14 @@ class Computed:
     silent_dates: int = 0
 
 
-@dataclass
-class _Pair:
-    """One person asked about one occurrence."""
+class _Pair(NamedTuple):
+    """One person asked about one occurrence (times in ms since the epoch)."""
 
-    occurrence: OccurrenceRow
+    occurrence_id: int
+    week: date  # Monday of the occurrence's local start, in the team's zone
     user_id: int
-    first_sent_at: datetime | None
-    answer: Answer | None
+    first_sent_ms: int | None
+    answer: str | None
     wait_s: float | None
     nudges: int
     came: bool | None
@@ -294,60 +295,65 @@ def _reach(rows: Sequence[AskedRow]) -> Reach:
     return Reach(delivered + unreachable + failed, delivered, unreachable, failed, pending)
 
 
-def _pairs(
-    occurrence: OccurrenceRow, rows: Sequence[AskedRow], people: frozenset[int] | None
-) -> list[_Pair]:
+def _pairs(occurrence_id: int, week: date, rows: Sequence[AskedRow]) -> list[_Pair]:
     chat_first = min(
-        (
-            r.first_sent_at
-            for r in rows
-            if r.recipient_kind is RecipientKind.CHAT and r.first_sent_at is not None
-        ),
+        (r.first_sent_ms for r in rows if r.recipient_kind == "chat" and r.first_sent_ms),
         default=None,
     )
     pairs: list[_Pair] = []
     for r in rows:
-        if r.recipient_kind is not RecipientKind.USER:
-            continue
-        if people is not None and r.recipient_id not in people:
-            continue
-        if r.sent == 0 and r.answer is None:
-            continue  # never reached, never answered: not asked
-        first = r.first_sent_at if r.deliveries else chat_first
+        if r.recipient_kind != "user" or (r.sent == 0 and r.answer is None):
+            continue  # a chat, or a person never reached who never answered: not asked
+        first = r.first_sent_ms if r.deliveries else chat_first
         wait = None
-        if r.answer is not None and r.answered_at is not None and first is not None:
-            seconds = (r.answered_at - first).total_seconds()
-            wait = seconds if seconds >= 0 else None
+        answered = r.answered_ms
+        if r.answer is not None and answered is not None and first is not None:
+            wait = (answered - first) / 1000 if answered >= first else None
         counted = r.sent_before_answer if r.answer is not None else r.sent
         pairs.append(
             _Pair(
-                occurrence=occurrence,
-                user_id=r.recipient_id,
-                first_sent_at=first,
-                answer=r.answer,
-                wait_s=wait,
-                nudges=max(0, counted - 1),
-                came=r.came,
+                occurrence_id,
+                week,
+                r.recipient_id,
+                first,
+                r.answer,
+                wait,
+                max(0, counted - 1),
+                r.came,
             )
         )
     return pairs
 
 
-def _answers(pairs: Sequence[_Pair]) -> Answers:
-    yes = sum(1 for p in pairs if p.answer is Answer.YES)
-    no = sum(1 for p in pairs if p.answer is Answer.NO)
-    maybe = sum(1 for p in pairs if p.answer is Answer.MAYBE)
-    return Answers(yes, no, maybe, len(pairs) - yes - no - maybe)
+def _answers(pairs: Iterable[_Pair]) -> Answers:
+    yes = no = maybe = none = 0
+    for p in pairs:
+        if p.answer == "yes":
+            yes += 1
+        elif p.answer == "no":
+            no += 1
+        elif p.answer == "maybe":
+            maybe += 1
+        else:
+            none += 1
+    return Answers(yes, no, maybe, none)
 
 
-def _attendance(pairs: Sequence[_Pair]) -> Attendance:
-    marked = [p for p in pairs if p.answer is Answer.YES and p.came is not None]
-    came = sum(1 for p in marked if p.came)
-    return Attendance(len(marked), came, len(marked) - came)
+def _attendance(pairs: Iterable[_Pair]) -> Attendance:
+    marked = came = 0
+    for p in pairs:
+        if p.answer == "yes" and p.came is not None:
+            marked += 1
+            came += p.came
+    return Attendance(marked, came, marked - came)
 
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def _waits(pairs: Iterable[_Pair]) -> Durations:
+    return durations(p.wait_s for p in pairs if p.wait_s is not None)
 
 
 def _weeks(
@@ -362,42 +368,33 @@ def _weeks(
     first = last - timedelta(weeks=count - 1)
     grouped: dict[date, list[_Pair]] = defaultdict(list)
     for p in pairs:
-        grouped[week_start(p.occurrence.starts_at.astimezone(tz).date())].append(p)
+        grouped[p.week].append(p)
     weeks = []
     for i in range(count):
         start = first + timedelta(weeks=i)
         found = grouped.get(start, [])
-        answered = [p for p in found if p.answer is not None]
-        weeks.append(
-            WeekBucket(
-                start,
-                len(found),
-                len(answered),
-                durations(p.wait_s for p in answered if p.wait_s is not None),
-            )
-        )
+        answered = sum(1 for p in found if p.answer is not None)
+        weeks.append(WeekBucket(start, len(found), answered, _waits(found)))
     return tuple(weeks)
 
 
 def _slots(pairs: Sequence[_Pair], tz: ZoneInfo) -> tuple[SlotBucket, ...]:
+    # A fan-out sends many reminders in the same minute: its local weekday and hour once.
+    local: dict[int, tuple[int, int]] = {}
     grouped: dict[tuple[int, int], list[_Pair]] = defaultdict(list)
     for p in pairs:
-        if p.first_sent_at is None:
+        if p.first_sent_ms is None:
             continue
-        local = p.first_sent_at.astimezone(tz)
-        grouped[(local.weekday(), local.hour)].append(p)
+        minute = p.first_sent_ms // 60_000
+        cell = local.get(minute)
+        if cell is None:
+            at = datetime.fromtimestamp(minute * 60, tz)
+            cell = local[minute] = (at.weekday(), at.hour)
+        grouped[cell].append(p)
     slots = []
     for (weekday, hour), found in sorted(grouped.items()):
-        answered = [p for p in found if p.answer is not None]
-        slots.append(
-            SlotBucket(
-                weekday,
-                hour,
-                len(found),
-                len(answered),
-                durations(p.wait_s for p in answered if p.wait_s is not None),
-            )
-        )
+        answered = sum(1 for p in found if p.answer is not None)
+        slots.append(SlotBucket(weekday, hour, len(found), answered, _waits(found)))
     return tuple(slots)
 
 
@@ -449,16 +446,14 @@ def compute(
     only = None if people is None else frozenset(people)
     by_occurrence: dict[int, list[AskedRow]] = defaultdict(list)
     for row in ledger.asked:
-        if only is not None and row.recipient_kind is RecipientKind.CHAT:
-            continue
-        by_occurrence[row.occurrence_id].append(row)
+        if only is None or (row.recipient_kind == "user" and row.recipient_id in only):
+            by_occurrence[row.occurrence_id].append(row)
     all_pairs: list[_Pair] = []
     insights: list[OccurrenceInsight] = []
     for occ in ledger.occurrences:
         rows = by_occurrence.get(occ.occurrence_id, [])
-        if only is not None:
-            rows = [r for r in rows if r.recipient_id in only]
-        pairs = _pairs(occ, rows, only)
+        local = occ.starts_at.astimezone(tz)
+        pairs = _pairs(occ.occurrence_id, week_start(local.date()), rows)
         all_pairs += pairs
         answers = _answers(pairs)
         insights.append(
@@ -467,10 +462,10 @@ def compute(
                 event_title=occ.event_title,
                 occurrence_id=occ.occurrence_id,
                 starts_at=occ.starts_at,
-                local_start=occ.starts_at.astimezone(tz).replace(tzinfo=None),
+                local_start=local.replace(tzinfo=None),
                 reach=_reach(rows),
                 answers=answers,
-                time_to_answer=durations(p.wait_s for p in pairs if p.wait_s is not None),
+                time_to_answer=_waits(pairs),
                 quorum=occ.quorum,
                 quorum_met=None if not occ.quorum else answers.yes >= occ.quorum,
                 nudges=sum(p.nudges for p in pairs),
@@ -490,7 +485,7 @@ def compute(
         events=len({o.event_id for o in insights}),
         reach=reach,
         answers=answers,
-        time_to_answer=durations(p.wait_s for p in all_pairs if p.wait_s is not None),
+        time_to_answer=_waits(all_pairs),
         quorum_checked=sum(1 for o in insights if o.quorum_met is not None),
         quorum_met=sum(1 for o in insights if o.quorum_met),
         nudges=sum(o.nudges for o in insights),
@@ -506,13 +501,13 @@ def compute(
         weeks=_weeks(all_pairs, tz, since, until),
         slots=_slots(all_pairs, tz),
         silent=silent,
-        silent_dates=len({p.occurrence.occurrence_id for p in all_pairs if p.user_id in quiet_ids}),
+        silent_dates=len({p.occurrence_id for p in all_pairs if p.user_id in quiet_ids}),
     )
 
 
 def asked_people(ledger: InsightLedger) -> list[int]:
     """Everybody the ledger's rows name as a person (to look their names up)."""
-    return sorted({r.recipient_id for r in ledger.asked if r.recipient_kind is RecipientKind.USER})
+    return sorted({r.recipient_id for r in ledger.asked if r.recipient_kind == "user"})
 
 
 async def load(

@@ -12,8 +12,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from maxremind.domain.models import Answer, RecipientKind
 from maxremind.storage.ports.common import UNSET, Unset
 
 __all__ = [
@@ -41,18 +41,22 @@ class OccurrenceRow:
     local_start: datetime  # naive, in the event's zone
 
 
-@dataclass(frozen=True, slots=True)
-class AskedRow:
+class AskedRow(NamedTuple):
     """One recipient of one occurrence: its reminder deliveries grouped, and (for a
     person) the stored answer and who-came mark.
 
     A person who answered without a personal reminder (from a chat) has a row with
     ``deliveries == 0``.  ``sent`` counts reminders MAX accepted; ``sent_before_answer``
     those accepted at or before the answer (all of them when there is none).
+
+    Unlike the other ports, times here are milliseconds since the epoch (UTC) and kinds
+    plain strings (``"user"``/``"chat"``, ``"yes"``/``"no"``/``"maybe"``): a year of a
+    large team is tens of thousands of rows, and a datetime and an enum for each cost
+    more than reading them.
     """
 
     occurrence_id: int
-    recipient_kind: RecipientKind
+    recipient_kind: str
     recipient_id: int
     deliveries: int
     sent: int
@@ -60,9 +64,9 @@ class AskedRow:
     unreachable: int
     failed: int
     pending: int  # planned, held or claimed
-    first_sent_at: datetime | None
-    answer: Answer | None
-    answered_at: datetime | None
+    first_sent_ms: int | None
+    answer: str | None
+    answered_ms: int | None
     came: bool | None
 
 
@@ -119,8 +123,8 @@ class InsightsStore(ABC):
         """Occurrences (not cancelled) with ``since <= starts_at < until`` of the team's
         events that ask for confirmation (only ``event_id``'s when given), by start, and
         one :class:`AskedRow` per recipient of their ``reminder`` deliveries plus one per
-        person who answered without one, read in one snapshot.  Empty for an unknown
-        team."""
+        person who answered without one (by occurrence as listed, then recipient kind
+        and id), read in one snapshot.  Empty for an unknown team."""
 
     @abstractmethod
     async def attendance_of(self, occurrence_id: int) -> dict[int, bool]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from maxremind.domain.models import Answer, RecipientKind
 from maxremind.storage.errors import InvalidValue
 from maxremind.storage.ports.common import UNSET, Unset
 from maxremind.storage.ports.insights import (
@@ -17,7 +16,7 @@ from maxremind.storage.ports.insights import (
     InsightSettingsRow,
     OccurrenceRow,
 )
-from maxremind.storage.sqlbase import Row, SqlBase, from_ms, opt_dt, to_local, to_ms
+from maxremind.storage.sqlbase import Row, SqlBase, from_ms, to_local, to_ms
 
 # Occurrences an insight window covers: not cancelled, of events asking for answers.
 _WINDOW = (
@@ -26,57 +25,90 @@ _WINDOW = (
     " AND o.starts_at >= ? AND o.starts_at < ?"
 )
 
-# One row per recipient of reminder deliveries, with the person's answer and mark; then
-# the people who answered without a personal reminder (from a chat).
-_ASKED = (
-    "SELECT d.occurrence_id AS occ, d.recipient_kind AS rk, d.recipient_id AS rid,"
-    " COUNT(*) AS deliveries,"
-    " COUNT(*) FILTER (WHERE d.status = 'sent') AS sent,"
-    " COUNT(*) FILTER (WHERE d.status = 'sent'"
-    " AND (c.answered_at IS NULL OR d.sent_at <= c.answered_at)) AS before_answer,"
-    " COUNT(*) FILTER (WHERE d.status = 'unreachable') AS unreachable,"
-    " COUNT(*) FILTER (WHERE d.status = 'failed') AS failed,"
-    " COUNT(*) FILTER (WHERE d.status IN ('planned', 'held', 'claimed')) AS pending,"
-    " MIN(CASE WHEN d.status = 'sent' THEN d.sent_at END) AS first_sent,"
-    " c.answer, c.answered_at, a.came"
-    " FROM deliveries d"
-    " LEFT JOIN confirmations c ON d.recipient_kind = 'user'"
-    " AND c.occurrence_id = d.occurrence_id AND c.user_id = d.recipient_id"
-    " LEFT JOIN attendance a ON d.recipient_kind = 'user'"
-    " AND a.occurrence_id = d.occurrence_id AND a.user_id = d.recipient_id"
-    " WHERE d.occurrence_id IN (SELECT id FROM occ) AND d.kind = 'reminder'"
-    " GROUP BY d.occurrence_id, d.recipient_kind, d.recipient_id, c.answer, c.answered_at,"
-    " a.came"
-    " UNION ALL"
-    " SELECT c.occurrence_id, 'user', c.user_id, 0, 0, 0, 0, 0, 0, NULL,"
-    " c.answer, c.answered_at, a.came"
-    " FROM confirmations c LEFT JOIN attendance a"
-    " ON a.occurrence_id = c.occurrence_id AND a.user_id = c.user_id"
-    " WHERE c.occurrence_id IN (SELECT id FROM occ) AND NOT EXISTS (SELECT 1 FROM deliveries d"
-    " WHERE d.occurrence_id = c.occurrence_id AND d.recipient_kind = 'user'"
-    " AND d.recipient_id = c.user_id AND d.kind = 'reminder')"
+# A year of a large team's ledger is ~100,000 deliveries.  Rows cost more to read (and
+# SQLite's grouping more to run) than the data is worth, so each occurrence's reminder
+# deliveries, answers and marks come back as one packed text each, grouped in Python.
+_PACKED_DELIVERIES = (
+    "SELECT d.occurrence_id AS occ, {concat}(d.recipient_kind || ',' || d.recipient_id"
+    " || ',' || d.status || ',' || COALESCE(CAST(d.sent_at AS TEXT), ''), ';') AS packed"
+    " FROM deliveries d WHERE d.occurrence_id IN (SELECT id FROM occ) AND d.kind = 'reminder'"
+    " GROUP BY d.occurrence_id"
 )
+_PACKED_ANSWERS = (
+    "SELECT c.occurrence_id AS occ, {concat}(c.user_id || ',' || c.answer || ','"
+    " || c.answered_at, ';') AS packed FROM confirmations c"
+    " WHERE c.occurrence_id IN (SELECT id FROM occ) GROUP BY c.occurrence_id"
+)
+_PACKED_MARKS = (
+    "SELECT a.occurrence_id AS occ, {concat}(a.user_id || ',' || a.came, ';') AS packed"
+    " FROM attendance a WHERE a.occurrence_id IN (SELECT id FROM occ) GROUP BY a.occurrence_id"
+)
+_PENDING = frozenset({"planned", "held", "claimed"})
+
+
+def _unpack(packed: str | None) -> list[list[str]]:
+    return [part.split(",") for part in packed.split(";")] if packed else []
+
+
+def _asked_rows(
+    occurrence_id: int, deliveries: str | None, answers: str | None, marks: str | None
+) -> list[AskedRow]:
+    """One occurrence's rows from its packed deliveries, answers and marks."""
+    answered: dict[int, tuple[str | None, int | None]] = {
+        int(u): (a, int(at)) for u, a, at in _unpack(answers)
+    }
+    nothing: tuple[str | None, int | None] = (None, None)
+    came = {int(u): c == "1" for u, c in _unpack(marks)}
+    # recipient -> [deliveries, unreachable, failed, pending, sent times...]
+    grouped: dict[tuple[str, int], list[int]] = {}
+    for kind, recipient, status, sent_at in _unpack(deliveries):
+        key = (kind, int(recipient))
+        found = grouped.get(key)
+        if found is None:
+            found = grouped[key] = [0, 0, 0, 0]
+        found[0] += 1
+        if status == "sent":
+            found.append(int(sent_at))
+        elif status == "unreachable":
+            found[1] += 1
+        elif status == "failed":
+            found[2] += 1
+        elif status in _PENDING:
+            found[3] += 1
+    rows = []
+    for (kind, rid), (n, unreachable, failed, pending, *sent) in grouped.items():
+        answer, at = answered.get(rid, nothing) if kind == "user" else nothing
+        before = len(sent) if at is None else sum(1 for x in sent if x <= at)
+        rows.append(
+            AskedRow(
+                occurrence_id,
+                kind,
+                rid,
+                n,
+                len(sent),
+                before,
+                unreachable,
+                failed,
+                pending,
+                min(sent) if sent else None,
+                answer,
+                at,
+                came.get(rid) if kind == "user" else None,
+            )
+        )
+    for uid, (answer, at) in answered.items():
+        if ("user", uid) not in grouped:  # answered from a chat
+            rows.append(
+                AskedRow(
+                    occurrence_id, "user", uid, 0, 0, 0, 0, 0, 0, None, answer, at, came.get(uid)
+                )
+            )
+    rows.sort(key=lambda r: (r.recipient_kind, r.recipient_id))
+    return rows
+
 
 # Occurrences of longer events than this are not offered a who-came checklist.
 _LONGEST_EVENT = timedelta(days=7)
-
-
-def _asked(row: Row) -> AskedRow:
-    return AskedRow(
-        occurrence_id=row["occ"],
-        recipient_kind=RecipientKind(row["rk"]),
-        recipient_id=row["rid"],
-        deliveries=int(row["deliveries"]),
-        sent=int(row["sent"]),
-        sent_before_answer=int(row["before_answer"]),
-        unreachable=int(row["unreachable"]),
-        failed=int(row["failed"]),
-        pending=int(row["pending"]),
-        first_sent_at=opt_dt(row["first_sent"]),
-        answer=None if row["answer"] is None else Answer(row["answer"]),
-        answered_at=opt_dt(row["answered_at"]),
-        came=None if row["came"] is None else bool(row["came"]),
-    )
 
 
 def _settings(team_id: int, row: Row | None) -> InsightSettingsRow:
@@ -106,19 +138,24 @@ class InsightsSql(SqlBase):
         if event_id is not None:
             where += " AND e.id = ?"
             params.append(event_id)
+        concat = (
+            "string_agg" if getattr(self, "dialect", "sqlite") == "postgres" else "group_concat"
+        )
+        packed: dict[int, list[str | None]] = {}
         async with self._read() as conn:
             occurrences = await conn.fetchall(
                 "SELECT o.id, o.event_id, e.title, e.organizer_id, e.timezone, e.quorum,"
                 f" o.starts_at, o.local_start {where} ORDER BY o.starts_at, o.id",
                 params,
             )
-            asked = (
-                await conn.fetchall(
-                    f"WITH occ AS (SELECT o.id {where}) {_ASKED} ORDER BY 1, 2, 3", params
-                )
-                if occurrences
-                else []
-            )
+            if occurrences:
+                packed = {r["id"]: [None, None, None] for r in occurrences}
+                for i, sql in enumerate((_PACKED_DELIVERIES, _PACKED_ANSWERS, _PACKED_MARKS)):
+                    rows = await conn.fetchall(
+                        f"WITH occ AS (SELECT o.id {where}) " + sql.format(concat=concat), params
+                    )
+                    for r in rows:
+                        packed[r["occ"]][i] = r["packed"]
         return InsightLedger(
             occurrences=tuple(
                 OccurrenceRow(
@@ -133,7 +170,7 @@ class InsightsSql(SqlBase):
                 )
                 for r in occurrences
             ),
-            asked=tuple(_asked(r) for r in asked),
+            asked=tuple(row for r in occurrences for row in _asked_rows(r["id"], *packed[r["id"]])),
         )
 
     async def attendance_of(self, occurrence_id: int) -> dict[int, bool]:
