@@ -67,6 +67,12 @@ __all__ = [
 ]
 
 DEFAULT_WEEKS = 12
+# A team's or an event's numbers are shared between callers (a page, its CSV, its JSON)
+# for this long while nothing is written (services/sharing.py: the storage's generation,
+# which does not count the ledger's progress, so a reminder sent meanwhile may show up to
+# this much later).  A default window ends at the next whole minute, so that repeated
+# asks share one key.
+SHARED_FOR = timedelta(minutes=5)
 EVENT_WEEKS = 52
 SUMMARY_DAYS = 28
 WORST_SHOWN = 5
@@ -167,7 +173,8 @@ class InsightsService:
         self.clock = clock
         # Wakes the engine (after the commit): a digest may be due at once.
         self.poke = poke
-        self._teams: Shared[TeamInsights] = Shared()
+        self._teams: Shared[TeamInsights] = Shared(window=SHARED_FOR, size=64)
+        self._events: Shared[EventInsights] = Shared(window=SHARED_FOR, size=64)
 
     # --- who may see --------------------------------------------------------------------
 
@@ -187,7 +194,11 @@ class InsightsService:
     def _window(
         self, since: datetime | None, until: datetime | None, weeks: int
     ) -> tuple[datetime, datetime]:
-        end = until if until is not None else self.clock()
+        if until is not None:
+            end = until
+        else:
+            now = self.clock()
+            end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
         start = since if since is not None else end - timedelta(weeks=weeks)
         if start >= end:
             raise InsightsRefused("bad_window")
@@ -278,11 +289,20 @@ class InsightsService:
         """
         event = await self.storage.get_event(event_id)
         await self._event_viewer(event, viewer_id)
+        start, end = self._window(since, until, EVENT_WEEKS)
+        generation = self.storage.generation()
+        return await self._events.get(
+            (event_id, start, end),
+            generation,
+            self.clock(),
+            lambda: self._event(event, start, end),
+        )
+
+    async def _event(self, event: Event, start: datetime, end: datetime) -> EventInsights:
         assert event.team_id is not None
         team = await self.storage.get_team(event.team_id)
-        start, end = self._window(since, until, EVENT_WEEKS)
         settings = await self.storage.get_insight_settings(team.id)
-        done = await self._computed(team.id, ZoneInfo(team.timezone), start, end, event_id=event_id)
+        done = await self._computed(team.id, ZoneInfo(team.timezone), start, end, event_id=event.id)
         return EventInsights(
             event_id=event.id,
             title=event.title,

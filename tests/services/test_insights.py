@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from maxremind.core.insights import Answers, Attendance, Durations, Reach
-from maxremind.domain.models import Language, Role
+from maxremind.domain.models import Answer, Language, Role
 from maxremind.services.errors import PermissionDenied
 from maxremind.services.insights import InsightsRefused, InsightsService
 from maxremind.storage import Storage, open_storage
@@ -180,7 +180,9 @@ async def test_the_default_window_is_twelve_weeks_to_now(
     service: InsightsService, built: Built
 ) -> None:
     got = await service.team(built.team_id, OLGA)
-    assert got.until == NOW and got.since == NOW - timedelta(weeks=12)
+    # to the next whole minute, so that asks within a minute share one read
+    assert got.until == NOW + timedelta(minutes=1)
+    assert got.since == got.until - timedelta(weeks=12)
     assert got.totals.occurrences == 4  # occ0 too
     assert len(got.weeks) == 13  # the partial weeks at both ends included
     assert got.weeks[-1].week_start == date(2026, 4, 6)
@@ -296,3 +298,19 @@ async def test_digest_settings_and_subscriptions(service: InsightsService, built
     with pytest.raises(InsightsRefused):
         await service.set_digest_time(built.team_id, OLGA, 7, time(17, 30))
     assert not (await service.subscribe_digest(built.team_id, EVA, False)).subscribed
+
+
+async def test_numbers_are_shared_until_something_is_written(
+    service: InsightsService, built: Built, storage: Storage
+) -> None:
+    first = await service.team(built.team_id, OLGA, since=SINCE, until=UNTIL)
+    assert await service.team(built.team_id, EVA, since=SINCE, until=UNTIL) is first
+    # Boris answers occ2 after all: a write, so the next ask reads again
+    await storage.set_confirmation(
+        built.occ[2], BORIS, Answer.NO, comment="", at=datetime(2026, 3, 29, 13, tzinfo=UTC)
+    )
+    again = await service.team(built.team_id, OLGA, since=SINCE, until=UNTIL)
+    assert again is not first
+    assert again.totals.answers == Answers(yes=4, no=3, maybe=1, none=1)
+    with pytest.raises(PermissionDenied):  # the rule is checked before anything is shared
+        await service.team(built.team_id, ANNA, since=SINCE, until=UNTIL)
