@@ -133,7 +133,9 @@ class InsightsMessages:
         return found
 
     async def _checklists(self, now: datetime) -> list[NewDelivery]:
-        due = await self.storage.attendance_due(ended_after=now - CHECKLIST_LATE, ended_before=now)
+        due = await self.storage.attendance_due(
+            ended_after=now - CHECKLIST_LATE, ended_before=now + timedelta(milliseconds=1)
+        )
         due = [d for d in due if f"attendance:{d.occurrence_id}" not in self._known]
         if not due:
             return []
