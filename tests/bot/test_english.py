@@ -155,6 +155,22 @@ class Driver:
         self.seen.snap()
         return answer
 
+    async def say_in_chat(self, phone: Phone, chat_id: int, text: str) -> str:
+        """A command in a group chat; the bot's answer there is to this person."""
+        emulator = phone.bot.emulator
+
+        def answers() -> list[str]:
+            return [m.text or "" for m in emulator.bot_messages(chat_id=chat_id)]
+
+        before = len(answers())
+        emulator.send_chat_message(chat_id, phone.user_id, text)
+        await wait_for(lambda: len(answers()) > before, what=f"an answer to {text!r} in the chat")
+        self.seen.step = f"{text} in a chat"
+        for answer in answers()[before:]:
+            self.seen._add(answer, "answer in a chat")
+        self.seen.snap()
+        return answers()[before]
+
     async def say_all(self, phone: Phone, text: str, step: str = "") -> list[str]:
         self.seen.step = step or text
         answers = await phone.say_all(text)
@@ -444,6 +460,17 @@ async def test_an_english_member_of_a_russian_team_reads_english(bot: Bot) -> No
     await me.say(emma, "/reminders")
     await me.say(emma, "/stats")
     await me.say(emma, "/digest on")
+
+    # In the team's chat, linked by the owner, the bot answers Emma in English.
+    chat = bot.emulator.create_chat("Склад чат", olga.user_id, [emma.user_id])
+    seen.typed("Склад чат")
+    bot.emulator.add_bot_to_chat(chat.chat_id, olga.user_id)
+    await wait_for(lambda: "Склад чат" in olga.last(), what="the link question")
+    await olga.press("Склад Север")
+    await olga.press("Ночная смена")
+    await me.say_in_chat(emma, chat.chat_id, "/web")
+    await me.say_in_chat(emma, chat.chat_id, "/calendar")
+    await me.say_in_chat(emma, chat.chat_id, "/help")
 
     # The organizer cancels and takes Emma's role back: Emma hears of both in English.
     await olga.say("/events")
