@@ -55,6 +55,10 @@ async def test_database_at_an_older_version_gains_the_outbox(tmp_path: Path) -> 
         db.execute("DROP TABLE button_presses")  # 0010: button presses
         db.execute("DROP INDEX audit_subject")
         db.execute("ALTER TABLE events DROP COLUMN roster_visible")  # 0013: roster option
+        for table in ("attendance", "insight_settings", "digest_subscribers"):  # 0011: insights
+            db.execute(f"DROP TABLE {table}")
+        db.execute("DROP INDEX occurrences_starts")
+        db.execute("DROP INDEX deliveries_recipient")  # 0014: insights index
         db.execute("DROP TABLE workers")  # 0009: worker registry
         for table in ("outbox", "login_links", "web_sessions", "api_tokens"):
             db.execute(f"DROP TABLE {table}")
