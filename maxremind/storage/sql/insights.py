@@ -27,63 +27,73 @@ _WINDOW = (
 
 # A year of a large team's ledger is ~100,000 deliveries.  Rows cost more to read (and
 # SQLite's grouping more to run) than the data is worth, so each occurrence's reminder
-# deliveries, answers and marks come back as one packed text each, grouped in Python.
+# deliveries, answers and marks come back as one packed text each (fields and entries
+# alike separated by commas), grouped in Python.
 _PACKED_DELIVERIES = (
     "SELECT d.occurrence_id AS occ, {concat}(d.recipient_kind || ',' || d.recipient_id"
-    " || ',' || d.status || ',' || COALESCE(CAST(d.sent_at AS TEXT), ''), ';') AS packed"
+    " || ',' || d.status || ',' || COALESCE(CAST(d.sent_at AS TEXT), ''), ',') AS packed"
     " FROM deliveries d WHERE d.occurrence_id IN (SELECT id FROM occ) AND d.kind = 'reminder'"
     " GROUP BY d.occurrence_id"
 )
 _PACKED_ANSWERS = (
     "SELECT c.occurrence_id AS occ, {concat}(c.user_id || ',' || c.answer || ','"
-    " || c.answered_at, ';') AS packed FROM confirmations c"
+    " || c.answered_at, ',') AS packed FROM confirmations c"
     " WHERE c.occurrence_id IN (SELECT id FROM occ) GROUP BY c.occurrence_id"
 )
 _PACKED_MARKS = (
-    "SELECT a.occurrence_id AS occ, {concat}(a.user_id || ',' || a.came, ';') AS packed"
+    "SELECT a.occurrence_id AS occ, {concat}(a.user_id || ',' || a.came, ',') AS packed"
     " FROM attendance a WHERE a.occurrence_id IN (SELECT id FROM occ) GROUP BY a.occurrence_id"
 )
 _PENDING = frozenset({"planned", "held", "claimed"})
 
 
-def _unpack(packed: str | None) -> list[list[str]]:
-    return [part.split(",") for part in packed.split(";")] if packed else []
-
-
 def _asked_rows(
     occurrence_id: int, deliveries: str | None, answers: str | None, marks: str | None
 ) -> list[AskedRow]:
-    """One occurrence's rows from its packed deliveries, answers and marks."""
-    answered: dict[int, tuple[str | None, int | None]] = {
-        int(u): (a, int(at)) for u, a, at in _unpack(answers)
-    }
-    nothing: tuple[str | None, int | None] = (None, None)
-    came = {int(u): c == "1" for u, c in _unpack(marks)}
-    # recipient -> [deliveries, unreachable, failed, pending, sent times...]
-    grouped: dict[tuple[str, int], list[int]] = {}
-    for kind, recipient, status, sent_at in _unpack(deliveries):
-        key = (kind, int(recipient))
-        found = grouped.get(key)
-        if found is None:
-            found = grouped[key] = [0, 0, 0, 0]
-        found[0] += 1
-        if status == "sent":
-            found.append(int(sent_at))
-        elif status == "unreachable":
-            found[1] += 1
-        elif status == "failed":
+    """One occurrence's rows from its packed deliveries, answers and marks (the hot loop
+    of a year's statistics: ids stay text until a recipient's row is made)."""
+    answered: dict[str, tuple[str, int]] = {}
+    if answers:
+        it = iter(answers.split(","))
+        for uid, text, stamp in zip(it, it, it, strict=True):
+            answered[uid] = (text, int(stamp))
+    came: dict[str, bool] = {}
+    if marks:
+        it = iter(marks.split(","))
+        for uid, value in zip(it, it, strict=True):
+            came[uid] = value == "1"
+    # "user123" -> [kind, id, deliveries, unreachable, failed, pending, sent times...]
+    grouped: dict[str, list[Any]] = {}
+    if deliveries:
+        it = iter(deliveries.split(","))
+        for kind, rid, status, sent_at in zip(it, it, it, it, strict=True):
+            found = grouped.get(kind + rid)
+            if found is None:
+                found = grouped[kind + rid] = [kind, rid, 0, 0, 0, 0]
             found[2] += 1
-        elif status in _PENDING:
-            found[3] += 1
+            if status == "sent":
+                found.append(int(sent_at))
+            elif status == "unreachable":
+                found[3] += 1
+            elif status == "failed":
+                found[4] += 1
+            elif status in _PENDING:
+                found[5] += 1
     rows = []
-    for (kind, rid), (n, unreachable, failed, pending, *sent) in grouped.items():
-        answer, at = answered.get(rid, nothing) if kind == "user" else nothing
+    for kind, rid, n, unreachable, failed, pending, *sent in grouped.values():
+        answer: str | None = None
+        at: int | None = None
+        mark: bool | None = None
+        if kind == "user":
+            if rid in answered:
+                answer, at = answered[rid]
+            mark = came.get(rid)
         before = len(sent) if at is None else sum(1 for x in sent if x <= at)
         rows.append(
             AskedRow(
                 occurrence_id,
                 kind,
-                rid,
+                int(rid),
                 n,
                 len(sent),
                 before,
@@ -93,17 +103,16 @@ def _asked_rows(
                 min(sent) if sent else None,
                 answer,
                 at,
-                came.get(rid) if kind == "user" else None,
+                mark,
             )
         )
-    for uid, (answer, at) in answered.items():
-        if ("user", uid) not in grouped:  # answered from a chat
+    for uid, (given, when) in answered.items():
+        if "user" + uid not in grouped:  # answered from a chat
+            mark = came.get(uid)
             rows.append(
-                AskedRow(
-                    occurrence_id, "user", uid, 0, 0, 0, 0, 0, 0, None, answer, at, came.get(uid)
-                )
+                AskedRow(occurrence_id, "user", int(uid), 0, 0, 0, 0, 0, 0, None, given, when, mark)
             )
-    rows.sort(key=lambda r: (r.recipient_kind, r.recipient_id))
+    rows.sort()  # by kind and id (one occurrence: no two rows tie on both)
     return rows
 
 
