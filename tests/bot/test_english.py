@@ -579,6 +579,18 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     await me.say(emma, "/cancel")
     await me.press(emma, "no repeat")
 
+    # One-liners with a clock change, repeat rules and a quorum, in a zone with summer time.
+    await me.say(emma, "/tz Europe/Berlin")
+    await me.say(emma, "/event Night check; 28 March 2027 at 02:30; @all; 1 hour before")
+    twice = await me.say(emma, "/event Autumn check; 31 October 2027 at 02:30; @all")
+    assert "happens twice because of the clock change" in twice, twice
+    payroll = "/event Payroll; every last Friday of the month at 5pm; @all; 1 day before"
+    assert "every last Friday" in await me.say(emma, payroll)
+    await me.say(emma, "/event Yoga; every other Tuesday at 7pm; @all; at start")
+    await me.say(emma, "/event Vote; tomorrow at 10:00; @all; 2 hours before; confirm; quorum 2")
+    await me.say(emma, "/event Vote again; tomorrow at 11:00; @all; urgent; quorum 0")
+    await me.say(emma, "/who Vote")
+
     # Editing from /events, the .ics of one event, who is coming with no name given.
     await me.say(emma, "/events")
     await me.press(emma, "Stand-up")
