@@ -446,14 +446,18 @@ def compute(
     only = None if people is None else frozenset(people)
     by_occurrence: dict[int, list[AskedRow]] = defaultdict(list)
     for row in ledger.asked:
-        if only is None or (row.recipient_kind == "user" and row.recipient_id in only):
-            by_occurrence[row.occurrence_id].append(row)
+        by_occurrence[row.occurrence_id].append(row)
     all_pairs: list[_Pair] = []
     insights: list[OccurrenceInsight] = []
     for occ in ledger.occurrences:
         rows = by_occurrence.get(occ.occurrence_id, [])
         local = occ.starts_at.astimezone(tz)
+        # A chat's first reminder times its answerers' answers, so chats are read even
+        # when only some people are counted.
         pairs = _pairs(occ.occurrence_id, week_start(local.date()), rows)
+        if only is not None:
+            pairs = [p for p in pairs if p.user_id in only]
+            rows = [r for r in rows if r.recipient_kind == "user" and r.recipient_id in only]
         all_pairs += pairs
         answers = _answers(pairs)
         insights.append(
@@ -519,12 +523,13 @@ async def load(
     *,
     event_id: int | None = None,
     group_id: int | None = None,
+    people: Iterable[int] | None = None,
 ) -> Computed:
-    """Read a window of the team's ledger and compute it (see :func:`compute`).
+    """Read a window of the team's ledger and compute it (see :func:`compute`), for
+    everybody, the people in ``group_id`` now, or just ``people``.
 
     :raises NotFound: ``group_id`` is not a group of the team.
     """
-    people = None
     if group_id is not None:
         group = await storage.get_group(group_id)
         if group.team_id != team_id:

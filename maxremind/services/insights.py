@@ -213,9 +213,17 @@ class InsightsService:
         *,
         event_id: int | None = None,
         group_id: int | None = None,
+        people: list[int] | None = None,
     ) -> Computed:
         return await load(
-            self.storage, team_id, tz, since, until, event_id=event_id, group_id=group_id
+            self.storage,
+            team_id,
+            tz,
+            since,
+            until,
+            event_id=event_id,
+            group_id=group_id,
+            people=people,
         )
 
     # --- numbers ------------------------------------------------------------------------
@@ -343,7 +351,7 @@ class InsightsService:
                 raise InsightsRefused("member_stats_off")
         team = await self.storage.get_team(team_id)
         start, end = self._window(since, until, DEFAULT_WEEKS)
-        done = await self._computed(team_id, ZoneInfo(team.timezone), start, end)
+        done = await self._computed(team_id, ZoneInfo(team.timezone), start, end, people=[who])
         names = await self.storage.user_names([who])
         current = who in await self.storage.member_ids(team_id)
         return _own(who, names.get(who, str(who)), done, current)
@@ -360,12 +368,16 @@ class InsightsService:
         team = await self.storage.get_team(team_id)
         settings = await self.storage.get_insight_settings(team_id)
         end = self.clock()
+        sees_team = role.at_least(Role.ORGANIZER)
         done = await self._computed(
-            team_id, ZoneInfo(team.timezone), end - timedelta(days=days), end
+            team_id,
+            ZoneInfo(team.timezone),
+            end - timedelta(days=days),
+            end,
+            people=None if sees_team else [viewer_id],  # a member: their own rows only
         )
         names = await self.storage.user_names([viewer_id])
         me = _own(viewer_id, names.get(viewer_id, str(viewer_id)), done, True)
-        sees_team = role.at_least(Role.ORGANIZER)
         worst: tuple[MemberInsight, ...] = ()
         if sees_team and settings.member_stats:
             lagging = [

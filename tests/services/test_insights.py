@@ -216,6 +216,9 @@ async def test_who_sees_what(service: InsightsService, built: Built) -> None:
         await service.member(built.team_id, ANNA, BORIS)
     boris = await service.member(built.team_id, EVA, BORIS, since=SINCE, until=UNTIL)
     assert boris.median_s == 9900.0
+    # Eva's own numbers: her answer from the chat is timed from the chat's reminder
+    eva = await service.member(built.team_id, EVA, since=SINCE, until=UNTIL)
+    assert (eva.asked, eva.answered, eva.median_s) == (1, 1, 3600.0)
     with pytest.raises(PermissionDenied):
         await service.event(built.event_id, BORIS)
 
