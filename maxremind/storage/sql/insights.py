@@ -88,7 +88,11 @@ def _asked_rows(
             if rid in answered:
                 answer, at = answered[rid]
             mark = came.get(rid)
-        before = len(sent) if at is None else sum(1 for x in sent if x <= at)
+        # Most people get one or two reminders: count those before the answer cheaply.
+        if at is None or (len(sent) == 1 and sent[0] <= at):
+            before = len(sent)
+        else:
+            before = sum(1 for x in sent if x <= at)
         rows.append(
             AskedRow(
                 occurrence_id,
@@ -100,7 +104,7 @@ def _asked_rows(
                 unreachable,
                 failed,
                 pending,
-                min(sent) if sent else None,
+                (sent[0] if len(sent) == 1 else min(sent)) if sent else None,
                 answer,
                 at,
                 mark,
