@@ -242,6 +242,10 @@ async def test_the_weekly_digest_comes_once_a_week_also_across_a_restart(tmp_pat
 
 async def test_digest_settings_by_command(bot: Bot) -> None:
     team = await make_team(bot)
+    # a team without events: sensible empty statistics
+    empty = await team.owner.say("/stats")
+    assert "За это время не было событий, где просили подтвердить участие." in empty
+    assert "Вас за это время ни о чём не спрашивали." in empty
     reply = await team.owner.say("/digest пт 17:30")
     assert reply == "Итоги недели для команды «Ромашка» теперь выходят по пятницам в 17:30 (МСК)."
     assert (await team.owner.say("/digest когда-нибудь")).startswith("Не понял «когда-нибудь».")
