@@ -7,10 +7,19 @@ import importlib
 import pkgutil
 import re
 import string
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import maxremind.bot.handlers  # noqa: F401 - feature modules add their texts on import
+from maxremind.core.insights_render import (
+    count_events,
+    count_people,
+    count_reminders,
+    dates,
+    span,
+    weekly,
+    zone_now,
+)
 from maxremind.domain.models import Language
 from maxremind.domain.timedescribe import describe_rrule
 from maxremind.domain.timefmt import format_duration, format_offset, format_when
@@ -116,6 +125,14 @@ def test_english_dates_offsets_rules_and_zones_have_no_cyrillic() -> None:
         problem_text({"reason": reason, "detail": "2027-01-01", "title": "Standup"}, Language.EN)
         for reason in [*PROBLEMS, "something_else"]
     ]
+    for n in (0, 1, 2, 5, 21, 59, 61, 3600, 90000, 200000):
+        written += [
+            count(n, Language.EN) for count in (count_events, count_people, count_reminders)
+        ]
+        written.append(span(float(n), Language.EN))
+    written += [weekly(day, time(9, 0), Language.EN) for day in range(7)]
+    written += [zone_now(key, now, Language.EN) for _, _, key in COMMON_ZONES]
+    written.append(dates(date(2026, 12, 28), date(2027, 1, 3), Language.EN))
     leaks = [text for text in written if _cyrillic(text)]
     assert leaks == []
 
