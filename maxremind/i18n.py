@@ -293,7 +293,10 @@ class _PluralFormatter(string.Formatter):
         if "|" not in format_spec:
             return str(super().format_field(value, format_spec))
         forms = format_spec.split("|")
-        count = value if isinstance(value, int) else int(str(value))
+        try:
+            count = value if isinstance(value, int) else int(str(value))
+        except ValueError:  # not a count after all: the general form
+            return forms[-1]
         if self.lang is Language.EN:
             return forms[0] if abs(count) == 1 else forms[-1]
         return plural_ru(count, *(forms + forms[-1:] * 2)[:3])

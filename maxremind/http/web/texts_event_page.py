@@ -74,7 +74,7 @@ add_texts(
         },
         "web_event_changes": {
             RU: "С момента планирования (на {planned} чел.)",
-            EN: "Since the reminders were planned (for {planned} people)",
+            EN: "Since the reminders were planned (for {planned} {planned:person|people})",
         },
         "web_event_joined": {RU: "добавились", EN: "joined"},
         "web_event_left": {RU: "выбыли", EN: "left"},

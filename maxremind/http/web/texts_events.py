@@ -120,9 +120,9 @@ add_texts(
         "web_events_f_nothing": {RU: "пока нет", EN: "none yet"},
         "web_events_f_headcount": {
             RU: "Получат напоминание: {people} чел.{chats}",
-            EN: "Will be reminded: {people} people{chats}",
+            EN: "Will be reminded: {people} {people:person|people}{chats}",
         },
-        "web_events_f_headcount_chats": {RU: " и чатов: {n}", EN: " and {n} chats"},
+        "web_events_f_headcount_chats": {RU: " и чатов: {n}", EN: " and {n} {n:chat|chats}"},
         "web_events_f_headcount_unreachable": {
             RU: "Ещё {n} не могут получать сообщения (не запускали бота или остановили его).",
             EN: "{n} more cannot get messages (never started the bot or stopped it).",
@@ -306,7 +306,8 @@ add_texts(
         },
         "web_events_preview_who": {
             RU: "Получат: {people} чел., чатов: {chats}; не могут получить: {unreachable}.",
-            EN: "Reached: {people} people, {chats} chats; cannot be reached: {unreachable}.",
+            EN: "Reached: {people} {people:person|people}, {chats} {chats:chat|chats}; "
+            "cannot be reached: {unreachable}.",
         },
         "web_events_preview_date": {RU: "Дата", EN: "Date"},
         "web_events_preview_step": {RU: "Напоминание", EN: "Reminder"},
@@ -324,7 +325,7 @@ add_texts(
         },
         "web_events_preview_send": {
             RU: "{people} чел. ({zone}): {at}",
-            EN: "{people} people ({zone}): {at}",
+            EN: "{people} {people:person|people} ({zone}): {at}",
         },
         "web_events_preview_quiet": {RU: "тихие часы {hours}", EN: "quiet hours {hours}"},
         "web_events_preview_moved": {

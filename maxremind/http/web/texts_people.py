@@ -155,7 +155,7 @@ add_texts(
         "web_people_no_expiry": {RU: "бессрочно", EN: "no expiry"},
         "web_people_uses_unlimited": {
             RU: "использовано: {used}, без ограничения",
-            EN: "used {used} times, no limit",
+            EN: "used {used} {used:time|times}, no limit",
         },
         "web_people_uses_left": {
             RU: "осталось: {left} из {limit} (использовано {used})",
