@@ -532,6 +532,17 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     await me.say(emma, "/teams")
     await me.press(emma, "Harbour Crew")
 
+    # A chat MAX does not say who added the bot to: its owner is asked, in English.
+    yard = bot.emulator.create_chat("Yard", emma.user_id, [liam.user_id])
+    seen.chats.append(yard.chat_id)  # an English team's chat: English there too
+    seen.step = "bot added to a chat by nobody named"
+    bot.emulator.add_bot_to_chat(yard.chat_id, emma.user_id, with_user=False)
+    await wait_for(lambda: "Yard" in emma.last(), what="the owner asked")
+    seen.snap()
+    await me.press(emma, "Harbour Crew")
+    await me.press(emma, "No group")
+    await me.say_in_chat(liam, yard.chat_id, "/events")
+
     # A calendar file, and a file that is not one.
     server.answers["/files/team.ics"] = Answer(body=ICS.encode())
     seen.step = "calendar file"
