@@ -9,6 +9,13 @@ from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.models import Language, Team, User
 from maxremind.storage import NotFound, Storage
 
+# Where a person's stored language came from (a key/value entry per person who has one).
+_FROM_LOCALE, _CHOSEN = "locale", "chosen"
+
+
+def _language_key(user_id: int) -> str:
+    return f"language-of:{user_id}"
+
 
 class UserService:
     def __init__(self, storage: Storage, *, clock: Clock = utcnow) -> None:
@@ -20,13 +27,20 @@ class UserService:
     ) -> User:
         """Create or refresh a person from what MAX says about them.
 
-        ``language`` (from their MAX locale) is kept only while they have chosen none, so
-        reminders the engine sends later, outside any conversation, are in it too.
+        ``language`` (from their MAX locale) is stored, so reminders the engine sends
+        later, outside any conversation, are in it too; it follows the locale when the
+        person switches their MAX app to another language, until they choose one
+        themselves (:meth:`set_language`).  A language stored before the locale was
+        followed counts as chosen: nobody's language changes under them on an upgrade.
         """
         user = await self.storage.upsert_user(user_id, name=name, username=username)
-        if user.language is None and language is not None:
-            user = await self.storage.update_user(user_id, language=language)
-        return user
+        if language is None or user.language is language:
+            return user
+        if user.language is None:
+            await self.storage.set_value(_language_key(user_id), _FROM_LOCALE)
+        elif await self.storage.get_value(_language_key(user_id)) != _FROM_LOCALE:
+            return user  # their own choice
+        return await self.storage.update_user(user_id, language=language)
 
     async def get(self, user_id: int) -> User | None:
         try:
@@ -35,6 +49,8 @@ class UserService:
             return None
 
     async def set_language(self, user_id: int, language: Language) -> User:
+        """The person's own choice: it stays whatever their MAX locale says."""
+        await self.storage.set_value(_language_key(user_id), _CHOSEN)
         return await self.storage.update_user(user_id, language=language)
 
     async def choose_team(self, user_id: int, team_id: int) -> Team | None:

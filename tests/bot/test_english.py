@@ -24,6 +24,7 @@ from maxremind.emulator.limits import Limits
 from maxremind.emulator.models import Message
 from tests.bot.conftest import Bot, Phone
 from tests.bot.people_kit import FAST_CHAT_RPS, link_in, open_link
+from tests.bot.test_events_support import wait_for_text
 from tests.calendar.conftest import Answer, Server, server
 from tests.calendar.test_import_bot import send_file
 from tests.harness import product_settings, running_emulator, running_product, wait_for
@@ -635,6 +636,26 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     await me.wait(emma, "🔔 stand up and stretch", step="the team reminder")
     await asyncio.sleep(1)
     assert_english(seen)
+
+
+async def test_switching_the_max_app_to_english_switches_the_bot(bot: Bot) -> None:
+    olga = bot.phone("Ольга", username="olga")
+    await olga.start()
+    link = link_in(await olga.say("/team Склад Север"))
+    kate = bot.phone("Kate", username="kate")  # her MAX app is in Russian at first
+    await open_link(kate, link)
+    assert "Что я умею" in await kate.say("/help")
+    bot.emulator.world.user(kate.user_id).locale = "en"
+    assert "What I can do" in await kate.say("/help")
+    # What the engine sends her later, outside any conversation, follows too.
+    await olga.say("/event Планёрка; через 3 часа; @all; за 1 час; подтверждение")
+    await olga.say("/who Планёрка")
+    await olga.press("Напомнить")
+    assert "Please confirm" in await wait_for_text(kate, "Планёрка")
+    # Her own choice wins over the app's language.
+    await kate.say("/lang")
+    await kate.press("Русский")
+    assert "Что я умею" in await kate.say("/help")
 
 
 async def test_the_collector_finds_a_leak() -> None:
