@@ -633,6 +633,9 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     await me.say(liam, "/leave")
     await me.press(liam, "Leave")
     await me.say(liam, "/members")
+    seen.step = "Noah starts the bot again"
+    await noah.start()
+    seen.snap()
     await me.wait(emma, "🔔 stand up and stretch", step="the team reminder")
     await asyncio.sleep(1)
     assert_english(seen)
