@@ -293,6 +293,17 @@ async def test_an_english_owner_runs_a_team_in_english(bot: Bot) -> None:
     seen.snap()
     await me.press(emma, "Harbour Crew")
     await me.press(emma, "Dock crew")
+    # /link in a chat that is linked already: the answer (in the chat or privately).
+    seen.step = "/link in a linked chat"
+    before = len(emma.messages()) + len(bot.emulator.bot_messages(chat_id=chat.chat_id))
+    bot.emulator.send_chat_message(chat.chat_id, emma.user_id, "/link")
+    await wait_for(
+        lambda: (
+            len(emma.messages()) + len(bot.emulator.bot_messages(chat_id=chat.chat_id)) > before
+        ),
+        what="an answer to /link",
+    )
+    seen.snap()
 
     # /remind: one-liner, far ahead, an ambiguous hour, for a group, the list and cancel.
     await me.say(emma, "/remind in 2 hours call the supplier")
