@@ -507,7 +507,7 @@ async def serve(
         if settings.has_role("bot"):
             await _prepare_intake(client, settings)
             tasks.append(asyncio.create_task(inbox.run(stop), name="inbox"))
-            errands = [_register_commands(client, command_menu(router))]
+            errands = [_register_commands(client, command_menu(router, settings.menu_language))]
             if settings.mode == "webhook" and settings.public_url.startswith("https://"):
                 errands.append(_check_public_url(settings.public_url))
             tasks += [asyncio.create_task(_unless_stopped(e, stop), name="errand") for e in errands]
