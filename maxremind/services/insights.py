@@ -191,14 +191,15 @@ class InsightsService:
             raise PermissionDenied(Role.ORGANIZER)
         return role
 
+    def period_end(self) -> datetime:
+        """Where a period up to now ends: the next whole minute, so that the requests of
+        one minute ask the same question and share its computed answer."""
+        return self.clock().replace(second=0, microsecond=0) + timedelta(minutes=1)
+
     def _window(
         self, since: datetime | None, until: datetime | None, weeks: int
     ) -> tuple[datetime, datetime]:
-        if until is not None:
-            end = until
-        else:
-            now = self.clock()
-            end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        end = until if until is not None else self.period_end()
         start = since if since is not None else end - timedelta(weeks=weeks)
         if start >= end:
             raise InsightsRefused("bad_window")

@@ -51,7 +51,7 @@ def _refused(exc: InsightsRefused) -> WebError:
 async def team_insights(visit: Visit) -> Response:
     query = read_query(visit, InsightsQuery)
     insights = visit.services.insights
-    until = insights.clock()
+    until = insights.period_end()
     numbers = await insights.team(
         visit.team_id,
         visit.user.user_id,
@@ -72,7 +72,7 @@ async def team_insights(visit: Visit) -> Response:
 async def my_insights(visit: Visit) -> Response:
     query = read_query(visit, MyInsightsQuery)
     insights = visit.services.insights
-    until = insights.clock()
+    until = insights.period_end()
     mine = await insights.member(
         visit.team_id,
         visit.user.user_id,
@@ -121,7 +121,7 @@ async def set_insight_settings(visit: Visit) -> Response:
 async def event_insights(visit: Visit) -> Response:
     query = read_query(visit, EventInsightsQuery)
     insights = visit.services.insights
-    until = insights.clock()
+    until = insights.period_end()
     numbers = await insights.event(
         path_id(visit, "event_id"),
         visit.user.user_id,

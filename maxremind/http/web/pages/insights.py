@@ -232,7 +232,7 @@ def window(visit: Visit) -> Window:
     weeks = int(raw) if digits(raw) and int(raw) in PERIODS else DEFAULT_PERIOD
     raw = params.get("group", "")
     group_id = int(raw) if digits(raw) and len(raw) < 19 else None
-    until = visit.services.insights.clock()
+    until = visit.services.insights.period_end()
     return Window(weeks, group_id, until - timedelta(weeks=weeks), until)
 
 
