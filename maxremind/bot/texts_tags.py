@@ -13,7 +13,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Переименовать или удалить тег — нажмите на него.",
         EN: "To rename or delete a tag, tap it.",
     },
-    "ppl_tag_card": {RU: "🏷 Тег «{tag}», {n} чел.", EN: "🏷 Tag “{tag}”, {n} people"},
+    "ppl_tag_card": {RU: "🏷 Тег «{tag}», {n} чел.", EN: "🏷 Tag “{tag}”, {n} {n:person|people}"},
     "ppl_btn_tag_rename": {RU: "✏️ Переименовать", EN: "✏️ Rename"},
     "ppl_btn_tag_delete": {RU: "🗑 Удалить тег", EN: "🗑 Delete tag"},
     "ppl_tags_usage": {
@@ -40,12 +40,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         RU: "Удалить тег «{tag}»? Его снимут с {n} чел., люди останутся в команде; "
         "события для этого тега будут приостановлены, пока организатор не выберет, "
         "кому напоминать.",
-        EN: "Delete the tag “{tag}”? It comes off {n} people, who stay in the team; events "
-        "for this tag are put on hold until their organizer picks whom to remind.",
+        EN: "Delete the tag “{tag}”? It comes off {n} {n:person|people} (they stay in the "
+        "team); events for this tag are put on hold until their organizer picks whom to "
+        "remind.",
     },
     "ppl_tag_deleted": {
         RU: "Тег «{tag}» удалён: снят с {n} чел. (они остались в команде).",
-        EN: "The tag “{tag}” is deleted: it came off {n} people (they stay in the team).",
+        EN: "The tag “{tag}” is deleted: it came off {n} {n:person|people} "
+        "(they stay in the team).",
     },
     "ppl_tag_deleted_no_events": {
         RU: "Событий с этим тегом не было.",
@@ -62,7 +64,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "ppl_group_deleted_members": {
         RU: "В ней было {n} чел.; они остались в команде.",
-        EN: "It had {n} people; they stay in the team.",
+        EN: "It had {n} {n:person|people}; they stay in the team.",
     },
     "ppl_group_deleted_no_events": {
         RU: "Событий для этой группы не было.",

@@ -119,14 +119,14 @@ async def test_tags_rename_and_delete_in_english(bot: Bot) -> None:
     assert "To rename or delete a tag, tap it." in listing
     await john.press("🏷 driver")
     card = await wait_for_text(john, "Tag “driver”")
-    assert "1 people" in card
+    assert "1 person" in card
     await john.press("Rename")
     assert "What should the tag “driver” be called now?" in john.last()
     assert "is now called “chauffeur”" in await john.say("chauffeur")
     question = await john.say("/tags delete chauffeur")
     assert "Delete the tag “chauffeur”?" in question
     done = await john.press("Yes, delete")
-    assert "came off 1 people" in done and "No event used this tag." in done
+    assert "came off 1 person" in done and "No event used this tag." in done
     assert "Example: /tags rename" in await john.say("/tags frobnicate")
     for text in john.texts():
         assert not re.search(r"[А-Яа-яЁё]", text.replace("русский", "")), text
