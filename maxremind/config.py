@@ -390,7 +390,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "menu_language",
-        "ru",
+        "both",
         _parse_choice("ru", "en", "both"),
         "Language of the command menu MAX shows (one list per bot): ru, en or both.",
     ),
@@ -443,7 +443,7 @@ class Settings:
     log_level: str = "info"
     rate_limit_rps: float = 30.0
     dialog_timeout_minutes: int = 30
-    menu_language: str = "ru"
+    menu_language: str = "both"
     catchup_grace_minutes: int = 0
     chat_rate_limit_rps: float = 2.0
 

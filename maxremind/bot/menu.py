@@ -3,9 +3,9 @@
 It is derived from the router's commands, so it cannot drift from what the bot
 answers. MAX keeps one list per bot: ``BotCommand`` has a name and a description and
 no language, and the menu is not chosen by the person's locale. So the language is the
-instance's choice (``menu_language``): Russian by default, the language of most of
-the bot's people, English, or both in each description. ``/help`` and every answer
-still follow each person's language.
+instance's choice (``menu_language``): both languages in each description by default
+(Russian first), so Russian and English speakers alike read it, or Russian or English
+alone. ``/help`` and every answer still follow each person's language.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _describe(help_key: str, language: str) -> str:
     return t(help_key, Language(language))
 
 
-def command_menu(router: Router, language: str = Language.RU.value) -> list[NewBotCommand]:
+def command_menu(router: Router, language: str = BOTH) -> list[NewBotCommand]:
     """The router's commands with a help text, in ``/help`` order, at most 32, described
     in ``language`` (``ru``, ``en`` or ``both``)."""
     menu = [

@@ -173,7 +173,8 @@ async def test_the_command_menu_is_registered_at_start_up(tmp_path: Path) -> Non
     for name, command in router.commands.items():
         if command.help_key and name.lstrip("/") in names:
             item = expected[names.index(name.lstrip("/"))]
-            assert item["description"].rstrip("…") in t(command.help_key, Language.RU)
+            both = f"{t(command.help_key, Language.RU)} · {t(command.help_key, Language.EN)}"
+            assert both.startswith(item["description"].rstrip("…"))
     assert all(1 <= len(c["description"]) <= 128 for c in expected)
 
 
@@ -243,3 +244,16 @@ async def test_an_english_menu_is_registered_when_chosen(tmp_path: Path) -> None
         await wait_for(lambda: emu.world.commands != [], what="the command menu")
         help_text = next(c for c in emu.world.commands if c["name"] == "help")
         assert help_text["description"] == t("help_help", Language.EN)
+
+
+async def test_the_menu_speaks_both_languages_by_default(tmp_path: Path) -> None:
+    # One list per bot: by default each description reads in Russian and in English.
+    async with (
+        running_emulator() as (emu, url),
+        running_product(product_settings(url, tmp_path)),
+    ):
+        await wait_for(lambda: emu.world.commands != [], what="the command menu")
+        help_text = next(c for c in emu.world.commands if c["name"] == "help")
+        assert help_text["description"] == (
+            f"{t('help_help', Language.RU)} · {t('help_help', Language.EN)}"
+        )
