@@ -123,6 +123,11 @@ TEXTS: dict[str, dict[Language, str]] = {
     # --- reminders and the ledger (engine) -------------------------------------------
     "reminder_title": {Language.RU: "🔔 {title}", Language.EN: "🔔 {title}"},
     "announcement_title": {Language.RU: "📣 {title}", Language.EN: "📣 {title}"},
+    "reminder_from": {
+        Language.RU: "👥 {team} · от {sender}",
+        Language.EN: "👥 {team} · from {sender}",
+    },
+    "reminder_team": {Language.RU: "👥 {team}", Language.EN: "👥 {team}"},
     "reminder_when": {Language.RU: "🕒 {when}", Language.EN: "🕒 {when}"},
     "reminder_place": {Language.RU: "📍 {place}", Language.EN: "📍 {place}"},
     "reminder_delayed": {

@@ -105,6 +105,18 @@ class BatchCache:
             except NotFound:
                 continue  # deleted meanwhile, and its deliveries with it
             await self.occurrence_answers(storage, occurrence_id)
+        # Reminders name their sender: the organizers of these events.
+        senders = {e.organizer_id for e in self.events.values()} - self.users.keys()
+        if senders:
+            self.users.update(await storage.get_users(sorted(senders)))
+
+    async def sender_name(self, storage: Storage, user_id: int) -> str | None:
+        user = self.users.get(user_id)
+        if user is None:
+            found = await storage.get_users([user_id])
+            self.users.update(found)
+            user = found.get(user_id)
+        return user.name if user is not None else None
 
 
 # Deliveries that only make sense while their occurrence is still on.
@@ -220,7 +232,24 @@ class Composer:
         note = timing_note(payload, reader.lang, reader.tz, now)  # came early or late: why
         # A team's reminder reads the same for everyone sharing a language and zone:
         # render it once per batch (chat messages carry live counts, so not those).
-        key = (occurrence.id, reader.lang, reader.tz.key, delayed, snoozed, answer, changed, note)
+        # Who is speaking: the team and the organizer (not to the organizer themself).
+        team = cache.teams.get(event.team_id) if event.team_id is not None else None
+        own = (
+            delivery.recipient_kind is RecipientKind.USER
+            and delivery.recipient_id == event.organizer_id
+        )
+        sender = None if own else await cache.sender_name(self.storage, event.organizer_id)
+        key = (
+            occurrence.id,
+            reader.lang,
+            reader.tz.key,
+            delayed,
+            snoozed,
+            answer,
+            changed,
+            note,
+            own,
+        )
         body = cache.bodies.get(key) if counts is None else None
         if body is None:
             body = reminder_body(
@@ -229,6 +258,8 @@ class Composer:
                 reader,
                 self.signer,
                 now=now,
+                team=team.name if team is not None else None,
+                sender=sender,
                 delayed=delayed,
                 snoozed=snoozed,
                 answer=answer,

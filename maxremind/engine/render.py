@@ -76,10 +76,16 @@ def reminder_text(
     counts: Mapping[str, int] | None = None,
     changed: bool = False,
     note: str | None = None,
+    team: str | None = None,
+    sender: str | None = None,
 ) -> str:
     lang = reader.lang
     title_key = "announcement_title" if event.kind is EventKind.ANNOUNCEMENT else "reminder_title"
     lines = [t(title_key, lang, title=event.title)]
+    if team is not None and sender is not None:
+        lines.append(t("reminder_from", lang, team=team, sender=sender))
+    elif team is not None:
+        lines.append(t("reminder_team", lang, team=team))
     if changed:
         lines.append(t("reminder_changed", lang))
     if event.kind is not EventKind.ANNOUNCEMENT:
@@ -118,6 +124,8 @@ def reminder_body(
     counts: Mapping[str, int] | None = None,
     changed: bool = False,
     note: str | None = None,
+    team: str | None = None,
+    sender: str | None = None,
 ) -> NewMessageBody:
     text = reminder_text(
         event,
@@ -130,6 +138,8 @@ def reminder_body(
         counts=counts,
         changed=changed,
         note=note,
+        team=team,
+        sender=sender,
     )
     attachments = None
     if event.confirm_required and now < occurrence.starts_at:
