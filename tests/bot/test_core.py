@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.bot.conftest import Bot
+from tests.harness import wait_for
 
 
 async def test_start_explains_in_a_few_lines_and_help_lists_commands(bot: Bot) -> None:
@@ -43,10 +44,11 @@ async def test_forged_button_payload_is_stale_and_changes_nothing(bot: Bot) -> N
     bot.emulator.press_button(anna.user_id, target.mid, button["payload"])  # genuine first
     import asyncio
 
+    await wait_for(lambda: len(anna.notifications()) >= 1, what="the genuine press's answer")
     await asyncio.sleep(0.3)
     # A payload the bot never signed (the emulator only checks it is a button of the message,
     # so we edit the stored button to carry a forged payload).
     button["payload"] = forged
     bot.emulator.press_button(anna.user_id, target.mid, forged)
-    await asyncio.sleep(0.3)
+    await wait_for(lambda: len(anna.notifications()) >= 2, what="the forged press's answer")
     assert "устарела" in anna.notifications()[-1] or "out of date" in anna.notifications()[-1]
