@@ -196,6 +196,11 @@ class InsightsService:
         one minute ask the same question and share its computed answer."""
         return self.clock().replace(second=0, microsecond=0) + timedelta(minutes=1)
 
+    def period(self, weeks: int) -> tuple[datetime, datetime]:
+        """The last ``weeks`` weeks up to :meth:`period_end`: ``(since, until)``."""
+        until = self.period_end()
+        return until - timedelta(weeks=weeks), until
+
     def _window(
         self, since: datetime | None, until: datetime | None, weeks: int
     ) -> tuple[datetime, datetime]:

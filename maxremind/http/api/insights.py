@@ -4,8 +4,6 @@ through :class:`~maxremind.services.insights.InsightsService`, which holds every
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from starlette.responses import Response
 
 from maxremind.domain.models import Role
@@ -51,11 +49,11 @@ def _refused(exc: InsightsRefused) -> WebError:
 async def team_insights(visit: Visit) -> Response:
     query = read_query(visit, InsightsQuery)
     insights = visit.services.insights
-    until = insights.period_end()
+    since, until = insights.period(query.weeks)
     numbers = await insights.team(
         visit.team_id,
         visit.user.user_id,
-        since=until - timedelta(weeks=query.weeks),
+        since=since,
         until=until,
         group_id=query.group_id,
     )
@@ -72,11 +70,11 @@ async def team_insights(visit: Visit) -> Response:
 async def my_insights(visit: Visit) -> Response:
     query = read_query(visit, MyInsightsQuery)
     insights = visit.services.insights
-    until = insights.period_end()
+    since, until = insights.period(query.weeks)
     mine = await insights.member(
         visit.team_id,
         visit.user.user_id,
-        since=until - timedelta(weeks=query.weeks),
+        since=since,
         until=until,
     )
     return reply(visit, MemberInsightOut.of(mine))
@@ -121,11 +119,11 @@ async def set_insight_settings(visit: Visit) -> Response:
 async def event_insights(visit: Visit) -> Response:
     query = read_query(visit, EventInsightsQuery)
     insights = visit.services.insights
-    until = insights.period_end()
+    since, until = insights.period(query.weeks)
     numbers = await insights.event(
         path_id(visit, "event_id"),
         visit.user.user_id,
-        since=until - timedelta(weeks=query.weeks),
+        since=since,
         until=until,
     )
     if numbers.team_id != visit.team_id:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -232,8 +232,8 @@ def window(visit: Visit) -> Window:
     weeks = int(raw) if digits(raw) and int(raw) in PERIODS else DEFAULT_PERIOD
     raw = params.get("group", "")
     group_id = int(raw) if digits(raw) and len(raw) < 19 else None
-    until = visit.services.insights.period_end()
-    return Window(weeks, group_id, until - timedelta(weeks=weeks), until)
+    since, until = visit.services.insights.period(weeks)
+    return Window(weeks, group_id, since, until)
 
 
 @dataclass(frozen=True)
