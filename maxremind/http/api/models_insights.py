@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import Field
 
@@ -243,70 +244,59 @@ class SlotOut(Out):
         )
 
 
-class TeamInsightsOut(Out):
+class WindowInsightsOut(Out):
+    """What a team's and an event's answers over a window share: the zone the buckets and
+    local times are in, the window, totals, by week, by the reminders' weekday and hour, by
+    date (newest first) and by person (empty when the owner turned per-member statistics
+    off: ``members_hidden``)."""
+
+    timezone: str
+    since: datetime
+    until: datetime
+    totals: TotalsOut
+    weeks: list[WeekOut]
+    slots: list[SlotOut]
+    occurrences: list[OccurrenceInsightOut]
+    members: list[MemberInsightOut]
+    members_hidden: bool
+
+    @staticmethod
+    def window_of(w: TeamInsights | EventInsights) -> dict[str, Any]:
+        """The shared fields of ``w``, as keyword arguments of a subclass."""
+        return {
+            "timezone": w.timezone,
+            "since": w.since,
+            "until": w.until,
+            "totals": TotalsOut.of(w.totals),
+            "weeks": [WeekOut.of(b) for b in w.weeks],
+            "slots": [SlotOut.of(s) for s in w.slots],
+            "occurrences": [OccurrenceInsightOut.of(o) for o in w.occurrences],
+            "members": [MemberInsightOut.of(m) for m in w.members],
+            "members_hidden": w.members_hidden,
+        }
+
+
+class TeamInsightsOut(WindowInsightsOut):
     """A team's (or a group's) answers over a window: totals, by week, by the reminders'
     weekday and hour, by date (newest first) and by person (empty when the owner turned
     per-member statistics off: ``members_hidden``)."""
 
     team_id: int
-    timezone: str
-    since: datetime
-    until: datetime
     group_id: int | None
-    totals: TotalsOut
-    weeks: list[WeekOut]
-    slots: list[SlotOut]
-    occurrences: list[OccurrenceInsightOut]
-    members: list[MemberInsightOut]
-    members_hidden: bool
 
     @classmethod
     def of(cls, t: TeamInsights) -> TeamInsightsOut:
-        return cls(
-            team_id=t.team_id,
-            timezone=t.timezone,
-            since=t.since,
-            until=t.until,
-            group_id=t.group_id,
-            totals=TotalsOut.of(t.totals),
-            weeks=[WeekOut.of(w) for w in t.weeks],
-            slots=[SlotOut.of(s) for s in t.slots],
-            occurrences=[OccurrenceInsightOut.of(o) for o in t.occurrences],
-            members=[MemberInsightOut.of(m) for m in t.members],
-            members_hidden=t.members_hidden,
-        )
+        return cls(team_id=t.team_id, group_id=t.group_id, **cls.window_of(t))
 
 
-class EventInsightsOut(Out):
+class EventInsightsOut(WindowInsightsOut):
     event_id: int
     title: str
-    timezone: str
     quorum: int | None
-    since: datetime
-    until: datetime
-    totals: TotalsOut
-    weeks: list[WeekOut]
-    slots: list[SlotOut]
-    occurrences: list[OccurrenceInsightOut]
-    members: list[MemberInsightOut]
-    members_hidden: bool
 
     @classmethod
     def of(cls, e: EventInsights) -> EventInsightsOut:
-        return cls(
-            event_id=e.event_id,
-            title=e.title,
-            timezone=e.timezone,
-            quorum=e.quorum,
-            since=e.since,
-            until=e.until,
-            totals=TotalsOut.of(e.totals),
-            weeks=[WeekOut.of(w) for w in e.weeks],
-            slots=[SlotOut.of(s) for s in e.slots],
-            occurrences=[OccurrenceInsightOut.of(o) for o in e.occurrences],
-            members=[MemberInsightOut.of(m) for m in e.members],
-            members_hidden=e.members_hidden,
-        )
+        return cls(event_id=e.event_id, title=e.title, quorum=e.quorum, **cls.window_of(e))
 
 
 class ChecklistRowOut(Out):
