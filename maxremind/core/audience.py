@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from maxremind.domain.models import (
     Answer,
@@ -41,10 +42,16 @@ class Resolved:
     def size(self) -> int:
         return len(self.users) + len(self.chats)
 
+    @cached_property
+    def user_set(self) -> frozenset[int]:
+        """``users`` as a set: a big team's audience is thousands of ids, and an answer
+        is checked against it (the resolution is shared between requests, so is this)."""
+        return frozenset(self.users)
+
     def may_answer(self, user_id: int, *, chat_id: int | None = None) -> bool:
         """Whether a press by ``user_id`` (in chat ``chat_id``, if it came from a chat)
         is an answer of this audience."""
-        if user_id in self.users:
+        if user_id in self.user_set:
             return True
         return chat_id is not None and chat_id in self.chats and user_id in self.chat_answerers
 
@@ -53,12 +60,14 @@ class Resolved:
         return {
             user_id: answer
             for user_id, answer in answers.items()
-            if user_id in self.users or user_id in self.chat_answerers
+            if user_id in self.user_set or user_id in self.chat_answerers
         }
 
     def roster(self, answers: Mapping[int, Answer]) -> list[int]:
         """Everybody whose answer is awaited or counted: the people of the audience, then
         those who answered from one of its chats."""
+        if not self.chat_answerers:
+            return list(self.users)  # unique already
         people = dict.fromkeys(self.users)
         people.update(dict.fromkeys(u for u in answers if u in self.chat_answerers))
         return list(people)

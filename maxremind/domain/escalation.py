@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import filterfalse
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -155,14 +156,17 @@ def summarize(
 ) -> Summary:
     """Sort the audience by answer. Answers from outside the audience are not counted."""
     _check_quorum(quorum)
-    groups: dict[Answer | None, list[int]] = {None: [], **{answer: [] for answer in Answer}}
-    for member in _unique(audience):
-        groups[answers.get(member)].append(member)
+    members = _unique(audience)
+    # A big team's audience is thousands of people and most have not answered: filter
+    # in C, and sort out only those who answered.
+    groups: dict[Answer, list[int]] = {answer: [] for answer in Answer}
+    for member in filter(answers.__contains__, members):
+        groups[answers[member]].append(member)
     return Summary(
         yes=tuple(groups[Answer.YES]),
         no=tuple(groups[Answer.NO]),
         maybe=tuple(groups[Answer.MAYBE]),
-        no_answer=tuple(groups[None]),
+        no_answer=tuple(filterfalse(answers.__contains__, members)),
         quorum=quorum,
     )
 

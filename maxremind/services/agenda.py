@@ -86,7 +86,7 @@ async def upcoming_for(
                 continue
             invited = False
         else:
-            invited = user_id in (await resolve_audience(storage, event)).users
+            invited = user_id in (await resolve_audience(storage, event)).user_set
         if not (mine or invited or event.team_id in managing):
             continue
         occurrence = await next_occurrence_of(storage, event, now)
@@ -279,7 +279,7 @@ class AgendaService:
             return None
 
     async def invited(self, event: Event, user_id: int) -> bool:
-        return user_id in (await resolve_audience(self.storage, event)).users
+        return user_id in (await resolve_audience(self.storage, event)).user_set
 
     async def can_manage(self, event: Event, user_id: int) -> bool:
         return await can_manage(self.storage, event, user_id)
@@ -314,7 +314,7 @@ class AgendaService:
             self.clock(),
             lambda: resolve_audience(self.storage, event),
         )
-        invited = user_id in audience.users
+        invited = user_id in audience.user_set
         visible = may_see(event, can_manage=manages, invited=invited)
         return Sight(event, manages, invited, visible, audience)
 

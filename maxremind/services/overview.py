@@ -22,7 +22,7 @@ member clock of ``core.audience``) on a spec that is not saved.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -618,7 +618,7 @@ class OverviewService:
             roster=await self.agenda.roster(event, occurrence, audience=audience, names=names),
             ledger=Page(tuple(rows), total, page, per_page),
             timeline=await self._timeline(occurrence.id),
-            changes=await self._changes(occurrence.id, audience.users),
+            changes=await self._changes(occurrence.id, audience.user_set),
         )
 
     async def _date_shown(
@@ -660,7 +660,7 @@ class OverviewService:
                 points.append(point)
         return tuple(points)
 
-    async def _changes(self, occurrence_id: int, people: Sequence[int]) -> AudienceChange | None:
+    async def _changes(self, occurrence_id: int, people: Collection[int]) -> AudienceChange | None:
         """People who joined or left since the date's member-facing steps were planned
         (None when it has none)."""
         jobs = [
@@ -670,8 +670,8 @@ class OverviewService:
         ]
         if not jobs:
             return None
-        planned = {u for j in jobs for u in j.planned_recipients}
-        current = set(people)
+        planned = set().union(*(j.planned_recipients for j in jobs))
+        current = people if isinstance(people, frozenset) else frozenset(people)
         joined, left = sorted(current - planned), sorted(planned - current)
         known = await self.storage.get_users([*joined, *left])
 
