@@ -52,10 +52,35 @@ _KINDS = by_value(EventKind)
 _STATUSES = by_value(EventStatus)
 
 
-def event_of(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Event:
-    """An event from its row, its audience rows (in order) and its reminder rows."""
+# An event's audience entries and reminders come with its row, as JSON arrays (one
+# statement, one trip to the database, for an event or a list of them; the pages and the
+# engine read events on every request and batch): ``[[position, kind, ref_id], ...]``
+# and ``[[id, offset_s, at, target], ...]``, sorted here (an aggregate keeps no order).
+_CHILDREN = {
+    "sqlite": (
+        "(SELECT json_group_array(json_array(a.position, a.kind, a.ref_id))"
+        " FROM event_audience a WHERE a.event_id = e.id) AS audience_json,"
+        " (SELECT json_group_array(json_array(r.id, r.offset_s, r.at, r.target))"
+        " FROM reminders r WHERE r.event_id = e.id) AS reminders_json"
+    ),
+    "postgres": (
+        "(SELECT COALESCE(json_agg(json_build_array(a.position, a.kind, a.ref_id)),"
+        " CAST('[]' AS json))::text FROM event_audience a WHERE a.event_id = e.id)"
+        " AS audience_json,"
+        " (SELECT COALESCE(json_agg(json_build_array(r.id, r.offset_s, r.at, r.target)),"
+        " CAST('[]' AS json))::text FROM reminders r WHERE r.event_id = e.id)"
+        " AS reminders_json"
+    ),
+}
+
+
+def event_of(row: Row) -> Event:
+    """An event from its row with its ``audience_json`` and ``reminders_json``."""
+    event_id = row["id"]
+    audience = sorted(json.loads(row["audience_json"]))
+    reminders = sorted(json.loads(row["reminders_json"]))
     return Event(
-        id=row["id"],
+        id=event_id,
         team_id=row["team_id"],
         organizer_id=row["organizer_id"],
         title=row["title"],
@@ -67,8 +92,17 @@ def event_of(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Eve
         duration=opt_td(row["duration_s"]),
         rrule=row["rrule"],
         exdates=tuple(json.loads(row["exdates"])),
-        audience=tuple(audience_entry(a["kind"], a["ref_id"]) for a in audience),
-        reminders=tuple(_reminder(r) for r in reminders),
+        audience=tuple(audience_entry(kind, ref_id) for _, kind, ref_id in audience),
+        reminders=tuple(
+            Reminder(
+                id=rid,
+                event_id=event_id,
+                offset=opt_td(offset_s),
+                at=opt_dt(at),
+                target=_TARGETS[target],
+            )
+            for rid, offset_s, at, target in reminders
+        ),
         confirm_required=bool(row["confirm_required"]),
         urgent=bool(row["urgent"]),
         quorum=row["quorum"],
@@ -77,16 +111,6 @@ def event_of(row: Row, audience: Sequence[Row], reminders: Sequence[Row]) -> Eve
         created_at=from_ms(row["created_at"]),
         updated_at=from_ms(row["updated_at"]),
         roster_visible=bool(row["roster_visible"]),
-    )
-
-
-def _reminder(row: Row) -> Reminder:
-    return Reminder(
-        id=row["id"],
-        event_id=row["event_id"],
-        offset=opt_td(row["offset_s"]),
-        at=opt_dt(row["at"]),
-        target=_TARGETS[row["target"]],
     )
 
 
@@ -149,18 +173,16 @@ class ScheduleSql(SqlBase):
 
     # --- events ----------------------------------------------------------------------
 
+    def _events_sql(self, where: str) -> str:
+        """One statement reading events with their audience and reminders."""
+        children = _CHILDREN[getattr(self, "dialect", "sqlite")]
+        return f"SELECT e.*, {children} FROM events e WHERE {where}"
+
     async def _load_event(self, conn: Conn, event_id: int) -> Event:
-        row = await conn.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
+        row = await conn.fetchone(self._events_sql("e.id = ?"), (event_id,))
         if row is None:
             raise NotFound(f"event {event_id}")
-        audience = await conn.fetchall(
-            "SELECT kind, ref_id FROM event_audience WHERE event_id = ? ORDER BY position",
-            (event_id,),
-        )
-        reminders = await conn.fetchall(
-            "SELECT * FROM reminders WHERE event_id = ? ORDER BY id", (event_id,)
-        )
-        return event_of(row, audience, reminders)
+        return event_of(row)
 
     async def _write_children(self, conn: Conn, event_id: int, event: NewEvent) -> None:
         await conn.execute("DELETE FROM event_audience WHERE event_id = ?", (event_id,))
@@ -192,8 +214,11 @@ class ScheduleSql(SqlBase):
             return await self._load_event(conn, row["id"])
 
     async def get_event(self, event_id: int) -> Event:
-        async with self._read() as conn:
-            return await self._load_event(conn, event_id)
+        # One statement: its own snapshot, no read transaction to open and close.
+        row = await self._one(self._events_sql("e.id = ?"), (event_id,))
+        if row is None:
+            raise NotFound(f"event {event_id}")
+        return event_of(row)
 
     async def list_events(
         self,
@@ -212,12 +237,8 @@ class ScheduleSql(SqlBase):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        sql = "SELECT id FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        async with self._read() as conn:
-            rows = await conn.fetchall(sql + " ORDER BY id", params)
-            return [await self._load_event(conn, r["id"]) for r in rows]
+        sql = self._events_sql(" AND ".join(f"e.{w}" for w in where) or "1 = 1")
+        return [event_of(r) for r in await self._all(sql + " ORDER BY e.id", params)]
 
     async def update_event(
         self, event_id: int, event: NewEvent, *, if_updated_at: datetime | None = None
@@ -258,13 +279,14 @@ class ScheduleSql(SqlBase):
                 raise NotFound(f"event {event_id}")
 
     async def list_events_with_audience(self, kind: AudienceKind, ref_id: int) -> list[Event]:
-        async with self._read() as conn:
-            rows = await conn.fetchall(
-                "SELECT DISTINCT event_id FROM event_audience WHERE kind = ? AND ref_id = ?"
-                " ORDER BY event_id",
-                (kind.value, ref_id),
+        rows = await self._all(
+            self._events_sql(
+                "e.id IN (SELECT event_id FROM event_audience WHERE kind = ? AND ref_id = ?)"
             )
-            return [await self._load_event(conn, r["event_id"]) for r in rows]
+            + " ORDER BY e.id",
+            (kind.value, ref_id),
+        )
+        return [event_of(r) for r in rows]
 
     async def replace_reminders(
         self, event_id: int, reminders: Sequence[ReminderSpec]
