@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +44,10 @@ from maxremind.storage.sqlbase import Row, SqlBase, from_ms, name_key, opt_dt, t
 _IDS = "(SELECT value FROM json_each(?))"
 # ``+a.kind`` keeps SQLite on an event's own audience rows (the primary key) instead of
 # the index on (kind, ref_id), which would read every event's entries of that kind.
+
+
+# The fields of OccurrenceCounts, as occurrence_counts selects them.
+_COUNTS = tuple(f.name for f in fields(OccurrenceCounts))
 
 
 def _ids(values: Sequence[int]) -> str:
@@ -301,36 +306,34 @@ class OverviewSql(SqlBase):
         if not occurrence_ids:
             return {}
         ids = _ids(occurrence_ids)
-        async with self._read() as conn:
-            known = await conn.fetchall(f"SELECT id FROM occurrences WHERE id IN {_IDS}", (ids,))
-            sent = await conn.fetchall(
-                "SELECT occurrence_id AS occ,"
-                " COUNT(*) FILTER (WHERE status = 'planned') AS planned,"
-                " COUNT(*) FILTER (WHERE status = 'held') AS held,"
-                " COUNT(*) FILTER (WHERE status = 'claimed') AS claimed,"
-                " COUNT(*) FILTER (WHERE status = 'sent') AS sent,"
-                " COUNT(*) FILTER (WHERE status = 'failed') AS failed,"
-                " COUNT(*) FILTER (WHERE status = 'unreachable') AS unreachable,"
-                " COUNT(*) FILTER (WHERE status = 'skipped') AS skipped,"
-                " COUNT(DISTINCT CASE WHEN status = 'sent'"
-                " THEN recipient_kind || ':' || recipient_id END) AS reached"
-                f" FROM deliveries WHERE occurrence_id IN {_IDS} AND kind = 'reminder'"
-                " GROUP BY occurrence_id",
-                (ids,),
-            )
-            answered = await conn.fetchall(
-                "SELECT c.occurrence_id AS occ, COUNT(*) FILTER (WHERE c.answer = 'yes') AS yes,"
-                " COUNT(*) FILTER (WHERE c.answer = 'no') AS no,"
-                " COUNT(*) FILTER (WHERE c.answer = 'maybe') AS maybe,"
-                f" COUNT(*) FILTER (WHERE {_in_audience('c.user_id')}) AS people_answered"
-                " FROM confirmations c JOIN occurrences o ON o.id = c.occurrence_id"
-                f" JOIN events e ON e.id = o.event_id WHERE c.occurrence_id IN {_IDS}"
-                f" AND {_ANSWER_COUNTS} GROUP BY c.occurrence_id",
-                (ids,),
-            )
-        parts: dict[int, dict[str, int]] = {r["id"]: {} for r in known}
-        for row in [*sent, *answered]:
-            parts[row["occ"]].update({k: int(row[k]) for k in row.keys() if k != "occ"})  # noqa: SIM118
+        # One statement (its own snapshot, one trip): the occurrences that exist, their
+        # deliveries' counts and their answers' counts.
+        rows = await self._all(
+            "SELECT o.id AS occ, s.*, a.* FROM occurrences o LEFT JOIN ("
+            "SELECT occurrence_id AS sent_occ,"
+            " COUNT(*) FILTER (WHERE status = 'planned') AS planned,"
+            " COUNT(*) FILTER (WHERE status = 'held') AS held,"
+            " COUNT(*) FILTER (WHERE status = 'claimed') AS claimed,"
+            " COUNT(*) FILTER (WHERE status = 'sent') AS sent,"
+            " COUNT(*) FILTER (WHERE status = 'failed') AS failed,"
+            " COUNT(*) FILTER (WHERE status = 'unreachable') AS unreachable,"
+            " COUNT(*) FILTER (WHERE status = 'skipped') AS skipped,"
+            " COUNT(DISTINCT CASE WHEN status = 'sent'"
+            " THEN recipient_kind || ':' || recipient_id END) AS reached"
+            f" FROM deliveries WHERE occurrence_id IN {_IDS} AND kind = 'reminder'"
+            " GROUP BY occurrence_id) s ON s.sent_occ = o.id LEFT JOIN ("
+            "SELECT c.occurrence_id AS answer_occ,"
+            " COUNT(*) FILTER (WHERE c.answer = 'yes') AS yes,"
+            " COUNT(*) FILTER (WHERE c.answer = 'no') AS no,"
+            " COUNT(*) FILTER (WHERE c.answer = 'maybe') AS maybe,"
+            f" COUNT(*) FILTER (WHERE {_in_audience('c.user_id')}) AS people_answered"
+            " FROM confirmations c JOIN occurrences o ON o.id = c.occurrence_id"
+            f" JOIN events e ON e.id = o.event_id WHERE c.occurrence_id IN {_IDS}"
+            f" AND {_ANSWER_COUNTS} GROUP BY c.occurrence_id) a ON a.answer_occ = o.id"
+            f" WHERE o.id IN {_IDS}",
+            (ids, ids, ids),
+        )
+        parts = {r["occ"]: {k: int(r[k]) for k in _COUNTS if r[k] is not None} for r in rows}
         return {occ: OccurrenceCounts(**values) for occ, values in parts.items()}
 
     async def answers_of(self, user_id: int, occurrence_ids: Sequence[int]) -> dict[int, Answer]:
@@ -525,18 +528,21 @@ class OverviewSql(SqlBase):
             " LEFT JOIN chats c ON d.recipient_kind = 'chat' AND c.chat_id = d.recipient_id"
             " WHERE " + " AND ".join(where)
         )
-        async with self._read() as conn:
-            rows = await conn.fetchall(
-                "SELECT d.*, o.starts_at AS occ_at, COALESCE(u.name, c.title) AS recipient_name,"
-                f" COUNT(*) OVER () AS total{base}"
-                " ORDER BY o.starts_at, d.due_at, recipient_name, d.id LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            )
-            if rows:
-                total = int(rows[0]["total"])
-            else:
-                found = await conn.fetchone(f"SELECT COUNT(*) AS n{base}", params)
-                total = 0 if found is None else int(found["n"])
+        # The page with the total beside each row: one statement, unless a page past
+        # the end has to count apart.
+        rows = await self._all(
+            "SELECT d.*, o.starts_at AS occ_at, COALESCE(u.name, c.title) AS recipient_name,"
+            f" COUNT(*) OVER () AS total{base}"
+            " ORDER BY o.starts_at, d.due_at, recipient_name, d.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        if rows:
+            total = int(rows[0]["total"])
+        elif offset == 0:
+            total = 0
+        else:
+            found = await self._one(f"SELECT COUNT(*) AS n{base}", params)
+            total = 0 if found is None else int(found["n"])
         return [
             LedgerRow(
                 delivery_id=r["id"],
