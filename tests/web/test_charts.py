@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from maxremind.http.web.charts import (
+    PALETTE,
     Cell,
     Part,
     Series,
@@ -97,6 +98,21 @@ def test_line_chart_with_two_series_has_a_legend_and_long_labels_are_thinned() -
     shown = [t for t in texts if t and t.startswith("w")]
     assert "w0" in shown and "w51" in shown and len(shown) <= 6
     assert len(list(root.iter(SVG + "circle"))) == 104
+
+
+def test_a_series_with_its_own_colour_draws_line_dots_and_legend_in_it() -> None:
+    svg = line_chart(
+        chart_id="own",
+        title="t",
+        desc="d",
+        labels=["a", "b"],
+        series=[Series("да", [1, 2], colour="#1a7f45"), Series("прочие", [2, 1])],
+    )
+    root = parse(svg)
+    both = {"#1a7f45", PALETTE[1]}  # the other series keeps the palette's colour
+    assert {e.get("fill") for e in root.iter(SVG + "circle")} == both
+    assert {e.get("stroke") for e in root.iter(SVG + "polyline")} == both
+    assert {e.get("fill") for e in root.iter(SVG + "rect")} == both  # the legend
 
 
 def test_empty_line_chart_is_still_a_valid_named_picture() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,11 +15,17 @@ from maxremind.domain.models import (
     AudienceEntry,
     AudienceKind,
     Event,
+    Language,
     NewEvent,
     ReminderSpec,
 )
+from maxremind.http.web.charts import ANSWER_COLOURS
 from maxremind.http.web.pages import event_page
+from maxremind.i18n import t
+from maxremind.services.overview import AnswerPoint
 from tests.web.conftest import IDS, NAMES, WebWorld
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 async def _event(web: WebWorld, **fields: object) -> Event:
@@ -147,3 +155,78 @@ async def test_a_member_not_invited_does_not_see_the_event(web: WebWorld) -> Non
     assert (await member.get(f"/t/{web.team.id}/events/{event.id}")).status_code == 404
     owner = await web.client("owner")
     assert (await owner.get(f"/t/{web.team.id}/events/{event.id}")).status_code == 200
+
+
+def _dots(root: ET.Element) -> dict[str, list[str]]:
+    """The chart's dots' titles by colour (one colour a series)."""
+    found: dict[str, list[str]] = {}
+    for dot in root.iter(SVG + "circle"):
+        found.setdefault(dot.get("fill", ""), []).append(dot.findtext(SVG + "title") or "")
+    return found
+
+
+def test_the_answer_chart_samples_the_counts_over_time_in_the_events_zone() -> None:
+    start = datetime(2027, 3, 12, 15, 0, tzinfo=UTC)  # 18:00 in Moscow
+    points = (
+        AnswerPoint(start, 1, 0, 0),
+        AnswerPoint(start + timedelta(minutes=5), 1, 1, 0),
+        AnswerPoint(start + timedelta(minutes=50), 2, 1, 1),
+        AnswerPoint(start + timedelta(hours=2), 3, 1, 1),
+    )
+    svg = event_page.answer_chart(Language.RU, points, "Europe/Moscow")
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img" and root.get("id") == "event-timeline"
+    assert root.get("aria-labelledby") == "event-timeline-t event-timeline-d"
+    assert "style" not in svg and "<script" not in svg
+    assert root.findtext(SVG + "title") == t("web_event_chart_label", Language.RU)
+    assert (
+        root.findtext(SVG + "desc")
+        == "12.03 18:00 – 12.03 20:00: 3 придут, 1 не придут, 1 может быть"
+    )
+    # 13 moments 10 minutes apart; each series its answer's colour and name.
+    dots = _dots(root)
+    assert set(dots) == {ANSWER_COLOURS[a] for a in ("yes", "no", "maybe")}
+    yes = dots[ANSWER_COLOURS["yes"]]
+    assert len(yes) == 13 and all(len(d) == 13 for d in dots.values())
+    assert yes[0] == "придут, 12.03 18:00: 1"
+    assert yes[5] == "придут, 12.03 18:50: 2"  # the answer given at 18:50 counts from then
+    assert yes[4] == "придут, 12.03 18:40: 1"
+    assert yes[-1] == "придут, 12.03 20:00: 3"
+    assert dots[ANSWER_COLOURS["no"]][:2] == [
+        "не придут, 12.03 18:00: 0",
+        "не придут, 12.03 18:10: 1",
+    ]
+    legend = [e.text for e in root.iter(SVG + "text")]
+    assert {"придут", "не придут", "может быть"} <= set(legend)
+    assert {"0", "1", "2", "3", "4"} <= set(legend)  # the axis in whole people
+
+
+def test_the_answer_chart_of_one_minute_is_one_moment_and_none_without_answers() -> None:
+    at = datetime(2027, 3, 12, 15, 0, 10, tzinfo=UTC)
+    points = (AnswerPoint(at, 1, 0, 0), AnswerPoint(at + timedelta(seconds=30), 1, 0, 2))
+    root = ET.fromstring(event_page.answer_chart(Language.EN, points, "UTC"))
+    assert root.findtext(SVG + "title") == t("web_event_chart_label", Language.EN)
+    assert root.findtext(SVG + "desc") == "Mar 12 15:00: 1 coming, 0 not coming, 2 maybe"
+    assert _dots(root)[ANSWER_COLOURS["maybe"]] == ["maybe, Mar 12 15:00: 2"]
+    assert event_page.answer_chart(Language.EN, (), "UTC") == ""
+
+
+async def test_the_organizer_sees_the_answers_over_time_once_someone_answered(
+    web: WebWorld,
+) -> None:
+    event = await _event(web)
+    occurrence = (await web.services.agenda.future_occurrences(event.id))[0]
+    organizer = await web.client("organizer")
+    url = f"/t/{web.team.id}/events/{event.id}?date={occurrence.id}"
+    assert 'id="event-timeline"' not in (await organizer.get(url)).text
+    await web.services.answers.answer(occurrence.id, IDS["member"], Answer.YES)
+    await web.services.answers.answer(occurrence.id, IDS["organizer"], Answer.NO)
+    page = (await organizer.get(url)).text
+    section = page[page.index('<section class="card" aria-labelledby="chart">') :]
+    section = section[: section.index("</section>")]
+    charts = re.findall(r"<svg\b.*?</svg>", section, re.S)
+    assert len(charts) == 1  # the chart names itself: no wrapper around it
+    root = ET.fromstring(charts[0])
+    assert root.get("id") == "event-timeline"
+    assert root.findtext(SVG + "title") == t("web_event_chart_label", Language.RU)
+    assert (root.findtext(SVG + "desc") or "").endswith(": 1 придут, 1 не придут, 0 может быть")

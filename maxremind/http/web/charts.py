@@ -90,10 +90,12 @@ def _shown_labels(count: int, room: int) -> set[int]:
 
 @dataclass(frozen=True)
 class Series:
-    """One line of a line chart: a value per label, ``None`` where there is none."""
+    """One line of a line chart: a value per label, ``None`` where there is none; its
+    colour (e.g. an answer's) or, without one, the palette's next."""
 
     name: str
     values: Sequence[float | None]
+    colour: str | None = None
 
 
 def line_chart(
@@ -141,7 +143,7 @@ def line_chart(
     if len(series) > 1:  # a legend above the plot
         x = left
         for number, line in enumerate(series):
-            colour = PALETTE[number % len(PALETTE)]
+            colour = line.colour or PALETTE[number % len(PALETTE)]
             parts.append(
                 f'<rect x="{_num(x)}" y="6" width="10" height="10" rx="2" fill="{colour}" '
                 f'class="chart-s{number}"/>'
@@ -149,7 +151,7 @@ def line_chart(
             parts.append(_text(x + 14, 15, line.name))
             x += 24 + 6.5 * len(line.name)
     for number, line in enumerate(series):
-        colour = PALETTE[number % len(PALETTE)]
+        colour = line.colour or PALETTE[number % len(PALETTE)]
         runs: list[list[str]] = [[]]
         for index, value in enumerate(line.values[:count]):
             if value is None:

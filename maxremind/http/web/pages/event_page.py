@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from maxremind.domain.ids import digits
-from maxremind.domain.models import Answer, DeliveryStatus, Role
+from maxremind.domain.models import Answer, DeliveryStatus, Language, Role
 from maxremind.http.web import texts_event_page as _texts  # noqa: F401  (registers texts)
+from maxremind.http.web.charts import ANSWER_COLOURS, Series, line_chart
 from maxremind.http.web.visit import Visit, WebError, route
+from maxremind.i18n import t
 from maxremind.services.answers import AnswerOutcome
 from maxremind.services.overview import AnswerPoint, EventDetail
 
 EVENT = "/t/{team_id:int}/events/{event_id:int}"
 CSV_PAGE = 200
 ROSTER_NAMES = 200  # names the page lists per answer; the rest are counted (CSV: all)
+CHART_MOMENTS = 13  # the answers-over-time chart's points, first answer to last
 
 
 def _int_param(visit: Visit, name: str) -> int | None:
@@ -55,32 +60,56 @@ async def _detail(
     return detail
 
 
-def chart_svg(points: tuple[AnswerPoint, ...], *, width: int = 480, height: int = 160) -> str:
-    """Answers over time as a small SVG line chart (server-side: no script, strict CSP)."""
+def _moments(first: datetime, last: datetime) -> list[datetime]:
+    """Evenly spaced moments from the first answer to the last, at most one a minute (so
+    no two axis labels read the same), :data:`CHART_MOMENTS` at the most."""
+    span = last - first
+    steps = min(CHART_MOMENTS - 1, int(span.total_seconds() // 60))
+    if steps < 1:
+        return [last]
+    return [first + span * step / steps for step in range(steps + 1)]
+
+
+def _moment_label(lang: Language, local: datetime) -> str:
+    """A moment on the chart's axis: ``12.03 18:30`` / ``Mar 12 18:30``."""
+    return (
+        f"{local:%d.%m %H:%M}" if lang is Language.RU else f"{local:%b} {local.day} {local:%H:%M}"
+    )
+
+
+def answer_chart(lang: Language, points: tuple[AnswerPoint, ...], zone: str) -> str:
+    """Answers over time: how many said yes, no and maybe at evenly spaced moments from
+    the first answer to the last (each person's latest answer given by then), so the x
+    axis is time, as a line chart of :mod:`~maxremind.http.web.charts` named by the
+    chart's label, its description the window and the latest counts.  No answers, no
+    chart."""
     if not points:
         return ""
-    start = points[0].at.timestamp()
-    span = max(1.0, points[-1].at.timestamp() - start)
-    top = max(max(p.yes, p.no, p.maybe) for p in points) or 1
-    pad = 24
-
-    def xy(at: datetime, value: int) -> str:
-        x = pad + (at.timestamp() - start) / span * (width - 2 * pad)
-        y = height - pad - value / top * (height - 2 * pad)
-        return f"{x:.1f},{y:.1f}"
-
-    lines = []
-    for name, colour in (("yes", "#126b35"), ("no", "#b42318"), ("maybe", "#8a5300")):
-        coords = " ".join(xy(p.at, getattr(p, name)) for p in points)
-        lines.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>'
-        )
-    axis = (
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
-        'stroke="#8a93a3"/>'
-        f'<text x="{pad}" y="{pad - 8}" font-size="11" fill="#555f6d">{top}</text>'
+    moments = _moments(points[0].at, points[-1].at)
+    counts: list[AnswerPoint] = []
+    given = 0
+    for moment in moments:
+        while given + 1 < len(points) and points[given + 1].at <= moment:
+            given += 1
+        counts.append(points[given])
+    labels = [_moment_label(lang, m.astimezone(ZoneInfo(zone))) for m in moments]
+    answers = ("yes", "no", "maybe")
+    series = [
+        Series(t(f"web_event_{a}", lang), [getattr(c, a) for c in counts], ANSWER_COLOURS[a])
+        for a in answers
+    ]
+    latest = ", ".join(f"{getattr(counts[-1], a)} {t(f'web_event_{a}', lang)}" for a in answers)
+    span = labels[0] if len(labels) == 1 else f"{labels[0]} – {labels[-1]}"
+    most = max(max(c.yes, c.no, c.maybe) for c in counts)
+    return line_chart(
+        chart_id="event-timeline",
+        title=t("web_event_chart_label", lang),
+        desc=f"{span}: {latest}",
+        labels=labels,
+        series=series,
+        fmt=lambda v: f"{v:.0f}",
+        top=4.0 * max(1, math.ceil(most / 4)),  # the grid's quarters are whole people
     )
-    return "".join(lines) + axis
 
 
 @route(EVENT)
@@ -101,7 +130,7 @@ async def event_page(visit: Visit) -> Response:
         d=detail,
         e=detail.event,
         occ=detail.occurrence,
-        chart=chart_svg(detail.timeline or ()),
+        chart=answer_chart(visit.lang, detail.timeline or (), detail.event.timezone),
         statuses=[s.value for s in DeliveryStatus],
         ledger_status=status.value if status else "",
         notice=notice if notice in ("nudged", "nudge_over", "answered", "answer_over") else "",
