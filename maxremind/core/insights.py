@@ -31,16 +31,22 @@ rules, which the service tests check against hand computations:
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from maxremind.domain.models import Answer
 from maxremind.storage import NotFound, Storage
-from maxremind.storage.ports.insights import AskedRow, InsightLedger
+from maxremind.storage.ports.insights import (
+    FAILED,
+    PENDING,
+    SKIPPED,
+    UNREACHABLE,
+    InsightLedger,
+    OccurrenceRow,
+)
 
 __all__ = [
     "MAX_WEEKS",
@@ -266,98 +272,178 @@ class Computed:
     silent_dates: int = 0
 
 
-class _Pair(NamedTuple):
-    """One person asked about one occurrence (times in ms since the epoch)."""
-
-    occurrence_id: int
-    week: date  # Monday of the occurrence's local start, in the team's zone
-    user_id: int
-    first_sent_ms: int | None
-    answer: str | None
-    wait_s: float | None
-    nudges: int
-    came: bool | None
-
-
-def _reach(rows: Sequence[AskedRow]) -> Reach:
-    delivered = unreachable = failed = pending = 0
-    for r in rows:
-        if r.deliveries == 0:
-            continue
-        if r.sent:
-            delivered += 1
-        elif r.unreachable:
-            unreachable += 1
-        elif r.failed:
-            failed += 1
-        elif r.pending:
-            pending += 1
-    return Reach(delivered + unreachable + failed, delivered, unreachable, failed, pending)
-
-
-def _pairs(occurrence_id: int, week: date, rows: Sequence[AskedRow]) -> list[_Pair]:
-    chat_first = min(
-        (r.first_sent_ms for r in rows if r.recipient_kind == "chat" and r.first_sent_ms),
-        default=None,
-    )
-    pairs: list[_Pair] = []
-    for r in rows:
-        if r.recipient_kind != "user" or (r.sent == 0 and r.answer is None):
-            continue  # a chat, or a person never reached who never answered: not asked
-        first = r.first_sent_ms if r.deliveries else chat_first
-        wait = None
-        answered = r.answered_ms
-        if r.answer is not None and answered is not None and first is not None:
-            wait = (answered - first) / 1000 if answered >= first else None
-        counted = r.sent_before_answer if r.answer is not None else r.sent
-        pairs.append(
-            _Pair(
-                occurrence_id,
-                week,
-                r.recipient_id,
-                first,
-                r.answer,
-                wait,
-                max(0, counted - 1),
-                r.came,
-            )
-        )
-    return pairs
-
-
-def _answers(pairs: Iterable[_Pair]) -> Answers:
-    yes = no = maybe = none = 0
-    for p in pairs:
-        if p.answer == "yes":
-            yes += 1
-        elif p.answer == "no":
-            no += 1
-        elif p.answer == "maybe":
-            maybe += 1
-        else:
-            none += 1
-    return Answers(yes, no, maybe, none)
-
-
-def _attendance(pairs: Iterable[_Pair]) -> Attendance:
-    marked = came = 0
-    for p in pairs:
-        if p.answer == "yes" and p.came is not None:
-            marked += 1
-            came += p.came
-    return Attendance(marked, came, marked - came)
-
-
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _waits(pairs: Iterable[_Pair]) -> Durations:
-    return durations(p.wait_s for p in pairs if p.wait_s is not None)
+class _Tally:
+    """Counts of a bucket (a week, a weekday-hour cell): asked, answered, the times."""
+
+    __slots__ = ("answered", "asked", "waits")
+
+    def __init__(self) -> None:
+        self.asked = 0
+        self.answered = 0
+        self.waits: list[float] = []
+
+
+class _Person:
+    """One person's counts over the window (asked: the answers and the silences)."""
+
+    __slots__ = (
+        "marked_yes",
+        "maybe",
+        "no",
+        "no_shows",
+        "silent_on",
+        "waits",
+        "yes",
+    )
+
+    def __init__(self) -> None:
+        self.yes = self.no = self.maybe = self.marked_yes = self.no_shows = 0
+        self.waits: list[float] = []
+        self.silent_on: list[int] = []  # occurrences asked about and not answered
+
+
+class _Counter:
+    """Everything :func:`compute` counts, one occurrence at a time.
+
+    This is the hot loop of a year's statistics (a hundred thousand deliveries): one
+    pass over each occurrence's recipients and one over its answers, the week and the
+    weekday-hour cell found per date and per reminder minute rather than per person.
+    """
+
+    def __init__(self, tz: ZoneInfo, only: frozenset[int] | None) -> None:
+        self.tz = tz
+        self.only = only
+        self.people: dict[int, _Person] = {}
+        self.weeks: dict[date, _Tally] = {}
+        self.cells: dict[tuple[int, int], _Tally] = {}
+        self._by_minute: dict[int, _Tally] = {}
+
+    def _cell(self, first_ms: int) -> _Tally:
+        """The weekday-hour cell of a first reminder, in the team's zone (a fan-out
+        sends many in the same minute: each minute is placed once)."""
+        minute = first_ms // 60_000
+        found = self._by_minute.get(minute)
+        if found is None:
+            at = datetime.fromtimestamp(minute * 60, self.tz)
+            key = (at.weekday(), at.hour)
+            found = self.cells.get(key)
+            if found is None:
+                found = self.cells[key] = _Tally()
+            self._by_minute[minute] = found
+        return found
+
+    def occurrence(self, occ: OccurrenceRow) -> OccurrenceInsight:
+        only = self.only
+        persons = self.people
+        by_minute = self._by_minute
+        local = occ.starts_at.astimezone(self.tz)
+        week = self.weeks.get(week_start(local.date()))
+        if week is None:
+            week = self.weeks[week_start(local.date())] = _Tally()
+        people, answers = occ.people, occ.answers
+        if only is not None:
+            people = {k: v for k, v in people.items() if k in only}
+            answers = {k: v for k, v in answers.items() if k in only}
+        # Reach: how each recipient's reminders ended.
+        firsts = [r[0] for r in people.values()]
+        if only is None:  # chats too
+            firsts += [r[0] for r in occ.chats.values()]
+        unreachable = firsts.count(UNREACHABLE)
+        failed = firsts.count(FAILED)
+        pending = firsts.count(PENDING)
+        delivered = len(firsts) - unreachable - failed - pending - firsts.count(SKIPPED)
+        # The people asked (MAX accepted a reminder) who did not answer.
+        none = nudges = 0
+        for user_id in people.keys() - answers.keys():
+            reminded = people[user_id]
+            first = reminded[0]
+            if first < 0:
+                continue
+            none += 1
+            nudges += len(reminded) - 1
+            person = persons.get(user_id)
+            if person is None:
+                person = persons[user_id] = _Person()
+            person.silent_on.append(occ.occurrence_id)
+            cell = by_minute.get(first // 60_000) or self._cell(first)
+            cell.asked += 1
+        # A chat's first reminder times its answerers' answers, so chats are read even
+        # when only some people are counted.
+        chat_first = min((r[0] for r in occ.chats.values() if r[0] > 0), default=None)
+        # The answers.
+        yes = no = maybe = after_nudge = marked = came = 0
+        waits: list[float] = []
+        marks = occ.came
+        for user_id, (answer, at) in answers.items():
+            mine = people.get(user_id)
+            counted = 0
+            if mine is None:  # answered from a chat
+                first_ms = chat_first
+            elif mine[0] < 0:
+                first_ms = None
+            else:
+                first_ms = mine[0]
+                counted = (1 if first_ms <= at else 0) if len(mine) == 1 else bisect_right(mine, at)
+            person = persons.get(user_id)
+            if person is None:
+                person = persons[user_id] = _Person()
+            if counted > 1:
+                nudges += counted - 1
+                after_nudge += 1
+            if answer == "yes":
+                yes += 1
+                person.yes += 1
+                mark = marks.get(user_id)
+                if mark is not None:
+                    marked += 1
+                    person.marked_yes += 1
+                    if mark:
+                        came += 1
+                    else:
+                        person.no_shows += 1
+            elif answer == "no":
+                no += 1
+                person.no += 1
+            else:
+                maybe += 1
+                person.maybe += 1
+            if first_ms is not None:
+                cell = by_minute.get(first_ms // 60_000) or self._cell(first_ms)
+                cell.asked += 1
+                cell.answered += 1
+                if at >= first_ms:
+                    wait = (at - first_ms) / 1000
+                    waits.append(wait)
+                    person.waits.append(wait)
+                    cell.waits.append(wait)
+        waits.sort()
+        got = Answers(yes, no, maybe, none)
+        week.asked += got.asked
+        week.answered += got.answered
+        week.waits += waits
+        return OccurrenceInsight(
+            event_id=occ.event_id,
+            event_title=occ.event_title,
+            occurrence_id=occ.occurrence_id,
+            starts_at=occ.starts_at,
+            local_start=local.replace(tzinfo=None),
+            reach=Reach(delivered + unreachable + failed, delivered, unreachable, failed, pending),
+            answers=got,
+            time_to_answer=Durations(len(waits), median(waits), p90(waits)),
+            quorum=occ.quorum,
+            quorum_met=None if not occ.quorum else yes >= occ.quorum,
+            nudges=nudges,
+            answered_after_nudge=after_nudge,
+            attendance=Attendance(marked, came, marked - came),
+        )
 
 
 def _weeks(
-    pairs: Sequence[_Pair], tz: ZoneInfo, since: datetime, until: datetime
+    tallies: Mapping[date, _Tally], tz: ZoneInfo, since: datetime, until: datetime
 ) -> tuple[WeekBucket, ...]:
     first = week_start(since.astimezone(tz).date())
     # ``until`` is exclusive: its own week counts only if the window reaches into it.
@@ -366,66 +452,15 @@ def _weeks(
         return ()
     count = min(MAX_WEEKS, (last - first).days // 7 + 1)
     first = last - timedelta(weeks=count - 1)
-    grouped: dict[date, list[_Pair]] = defaultdict(list)
-    for p in pairs:
-        grouped[p.week].append(p)
     weeks = []
+    empty = _Tally()
     for i in range(count):
         start = first + timedelta(weeks=i)
-        found = grouped.get(start, [])
-        answered = sum(1 for p in found if p.answer is not None)
-        weeks.append(WeekBucket(start, len(found), answered, _waits(found)))
+        found = tallies.get(start, empty)
+        waits = found.waits  # sorted
+        times = Durations(len(waits), median(waits), p90(waits))
+        weeks.append(WeekBucket(start, found.asked, found.answered, times))
     return tuple(weeks)
-
-
-def _slots(pairs: Sequence[_Pair], tz: ZoneInfo) -> tuple[SlotBucket, ...]:
-    # A fan-out sends many reminders in the same minute: its local weekday and hour once.
-    local: dict[int, tuple[int, int]] = {}
-    grouped: dict[tuple[int, int], list[_Pair]] = defaultdict(list)
-    for p in pairs:
-        if p.first_sent_ms is None:
-            continue
-        minute = p.first_sent_ms // 60_000
-        cell = local.get(minute)
-        if cell is None:
-            at = datetime.fromtimestamp(minute * 60, tz)
-            cell = local[minute] = (at.weekday(), at.hour)
-        grouped[cell].append(p)
-    slots = []
-    for (weekday, hour), found in sorted(grouped.items()):
-        answered = sum(1 for p in found if p.answer is not None)
-        slots.append(SlotBucket(weekday, hour, len(found), answered, _waits(found)))
-    return tuple(slots)
-
-
-def _members(
-    pairs: Sequence[_Pair], names: Mapping[int, str], current: frozenset[int]
-) -> tuple[MemberInsight, ...]:
-    grouped: dict[int, list[_Pair]] = defaultdict(list)
-    for p in pairs:
-        grouped[p.user_id].append(p)
-    members = []
-    for user_id, found in grouped.items():
-        answers = _answers(found)
-        attendance = _attendance(found)
-        waits = sorted(p.wait_s for p in found if p.wait_s is not None)
-        members.append(
-            MemberInsight(
-                user_id=user_id,
-                name=names.get(user_id, str(user_id)),
-                former=user_id not in current,
-                asked=answers.asked,
-                answered=answers.answered,
-                yes=answers.yes,
-                no=answers.no,
-                maybe=answers.maybe,
-                median_s=median(waits),
-                marked_yes=attendance.marked,
-                no_shows=attendance.no_show,
-            )
-        )
-    members.sort(key=lambda m: (m.answer_rate or 0.0, m.name.casefold(), m.user_id))
-    return tuple(members)
 
 
 def compute(
@@ -443,40 +478,12 @@ def compute(
     ``names`` names the people asked; ``current_members`` tells former members apart;
     ``people``, when given, keeps only those people (a group) and leaves chats out.
     """
-    only = None if people is None else frozenset(people)
-    by_occurrence: dict[int, list[AskedRow]] = defaultdict(list)
-    for row in ledger.asked:
-        by_occurrence[row.occurrence_id].append(row)
-    all_pairs: list[_Pair] = []
-    insights: list[OccurrenceInsight] = []
-    for occ in ledger.occurrences:
-        rows = by_occurrence.get(occ.occurrence_id, [])
-        local = occ.starts_at.astimezone(tz)
-        # A chat's first reminder times its answerers' answers, so chats are read even
-        # when only some people are counted.
-        pairs = _pairs(occ.occurrence_id, week_start(local.date()), rows)
-        if only is not None:
-            pairs = [p for p in pairs if p.user_id in only]
-            rows = [r for r in rows if r.recipient_kind == "user" and r.recipient_id in only]
-        all_pairs += pairs
-        answers = _answers(pairs)
-        insights.append(
-            OccurrenceInsight(
-                event_id=occ.event_id,
-                event_title=occ.event_title,
-                occurrence_id=occ.occurrence_id,
-                starts_at=occ.starts_at,
-                local_start=local.replace(tzinfo=None),
-                reach=_reach(rows),
-                answers=answers,
-                time_to_answer=_waits(pairs),
-                quorum=occ.quorum,
-                quorum_met=None if not occ.quorum else answers.yes >= occ.quorum,
-                nudges=sum(p.nudges for p in pairs),
-                answered_after_nudge=sum(1 for p in pairs if p.answer is not None and p.nudges > 0),
-                attendance=_attendance(pairs),
-            )
-        )
+    counter = _Counter(tz, None if people is None else frozenset(people))
+    insights = [counter.occurrence(occ) for occ in ledger.occurrences]
+    # A week's times are its dates' sorted times one after another, and the window's
+    # its weeks': sorting such runs is merging them.
+    for tally in counter.weeks.values():
+        tally.waits.sort()
     reach = Reach()
     answers = Answers()
     attendance = Attendance()
@@ -489,29 +496,55 @@ def compute(
         events=len({o.event_id for o in insights}),
         reach=reach,
         answers=answers,
-        time_to_answer=_waits(all_pairs),
+        time_to_answer=durations(w for _, t in sorted(counter.weeks.items()) for w in t.waits),
         quorum_checked=sum(1 for o in insights if o.quorum_met is not None),
         quorum_met=sum(1 for o in insights if o.quorum_met),
         nudges=sum(o.nudges for o in insights),
         attendance=attendance,
     )
-    members = _members(all_pairs, names, frozenset(current_members))
+    current = frozenset(current_members)
+    members = sorted(
+        (
+            MemberInsight(
+                user_id=user_id,
+                name=names.get(user_id, str(user_id)),
+                former=user_id not in current,
+                asked=p.yes + p.no + p.maybe + len(p.silent_on),
+                answered=p.yes + p.no + p.maybe,
+                yes=p.yes,
+                no=p.no,
+                maybe=p.maybe,
+                median_s=median(sorted(p.waits)),
+                marked_yes=p.marked_yes,
+                no_shows=p.no_shows,
+            )
+            for user_id, p in counter.people.items()
+        ),
+        key=lambda m: (m.answer_rate or 0.0, m.name.casefold(), m.user_id),
+    )
     silent = tuple(m for m in members if not m.former and m.asked and not m.answered)
-    quiet_ids = {m.user_id for m in silent}
+    silent_dates = {o for m in silent for o in counter.people[m.user_id].silent_on}
     return Computed(
         totals=totals,
         occurrences=tuple(reversed(insights)),
-        members=members,
-        weeks=_weeks(all_pairs, tz, since, until),
-        slots=_slots(all_pairs, tz),
+        members=tuple(members),
+        weeks=_weeks(counter.weeks, tz, since, until),
+        slots=tuple(
+            SlotBucket(weekday, hour, t.asked, t.answered, durations(t.waits))
+            for (weekday, hour), t in sorted(counter.cells.items())
+        ),
         silent=silent,
-        silent_dates=len({p.occurrence_id for p in all_pairs if p.user_id in quiet_ids}),
+        silent_dates=len(silent_dates),
     )
 
 
 def asked_people(ledger: InsightLedger) -> list[int]:
-    """Everybody the ledger's rows name as a person (to look their names up)."""
-    return sorted({r.recipient_id for r in ledger.asked if r.recipient_kind == "user"})
+    """Everybody the ledger names as a person (to look their names up)."""
+    found: set[int] = set()
+    for occ in ledger.occurrences:
+        found.update(occ.people)
+        found.update(occ.answers)
+    return sorted(found)
 
 
 async def load(

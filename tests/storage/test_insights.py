@@ -7,9 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from maxremind.domain.models import Answer, Role
+from maxremind.domain.models import Answer, DeliveryStatus, NewDelivery, RecipientKind, Role
 from maxremind.storage import InvalidValue, NotFound, Storage
-from maxremind.storage.ports.insights import AttendanceDue, InsightSettingsRow
+from maxremind.storage.ports.insights import (
+    FAILED,
+    PENDING,
+    SKIPPED,
+    UNREACHABLE,
+    AttendanceDue,
+    InsightSettingsRow,
+)
 from tests.services.insights_ledger import (
     ANNA,
     BORIS,
@@ -29,42 +36,92 @@ def ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
-async def test_the_ledger_grouped_per_recipient_and_date(storage: Storage) -> None:
+async def test_the_ledger_packed_per_recipient_and_date(storage: Storage) -> None:
     built = await build(storage)
     ledger = await storage.insight_ledger(built.team_id, since=SINCE, until=UNTIL)
     assert [o.occurrence_id for o in ledger.occurrences] == built.occ[1:]
-    first = ledger.occurrences[0]
-    assert (first.event_title, first.quorum, first.timezone) == ("Training", 2, "Europe/Berlin")
-    assert first.local_start == datetime(2026, 3, 26, 18, 0)
-    rows = {(r.occurrence_id, r.recipient_kind, r.recipient_id): r for r in ledger.asked}
-    assert list(ledger.asked) == sorted(
-        ledger.asked,
-        key=lambda r: (built.occ.index(r.occurrence_id), r.recipient_kind, r.recipient_id),
-    )
-    occ1, occ2 = built.occ[1], built.occ[2]
-    boris = rows[(occ1, "user", BORIS)]
-    assert (boris.deliveries, boris.sent, boris.sent_before_answer) == (2, 2, 2)
-    assert boris.first_sent_ms == ms(utc(26, 9))
-    assert (boris.answer, boris.answered_ms, boris.came) == ("yes", ms(utc(26, 13, 30)), False)
-    anna = rows[(occ1, "user", ANNA)]
-    assert (anna.sent, anna.sent_before_answer, anna.came) == (1, 1, True)
-    clara = rows[(occ1, "user", CLARA)]
-    assert (clara.sent, clara.unreachable, clara.answer, clara.first_sent_ms) == (0, 1, None, None)
-    dmitri = rows[(occ2, "user", DMITRI)]
-    assert (dmitri.failed, dmitri.sent) == (1, 0)
-    chat = rows[(occ2, "chat", CHAT)]
-    assert (chat.sent, chat.first_sent_ms, chat.answer) == (1, ms(utc(29, 8)), None)
-    # Eva answered from the chat: a row without deliveries
-    eva = rows[(occ2, "user", EVA)]
-    assert (eva.deliveries, eva.sent, eva.answer, eva.answered_ms) == (0, 0, "yes", ms(utc(29, 9)))
-    boris2 = rows[(occ2, "user", BORIS)]
-    assert (boris2.sent, boris2.sent_before_answer, boris2.answer) == (2, 2, None)
+    occ1, occ2, occ3 = ledger.occurrences
+    assert (occ1.event_title, occ1.quorum, occ1.timezone) == ("Training", 2, "Europe/Berlin")
+    assert occ1.local_start == datetime(2026, 3, 26, 18, 0)
+    # Each recipient's reminders: the times MAX accepted them, earliest first, or the
+    # code of how the best of them ended.
+    assert occ1.people == {
+        ANNA: (ms(utc(26, 9)),),
+        BORIS: (ms(utc(26, 9)), ms(utc(26, 13))),
+        CLARA: (UNREACHABLE,),
+        DMITRI: (ms(utc(26, 9)), ms(utc(26, 13))),
+    }
+    assert occ1.chats == {}
+    assert occ1.answers == {
+        ANNA: ("yes", ms(utc(26, 9, 10))),
+        BORIS: ("yes", ms(utc(26, 13, 30))),
+        DMITRI: ("no", ms(utc(26, 14))),
+    }
+    assert occ1.came == {ANNA: True, BORIS: False}
+    assert occ2.people == {
+        ANNA: (ms(utc(29, 8)),),
+        BORIS: (ms(utc(29, 8)), ms(utc(29, 12))),
+        CLARA: (UNREACHABLE,),
+        DMITRI: (FAILED,),
+    }
+    assert occ2.chats == {CHAT: (ms(utc(29, 8)),)}
+    # Eva answered from the chat: an answer without reminders of her own
+    assert occ2.answers == {ANNA: ("maybe", ms(utc(29, 8, 20))), EVA: ("yes", ms(utc(29, 9)))}
+    assert occ2.came == {}
+    assert set(occ3.people) == {ANNA, BORIS, DMITRI} and set(occ3.answers) == {ANNA, BORIS}
     one_event = await storage.insight_ledger(
         built.team_id, since=SINCE, until=UNTIL, event_id=built.other_event_id
     )
-    assert one_event.occurrences == () and one_event.asked == ()
+    assert one_event.occurrences == ()
     nothing = await storage.insight_ledger(999_999, since=SINCE, until=UNTIL)
     assert nothing.occurrences == ()
+
+
+async def test_the_best_of_a_recipients_reminders_and_the_order_of_their_times(
+    storage: Storage,
+) -> None:
+    """More than two reminders for one person, accepted out of order; pending, failed and
+    skipped ones: the times sorted, else the best code (unreachable, failed, pending,
+    skipped), whatever order the rows are read in."""
+    built = await build(storage)
+    occ = built.occ[3]
+    sent = [utc(29, 20), utc(29, 18), utc(29, 19)]
+    rows = [(f"x:{i}", CLARA, at, "sent") for i, at in enumerate(sent)] + [
+        ("x:f", OLGA, utc(29, 18), "failed"),
+        ("x:p", OLGA, utc(29, 18), "pending"),
+        ("x:s", OLGA, utc(29, 18), "skipped"),
+        ("x:s2", EVA, utc(29, 18), "skipped"),
+        ("x:p2", EVA, utc(29, 18), "pending"),
+        ("x:s3", 106, utc(29, 18), "skipped"),
+    ]
+    await storage.upsert_user(106, name="Fyodor", username=None)
+    await storage.add_deliveries(
+        [
+            NewDelivery(key, RecipientKind.USER, who, due_at=at, send_at=at, occurrence_id=occ)
+            for key, who, at, _ in rows
+        ]
+    )
+    await storage.skip_deliveries([key for key, *_, how in rows if how == "skipped"], "gone")
+    claimed = await storage.claim_deliveries(
+        now=utc(29, 21), owner="t", lease_until=utc(29, 23), limit=100
+    )
+    assert {d.key for d in claimed} == {key for key, *_, how in rows if how != "skipped"}
+    for key, _, at, how in rows:  # the "pending" ones stay claimed: being sent
+        if how == "sent":
+            await storage.record_sent(key, owner="t", max_message_id=f"m:{key}", sent_at=at)
+        elif how == "failed":
+            await storage.record_failure(
+                key, owner="t", error="x", status=DeliveryStatus.FAILED, retry_at=None
+            )
+    (row,) = [
+        o
+        for o in (await storage.insight_ledger(built.team_id, since=SINCE, until=UNTIL)).occurrences
+        if o.occurrence_id == occ
+    ]
+    assert row.people[CLARA] == tuple(ms(at) for at in sorted(sent))
+    assert row.people[OLGA] == (FAILED,)
+    assert row.people[EVA] == (PENDING,)
+    assert row.people[106] == (SKIPPED,)
 
 
 async def test_who_came_marks(storage: Storage) -> None:

@@ -2,34 +2,62 @@
 insights add (who came, the team's statistics settings, digest subscriptions).
 
 The numbers themselves are computed in :mod:`maxremind.core.insights` from what these
-reads return; nothing here keeps a second copy of the ledger.  A read returns one row
-per person (or chat) and occurrence, already grouped in SQL, so a year of a large
-team's ledger is one statement of tens of thousands of rows, not one per delivery.
+reads return; nothing here keeps a second copy of the ledger.  A read returns each
+occurrence with its recipients' reminders, answers and marks as plain numbers keyed by
+person, not a row (or an object) per delivery: a year of a large team is a hundred
+thousand deliveries.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
 
 from maxremind.storage.ports.common import UNSET, Unset
 
 __all__ = [
-    "AskedRow",
+    "FAILED",
+    "PENDING",
+    "SKIPPED",
+    "UNREACHABLE",
     "AttendanceDue",
     "DigestTeam",
     "InsightLedger",
     "InsightSettingsRow",
     "InsightsStore",
     "OccurrenceRow",
+    "Reminded",
 ]
+
+
+# How a recipient's reminders of an occurrence ended when MAX accepted none of them (the
+# best of them, in this order): the bot was stopped or the chat is gone, sending gave up
+# after errors, not sent yet (planned, held or being sent), skipped.
+UNREACHABLE = -1
+FAILED = -2
+PENDING = -3
+SKIPPED = -4
+
+Reminded = tuple[int, ...]
+"""One recipient's ``reminder`` deliveries of one occurrence: the times MAX accepted
+them (milliseconds since the epoch, UTC), earliest first; when it accepted none, the
+single code of how the best of them ended (:data:`UNREACHABLE`, :data:`FAILED`,
+:data:`PENDING`, :data:`SKIPPED`).  So ``r[0] > 0`` says at least one was accepted,
+``r[0]`` the first, ``len(r)`` how many."""
 
 
 @dataclass(frozen=True, slots=True)
 class OccurrenceRow:
-    """An occurrence of an event that asks for confirmation, inside the window."""
+    """An occurrence of an event that asks for confirmation, inside the window, with
+    what insights count of it.
+
+    Unlike the other ports, times of the ledger here are milliseconds since the epoch
+    (UTC) and answers plain strings (``"yes"``/``"no"``/``"maybe"``): a year of a large
+    team is a hundred thousand deliveries, and a datetime and an enum for each cost
+    more than reading them.
+    """
 
     occurrence_id: int
     event_id: int
@@ -39,41 +67,17 @@ class OccurrenceRow:
     quorum: int | None
     starts_at: datetime
     local_start: datetime  # naive, in the event's zone
-
-
-class AskedRow(NamedTuple):
-    """One recipient of one occurrence: its reminder deliveries grouped, and (for a
-    person) the stored answer and who-came mark.
-
-    A person who answered without a personal reminder (from a chat) has a row with
-    ``deliveries == 0``.  ``sent`` counts reminders MAX accepted; ``sent_before_answer``
-    those accepted at or before the answer (all of them when there is none).
-
-    Unlike the other ports, times here are milliseconds since the epoch (UTC) and kinds
-    plain strings (``"user"``/``"chat"``, ``"yes"``/``"no"``/``"maybe"``): a year of a
-    large team is tens of thousands of rows, and a datetime and an enum for each cost
-    more than reading them.
-    """
-
-    occurrence_id: int
-    recipient_kind: str
-    recipient_id: int
-    deliveries: int
-    sent: int
-    sent_before_answer: int
-    unreachable: int
-    failed: int
-    pending: int  # planned, held or claimed
-    first_sent_ms: int | None
-    answer: str | None
-    answered_ms: int | None
-    came: bool | None
+    people: Mapping[int, Reminded] = field(default_factory=dict)  # person -> reminders
+    chats: Mapping[int, Reminded] = field(default_factory=dict)  # chat -> reminders
+    # person -> (their stored answer, when it was given): also people without a reminder
+    # (who answered from a chat)
+    answers: Mapping[int, tuple[str, int]] = field(default_factory=dict)
+    came: Mapping[int, bool] = field(default_factory=dict)  # who-came marks
 
 
 @dataclass(frozen=True, slots=True)
 class InsightLedger:
     occurrences: tuple[OccurrenceRow, ...]
-    asked: tuple[AskedRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +125,9 @@ class InsightsStore(ABC):
         event_id: int | None = None,
     ) -> InsightLedger:
         """Occurrences (not cancelled) with ``since <= starts_at < until`` of the team's
-        events that ask for confirmation (only ``event_id``'s when given), by start, and
-        one :class:`AskedRow` per recipient of their ``reminder`` deliveries plus one per
-        person who answered without one (by occurrence as listed, then recipient kind
-        and id), read in one snapshot.  Empty for an unknown team."""
+        events that ask for confirmation (only ``event_id``'s when given), by start, each
+        with its recipients' ``reminder`` deliveries, its answers and who-came marks,
+        read in one snapshot.  Empty for an unknown team."""
 
     @abstractmethod
     async def attendance_of(self, occurrence_id: int) -> dict[int, bool]:
