@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import httpx
 
 from maxremind.domain.models import Answer, Event, Language
+from maxremind.i18n import t
 from tests.web.conftest import IDS, NAMES, WebWorld
 from tests.web.insights_kit import Reply, past_event
 
@@ -267,3 +268,38 @@ def test_an_events_weeks_start_at_its_first_date() -> None:
     assert len(from_first(weeks[:2] + weeks[-9:])) == 4  # nothing asked: the last four
     assert len(from_first(weeks[-9:], least=12)) == 9
     assert from_first([]) == []
+
+
+async def test_each_csv_has_its_columns_and_a_file_name_of_its_window(web: WebWorld) -> None:
+    event, _ = await history(web)
+    group = await web.services.people.create_group(web.team.id, IDS["owner"], "Склад")
+    owner = await web.client("owner")
+    team, day = web.team.id, f"{web.services.insights.period(4)[1]:%Y%m%d}"
+    base = f"/t/{team}/insights"
+
+    def ru(*keys: str) -> list[str]:
+        timed = ("median", "p90")
+        texts = [t(f"web_insights_{k}", Language.RU) for k in keys]
+        return [text + (", min" if k in timed else "") for k, text in zip(keys, texts, strict=True)]
+
+    def file_name(answer: httpx.Response) -> str:
+        return answer.headers["content-disposition"].split('filename="')[1].rstrip('"')
+
+    weeks = await owner.get(base + "/weeks.csv?weeks=4")
+    assert file_name(weeks) == f"insights-{team}-weeks-{day}.csv"
+    rows = read_csv(weeks)
+    assert rows[0] == ru("week", "asked", "answered", "answer_rate", "median", "p90")
+    assert rows[0][-2:] == ["Медиана до ответа, min", "90 % ответили за, min"]
+    answered = [r for r in rows[1:] if r[1] != "0"]
+    assert answered and all(r[1] == "4" and r[4] != "" and r[5] != "" for r in answered)
+    hours = await owner.get(base + f"/hours.csv?weeks=4&group={group.id}")
+    assert file_name(hours) == f"insights-{team}-group{group.id}-hours-{day}.csv"
+    assert read_csv(hours)[0] == ru("weekday", "hour", "asked", "answered", "answer_rate", "median")
+    for what in ("events", "dates", "members"):
+        assert file_name(await owner.get(base + f"/{what}.csv?weeks=4")).startswith(
+            f"insights-{team}-{what}-"
+        )
+    for what in ("dates", "members"):
+        answer = await owner.get(f"/t/{team}/events/{event.id}/insights/{what}.csv")
+        assert file_name(answer).startswith(f"insights-event-{event.id}-{what}-")
+        assert len(read_csv(answer)) > 1

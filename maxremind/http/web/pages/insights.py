@@ -13,7 +13,7 @@ The numbers and who may see which of them are the insights service's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -431,58 +431,63 @@ def date_cells(visit: Visit, o: OccurrenceInsight) -> list[object]:
     ]
 
 
-@route(TEAM + "/weeks.csv", role=Role.ORGANIZER)
-async def weeks_csv(visit: Visit) -> Response:
+async def _team_csv(
+    visit: Visit,
+    what: str,
+    header: Sequence[str],
+    rows: Callable[[TeamInsights], Iterable[Sequence[object]]],
+) -> Response:
+    """A team CSV of the window and group the request asks for: ``header``, then
+    ``rows`` of the team's numbers, named by ``what``, the team, group and window."""
     win = window(visit)
     numbers = await _team_numbers(visit, win)
+    return csv_response(header, rows(numbers), _file(visit, what, win))
+
+
+def bucket_header(visit: Visit) -> list[str]:
+    """The columns a week and a weekday-hour share."""
     t = visit.t
-    header = [
-        t("web_insights_week"),
+    return [
         t("web_insights_asked"),
         t("web_insights_answered"),
         t("web_insights_answer_rate"),
         t("web_insights_median") + ", min",
-        t("web_insights_p90") + ", min",
     ]
-    rows = [
-        [
-            w.week_start.isoformat(),
-            w.asked,
-            w.answered,
-            _num(w.rate),
-            _minutes(w.time_to_answer.median_s),
-            _minutes(w.time_to_answer.p90_s),
-        ]
-        for w in numbers.weeks
+
+
+def bucket_cells(b: WeekBucket | SlotBucket) -> list[object]:
+    return [b.asked, b.answered, _num(b.rate), _minutes(b.time_to_answer.median_s)]
+
+
+@route(TEAM + "/weeks.csv", role=Role.ORGANIZER)
+async def weeks_csv(visit: Visit) -> Response:
+    header = [
+        visit.t("web_insights_week"),
+        *bucket_header(visit),
+        visit.t("web_insights_p90") + ", min",
     ]
-    return csv_response(header, rows, _file(visit, "weeks", win))
+    return await _team_csv(
+        visit,
+        "weeks",
+        header,
+        lambda numbers: (
+            [w.week_start.isoformat(), *bucket_cells(w), _minutes(w.time_to_answer.p90_s)]
+            for w in numbers.weeks
+        ),
+    )
 
 
 @route(TEAM + "/hours.csv", role=Role.ORGANIZER)
 async def hours_csv(visit: Visit) -> Response:
-    win = window(visit)
-    numbers = await _team_numbers(visit, win)
-    t = visit.t
-    header = [
-        t("web_insights_weekday"),
-        t("web_insights_hour"),
-        t("web_insights_asked"),
-        t("web_insights_answered"),
-        t("web_insights_answer_rate"),
-        t("web_insights_median") + ", min",
-    ]
-    rows = [
-        [
-            weekday(visit, s.weekday),
-            f"{s.hour:02d}:00",
-            s.asked,
-            s.answered,
-            _num(s.rate),
-            _minutes(s.time_to_answer.median_s),
-        ]
-        for s in numbers.slots
-    ]
-    return csv_response(header, rows, _file(visit, "hours", win))
+    header = [visit.t("web_insights_weekday"), visit.t("web_insights_hour"), *bucket_header(visit)]
+    return await _team_csv(
+        visit,
+        "hours",
+        header,
+        lambda numbers: (
+            [weekday(visit, s.weekday), f"{s.hour:02d}:00", *bucket_cells(s)] for s in numbers.slots
+        ),
+    )
 
 
 @route(TEAM + "/members.csv")
@@ -503,8 +508,6 @@ async def members_csv(visit: Visit) -> Response:
 
 @route(TEAM + "/events.csv", role=Role.ORGANIZER)
 async def events_csv(visit: Visit) -> Response:
-    win = window(visit)
-    numbers = await _team_numbers(visit, win)
     t = visit.t
     header = [
         t("web_insights_event"),
@@ -517,29 +520,35 @@ async def events_csv(visit: Visit) -> Response:
         t("web_insights_nudges"),
         t("web_insights_no_shows"),
     ]
-    rows = [
-        [
-            r.title,
-            r.dates,
-            r.asked,
-            r.answered,
-            _num(r.rate),
-            r.quorum_met,
-            r.quorum_checked - r.quorum_met,
-            r.nudges,
-            r.no_shows,
-        ]
-        for r in event_rows(numbers.occurrences)
-    ]
-    return csv_response(header, rows, _file(visit, "events", win))
+    return await _team_csv(
+        visit,
+        "events",
+        header,
+        lambda numbers: (
+            [
+                r.title,
+                r.dates,
+                r.asked,
+                r.answered,
+                _num(r.rate),
+                r.quorum_met,
+                r.quorum_checked - r.quorum_met,
+                r.nudges,
+                r.no_shows,
+            ]
+            for r in event_rows(numbers.occurrences)
+        ),
+    )
 
 
 @route(TEAM + "/dates.csv", role=Role.ORGANIZER)
 async def dates_csv(visit: Visit) -> Response:
-    win = window(visit)
-    numbers = await _team_numbers(visit, win)
-    rows = [date_cells(visit, o) for o in numbers.occurrences]
-    return csv_response(date_header(visit), rows, _file(visit, "dates", win))
+    return await _team_csv(
+        visit,
+        "dates",
+        date_header(visit),
+        lambda numbers: (date_cells(visit, o) for o in numbers.occurrences),
+    )
 
 
 # --- one event -----------------------------------------------------------------------------
@@ -600,20 +609,36 @@ async def event_page(visit: Visit) -> Response:
     )
 
 
+async def _event_csv(
+    visit: Visit,
+    what: str,
+    header: Sequence[str],
+    rows: Callable[[EventInsights], Iterable[Sequence[object]]],
+) -> Response:
+    """An event's CSV (the page's window), the counterpart of :func:`_team_csv`."""
+    numbers = await _event_numbers(visit)
+    name = f"insights-event-{numbers.event_id}-{what}-{numbers.until:%Y%m%d}.csv"
+    return csv_response(header, rows(numbers), name)
+
+
 @route(EVENT + "/dates.csv", role=Role.ORGANIZER)
 async def event_dates_csv(visit: Visit) -> Response:
-    numbers = await _event_numbers(visit)
-    rows = [date_cells(visit, o) for o in numbers.occurrences]
-    name = f"insights-event-{numbers.event_id}-dates-{numbers.until:%Y%m%d}.csv"
-    return csv_response(date_header(visit), rows, name)
+    return await _event_csv(
+        visit,
+        "dates",
+        date_header(visit),
+        lambda numbers: (date_cells(visit, o) for o in numbers.occurrences),
+    )
 
 
 @route(EVENT + "/members.csv", role=Role.ORGANIZER)
 async def event_members_csv(visit: Visit) -> Response:
-    numbers = await _event_numbers(visit)
-    rows = [member_cells(visit, m) for m in numbers.members]
-    name = f"insights-event-{numbers.event_id}-members-{numbers.until:%Y%m%d}.csv"
-    return csv_response(member_header(visit), rows, name)
+    return await _event_csv(
+        visit,
+        "members",
+        member_header(visit),
+        lambda numbers: (member_cells(visit, m) for m in numbers.members),
+    )
 
 
 @route(EVENT + "/attendance", methods=("POST",), role=Role.ORGANIZER)
