@@ -8,7 +8,7 @@ and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,7 +30,7 @@ from maxremind.domain.models import (
     Role,
     Team,
 )
-from maxremind.services.sharing import Shared
+from maxremind.services.sharing import Shared, SharedValues
 from maxremind.storage import NotFound, Storage
 
 
@@ -168,6 +168,7 @@ async def roster(
     *,
     audience: Resolved | None = None,
     names: int | None = None,
+    user_names: Callable[[list[int]], Awaitable[Mapping[int, str]]] | None = None,
 ) -> Roster:
     """Who answered what.  ``audience``: the event's, resolved just now by the caller
     (else resolved here); ``names``: name at most this many people of each answer (the
@@ -179,7 +180,7 @@ async def roster(
     summary = summarize(ids, audience.counted(stored))
     parts = (summary.yes, summary.no, summary.maybe, summary.no_answer)
     shown = [part if names is None else part[:names] for part in parts]
-    known = await storage.user_names([i for part in shown for i in part])
+    known = await (user_names or storage.user_names)([i for part in shown for i in part])
 
     def named(ids: Sequence[int]) -> list[str]:
         return [known[i] if i in known else str(i) for i in ids]
@@ -269,6 +270,7 @@ class AgendaService:
         self.poke = poke
         self.clock = clock
         self._audiences: Shared[Resolved] = Shared()  # see sight(); read-only once resolved
+        self._names: SharedValues[int, str] = SharedValues()
 
     # --- events --------------------------------------------------------------------
 
@@ -452,7 +454,21 @@ class AgendaService:
         audience: Resolved | None = None,
         names: int | None = None,
     ) -> Roster:
-        return await roster(self.storage, event, occurrence, audience=audience, names=names)
+        return await roster(
+            self.storage,
+            event,
+            occurrence,
+            audience=audience,
+            names=names,
+            user_names=self.user_names,
+        )
+
+    async def user_names(self, user_ids: list[int]) -> dict[int, str]:
+        """People's names, shared by the pages while nothing is written (a roster of a
+        big team names the same first few hundred people on every event's page)."""
+        return await self._names.get_many(
+            user_ids, self.storage.generation(), self.clock(), self.storage.user_names
+        )
 
     async def nudge(self, event_id: int | str, occurrence_id: int | str, actor_id: int) -> Nudged:
         """Remind now everyone of the audience who has not answered (managers only)."""

@@ -12,7 +12,7 @@ shared for at most ``window`` (a second).  Inside a unit of work nothing is shar
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
@@ -74,4 +74,58 @@ class Shared(Generic[T]):
                 mine.result.exception()  # those waiting get it; nobody else must
             raise
         mine.result.set_result(answer)
+        return answer
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class SharedValues(Generic[K, V]):
+    """Values by key (a person's name by id, say) read in batches and kept while nothing
+    is written (the same generation), for at most ``window``: the pages of a big team
+    name the same people again and again.  A batch read while something was written is
+    handed out but not kept.  At most ``size`` values are kept (then all are dropped)."""
+
+    def __init__(self, *, window: timedelta = timedelta(minutes=1), size: int = 20_000) -> None:
+        self.window = window
+        self.size = size
+        self._values: dict[K, V | None] = {}  # None: looked up, not found
+        self._generation: int | None = None
+        self._since: datetime | None = None
+
+    async def get_many(
+        self,
+        keys: Iterable[K],
+        generation: int | None,
+        now: datetime,
+        read: Callable[[list[K]], Awaitable[Mapping[K, V]]],
+    ) -> dict[K, V]:
+        """``read(keys)``'s answer, from what is kept where it can be (read the
+        generation before ``now`` and the data)."""
+        wanted = list(dict.fromkeys(keys))
+        if generation is None:
+            return dict(await read(wanted))
+        if (
+            generation != self._generation
+            or self._since is None
+            or not self._since <= now < self._since + self.window
+        ):
+            self._values = {}
+            self._generation, self._since = generation, now
+        kept = self._values
+        missing = [k for k in wanted if k not in kept]
+        found = await read(missing) if missing else {}
+        answer = {}
+        for k in wanted:
+            v = found.get(k) if k in found or k not in kept else kept[k]
+            if v is not None:
+                answer[k] = v
+        # Kept unless another batch has started afresh meanwhile (a later generation:
+        # a write ended while this one read, so its values may be older than that).
+        if missing and self._values is kept:
+            if len(kept) + len(missing) > self.size:
+                kept.clear()
+            for k in missing:
+                kept[k] = found.get(k)
         return answer
