@@ -364,6 +364,12 @@ class OverviewService:
         self.clock = clock
         self.agenda = AgendaService(storage, clock=clock)
         self._dashboards: Shared[Dashboard] = Shared()
+        # Who joined or left since a date was planned: only counted writes (planning,
+        # the audience) change it, never the delivery ledger's progress, and it is
+        # small, so it is kept longer and for more dates than a page's counts.
+        self._audience_changes: Shared[AudienceChange | None] = Shared(
+            window=timedelta(minutes=1), size=2048
+        )
 
     async def _sees_all(self, team_id: int, user_id: int) -> bool:
         """Whether the viewer sees every event of the team.
@@ -618,7 +624,12 @@ class OverviewService:
             roster=await self.agenda.roster(event, occurrence, audience=audience, names=names),
             ledger=Page(tuple(rows), total, page, per_page),
             timeline=await self._timeline(occurrence.id),
-            changes=await self._changes(occurrence.id, audience.user_set),
+            changes=await self._audience_changes.get(
+                occurrence.id,
+                self.storage.generation(),
+                now,
+                lambda: self._changes(occurrence.id, audience.user_set),
+            ),
         )
 
     async def _date_shown(

@@ -496,3 +496,28 @@ async def test_preview_of_an_announcement_and_a_missing_group(env: Env) -> None:
     assert preview.missing == entries(AudienceKind.GROUP, group.id)
     assert preview.people == 6
     assert await overview.preview(note, count=0) == replace(preview, occurrences=())
+
+
+async def test_event_page_sees_a_write_from_the_next_request(env: Env) -> None:
+    """Names and who joined or left since planning are kept between views while nothing
+    is written; a rename and a change of the audience show from the next view."""
+    _, _, c = await three_events(env)
+    overview = OverviewService(env.storage, clock=env.clock)
+    _, _, m103, m104, m105 = env.members
+    env.clock.now = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
+    await env.run()
+    page = await overview.event_detail(env.owner, c)
+    assert page is not None and page.changes is not None and page.roster is not None
+    assert (page.changes.joined, page.changes.left) == ((), ())
+    assert page.roster.silent == ["Участник 3", "Участник 4"]
+    again = await overview.event_detail(env.owner, c)
+    assert again is not None and again.changes == page.changes
+
+    await env.storage.upsert_user(m103, name="Переименован", username=None)
+    group = (await env.storage.list_groups(env.team_id))[0]
+    await env.storage.add_to_group(group.id, [m105])
+    after = await overview.event_detail(env.owner, c)
+    assert after is not None and after.changes is not None and after.roster is not None
+    assert [p.user_id for p in after.changes.joined] == [m105]
+    assert sorted(after.roster.silent) == ["Переименован", "Участник 4", "Участник 5"]
+    assert m104 in after.roster.silent_ids
