@@ -5,6 +5,7 @@ first page view and after a few more pages.
     python bench/memory.py dist/maxremind        # a built executable
     python bench/memory.py /tmp/venv/bin/maxremind   # a product-only install
     python bench/memory.py --runs 1 --idle 3 --env MALLOC_ARENA_MAX=8   # experiments
+    python bench/memory.py --stages 1 /tmp/venv/bin/maxremind   # start-up only
 
 The MAX emulator runs as its own process, started from the same command
 (``<command> emulator``, a fresh one for each run), so its memory is not counted.  Each
@@ -297,7 +298,12 @@ def pages(team_id: int, event_id: int) -> list[str]:
 
 
 def one_run(
-    command: list[str], emu_url: str, work: Path, idle: float, extra: Mapping[str, str]
+    command: list[str],
+    emu_url: str,
+    work: Path,
+    idle: float,
+    extra: Mapping[str, str],
+    stages: int = len(STAGES),
 ) -> list[Sample]:
     data = Path(tempfile.mkdtemp(dir=work, prefix="data-"))
     port = free_port()
@@ -320,10 +326,14 @@ def one_run(
         wait_until(lambda: status(base + "/readyz") == 200, "/readyz", proc, log)
         time.sleep(idle)
         samples.append(sample(proc.pid))
+        if stages == 1:
+            return samples
 
         link = bot_updates(emu, proc, log)
         time.sleep(idle)
         samples.append(sample(proc.pid))
+        if stages == 2:
+            return samples
 
         browser = Browser(base)
         landed = browser.sign_in(link)
@@ -331,6 +341,8 @@ def one_run(
             sys.exit(f"sign-in landed on {landed}, not a team's dashboard")
         time.sleep(idle)
         samples.append(sample(proc.pid))
+        if stages == 3:
+            return samples
 
         team_id = int(landed.split("/t/", 1)[1].split("/", 1)[0])
         event_id = browser.create_event(team_id, browser.get(f"/t/{team_id}/"))
@@ -341,7 +353,9 @@ def one_run(
     return samples
 
 
-def measured(command: list[str], work: Path, idle: float, extra: Mapping[str, str]) -> list[Sample]:
+def measured(
+    command: list[str], work: Path, idle: float, extra: Mapping[str, str], stages: int
+) -> list[Sample]:
     """One run against an emulator of its own (a fresh one: a new product on a fresh
     data folder must not be handed the previous run's updates)."""
     port = free_port()
@@ -351,7 +365,7 @@ def measured(command: list[str], work: Path, idle: float, extra: Mapping[str, st
         url = f"http://127.0.0.1:{port}"
         wait_until(lambda: status(url + "/") == 200, "emulator", emulator, log)
         Emulator(url).call("POST", "/users", {"name": "Ольга", "user_id": USER_ID})
-        return one_run(command, url, work, idle, extra)
+        return one_run(command, url, work, idle, extra, stages)
 
 
 def mib(kib: float) -> str:
@@ -370,7 +384,7 @@ def report(runs: list[list[Sample]], idle: float) -> str:
         " | spread MiB |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for i, stage in enumerate(STAGES):
+    for i, stage in enumerate(STAGES[: len(runs[0])]):
         at = [run[i] for run in runs]
 
         def med(field: str, at: list[Sample] = at) -> float:
@@ -400,6 +414,13 @@ def main() -> int:
         "--idle", type=float, default=12.0, help="seconds of quiet before each reading"
     )
     parser.add_argument(
+        "--stages",
+        type=int,
+        choices=range(1, len(STAGES) + 1),
+        default=len(STAGES),
+        help="how many of the stages to go through (1: start-up only)",
+    )
+    parser.add_argument(
         "--env", action="append", default=[], metavar="KEY=VALUE", help="extra environment for run"
     )
     args = parser.parse_args()
@@ -411,7 +432,9 @@ def main() -> int:
     extra = dict(item.split("=", 1) for item in args.env)
 
     with tempfile.TemporaryDirectory(prefix="maxremind-bench-memory-") as tmp:
-        runs = [measured(command, Path(tmp), args.idle, extra) for _ in range(args.runs)]
+        runs = [
+            measured(command, Path(tmp), args.idle, extra, args.stages) for _ in range(args.runs)
+        ]
     print(f"command: {shlex.join(command)} run" + (f" ({' '.join(args.env)})" if args.env else ""))
     print(report(runs, args.idle))
     return 0
