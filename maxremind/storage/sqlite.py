@@ -3,7 +3,7 @@
 Writes go through one aiosqlite connection under an asyncio lock, each in
 ``BEGIN IMMEDIATE`` so a second process (``maxremind backup``, say) waits on
 ``busy_timeout`` instead of failing half-way.  Reads use a small pool of their
-own connections: under WAL a reader sees the last commit while the writer is in
+own connections, opened as reads need them (see ``GROW_AFTER``): under WAL a reader sees the last commit while the writer is in
 the middle of the next one, so reads do not queue behind the dispatcher's
 batches.  A write method returns only after its COMMIT, so a read started after
 it, on any connection, sees what it wrote.  The engine reads on the writer
@@ -18,6 +18,7 @@ closed on that thread, not in three trips from the event loop.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import sqlite3
 import time
@@ -54,6 +55,7 @@ from maxremind.storage.sqlbase import Conn, Row
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "GROW_AFTER",
     "READERS",
     "SQLITE_MAGIC",
     "InvalidValue",
@@ -71,6 +73,10 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # the engine writes (and reads on the writer); two cover that on the small machines
 # this runs on.
 READERS = 2
+# A read that finds every open reader busy waits this long for one to come back before it
+# opens another: the short reads of start-up (the polling marker, due calendar refreshes)
+# share one reader, and an idle bot keeps a thread and a page cache fewer.
+GROW_AFTER = 0.05
 
 
 def translate(exc: sqlite3.Error | OverflowError) -> StorageError:
@@ -129,6 +135,13 @@ class _SqliteConn:
             raise translate(exc) from exc
 
 
+class _Signal(enum.Enum):
+    """What a read waiting for a reader may be woken with instead of a reader."""
+
+    CLOSED = "the storage was closed"
+    SLOT_FREE = "a reader failed to open: another may be opened in its place"
+
+
 def _nothing_to_unregister() -> None:
     return None
 
@@ -173,16 +186,26 @@ class SqliteStorage(
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path | str, *, readers: int = READERS) -> None:
+    def __init__(
+        self, path: Path | str, *, readers: int = READERS, grow_after: float = GROW_AFTER
+    ) -> None:
         super().__init__()
         self.path = Path(path)
+        self._grow_after = grow_after
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._reader_count = readers if str(path) != ":memory:" else 0
+        # The readers opened so far: each on the first read that finds none idle (a
+        # connection is a thread with its page cache and its copy of the schema, which
+        # a bot that nobody reads through the web never needs).
         self._readers: list[aiosqlite.Connection] = []
-        # Idle readers; None once closed (a None in the queue wakes a waiting reader
-        # to find the storage closed).
-        self._idle: asyncio.Queue[aiosqlite.Connection | None] | None = None
+        self._opening = 0  # readers being opened
+        self._settled = asyncio.Event()  # set while no reader is being opened
+        self._settled.set()
+        # Idle readers; None until opened and once closed.  The queue's signals wake a
+        # waiting read: CLOSED to find the storage closed, SLOT_FREE to open a reader in
+        # place of one that failed to open.
+        self._idle: asyncio.Queue[aiosqlite.Connection | _Signal] | None = None
 
     async def open(self, *, migrate: bool = True) -> None:
         check_sqlite_file(self.path)
@@ -197,14 +220,10 @@ class SqliteStorage(
             await self.pending_migrations()  # refuses a database from a newer version
             if migrate:
                 await self.migrate()
-            # Readers come last: until they exist, reads go to the writer.
-            for _ in range(self._reader_count):
-                self._readers.append(await self._connect("PRAGMA query_only = ON"))
-            if self._readers:
-                idle: asyncio.Queue[aiosqlite.Connection | None] = asyncio.Queue()
-                for reader in self._readers:
-                    idle.put_nowait(reader)
-                self._idle = idle
+            # Readers come last (until then reads go to the writer), each when a read
+            # first needs it.
+            if self._reader_count:
+                self._idle = asyncio.Queue()
         except sqlite3.Error as exc:
             await self.close()
             raise translate(exc) from exc
@@ -225,10 +244,11 @@ class SqliteStorage(
         return db
 
     async def close(self) -> None:
-        readers, self._readers = self._readers, []
         idle, self._idle = self._idle, None
         if idle is not None:
-            idle.put_nowait(None)
+            idle.put_nowait(_Signal.CLOSED)
+        await self._settled.wait()  # a reader being opened closes itself, finding this
+        readers, self._readers = self._readers, []
         for reader in readers:
             await reader.close()
         if self._db is not None:
@@ -271,15 +291,64 @@ class SqliteStorage(
             async with self._lock, self._reading(self._conn(), snapshot=snapshot) as conn:
                 yield conn
             return
-        db = await idle.get()
-        if db is None:
-            idle.put_nowait(None)  # pass the wake-up on to the next waiter
-            raise StorageError("storage is not open")
+        db = await self._take_reader(idle)
         try:
             async with self._reading(db, snapshot=snapshot) as conn:
                 yield conn
         finally:
             idle.put_nowait(db)
+
+    async def _take_reader(
+        self, idle: asyncio.Queue[aiosqlite.Connection | _Signal]
+    ) -> aiosqlite.Connection:
+        """An idle reader; else, while fewer than ``readers`` are open or being opened,
+        a new one (at once if there is none, after ``grow_after`` seconds of waiting for
+        one to come back if there is); else the first one another read gives back."""
+        waited = False
+        while True:
+            if self._idle is not idle:
+                raise StorageError("storage is not open")
+            item: aiosqlite.Connection | _Signal
+            if idle.empty() and len(self._readers) + self._opening < self._reader_count:
+                if waited or not (self._readers or self._opening):
+                    return await self._open_reader(idle)
+                try:
+                    item = await asyncio.wait_for(idle.get(), self._grow_after)
+                except TimeoutError:
+                    waited = True  # none came back: open one if there is still room
+                    continue
+            else:
+                item = await idle.get()
+            if item is _Signal.CLOSED:
+                idle.put_nowait(item)  # pass the wake-up on to the next waiter
+                raise StorageError("storage is not open")
+            if item is _Signal.SLOT_FREE:
+                continue  # a reader failed to open: try in its place
+            return item
+
+    async def _open_reader(
+        self, idle: asyncio.Queue[aiosqlite.Connection | _Signal]
+    ) -> aiosqlite.Connection:
+        self._opening += 1
+        self._settled.clear()
+        try:
+            try:
+                db = await self._connect("PRAGMA query_only = ON")
+            except sqlite3.Error as exc:
+                raise translate(exc) from exc
+            if self._idle is not idle:  # closed while this one was being opened
+                await db.close()
+                raise StorageError("storage is not open")
+            self._readers.append(db)
+            return db
+        except BaseException:
+            # Failed or cancelled: a read waiting for a reader may open one instead.
+            idle.put_nowait(_Signal.SLOT_FREE)
+            raise
+        finally:
+            self._opening -= 1
+            if not self._opening:
+                self._settled.set()
 
     @asynccontextmanager
     async def _reading(self, db: aiosqlite.Connection, *, snapshot: bool) -> AsyncIterator[Conn]:

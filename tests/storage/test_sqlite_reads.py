@@ -74,6 +74,7 @@ async def test_a_read_statement_is_one_trip_to_the_connections_thread(
     three trips used to cost a read three times that (and BEGIN and COMMIT two each)."""
     event_id, _, _, _ = await an_occurrence(sqlite)
     await sqlite.set_value("k", "v")
+    assert await sqlite.get_value("k") == "v"  # opens a reader (on the first read)
     with sqlite.writer_reads() if on_writer else nullcontext():
         trips.clear()
         assert await sqlite.get_value("k") == "v"
