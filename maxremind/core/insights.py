@@ -482,8 +482,10 @@ def compute(
     insights = [counter.occurrence(occ) for occ in ledger.occurrences]
     # A week's times are its dates' sorted times one after another, and the window's
     # its weeks': sorting such runs is merging them.
-    for tally in counter.weeks.values():
+    waits: list[float] = []
+    for _, tally in sorted(counter.weeks.items()):
         tally.waits.sort()
+        waits += tally.waits
     reach = Reach()
     answers = Answers()
     attendance = Attendance()
@@ -496,7 +498,7 @@ def compute(
         events=len({o.event_id for o in insights}),
         reach=reach,
         answers=answers,
-        time_to_answer=durations(w for _, t in sorted(counter.weeks.items()) for w in t.waits),
+        time_to_answer=durations(waits),
         quorum_checked=sum(1 for o in insights if o.quorum_met is not None),
         quorum_met=sum(1 for o in insights if o.quorum_met),
         nudges=sum(o.nudges for o in insights),

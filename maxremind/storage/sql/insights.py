@@ -4,7 +4,6 @@ who came, statistics settings and digest subscriptions."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -99,31 +98,24 @@ def _numbers(packed: str) -> list[int]:
 
 
 def _grouped(keys: list[int], values: list[int]) -> dict[int, Reminded]:
-    found: dict[int, Reminded] = dict(zip(keys, zip(values), strict=True))
-    if len(found) == len(keys):
-        return found  # one reminder each
-    # Most who got more got two (a reminder and a chase): the first and the last of
-    # theirs in the lists are those two.
-    firsts = dict(zip(reversed(keys), reversed(values), strict=True))
-    lasts = dict(zip(keys, values, strict=True))
-    more: dict[int, list[int]] = {}
-    for k, n in Counter(keys).items():
-        if n == 2:
-            a, b = firsts[k], lasts[k]
-            if a > 0 and b > 0:
-                found[k] = (a, b) if a <= b else (b, a)
-            else:  # the one accepted, or the better code of the two
-                found[k] = (max(a, b),)
-        elif n > 2:
-            more[k] = []
-    if more:
-        for k, v in zip(keys, values, strict=True):
-            got = more.get(k)
-            if got is not None:
-                got.append(v)
-        for k, got in more.items():
-            sent = sorted(v for v in got if v > 0)
-            found[k] = tuple(sent) if sent else (max(got),)
+    """Each recipient's reminders (see :data:`Reminded`) from their entries in the
+    lists, in one pass: most have one or two (a reminder and a chase)."""
+    found: dict[int, Reminded] = {}
+    get = found.get
+    for k, v in zip(keys, values, strict=True):
+        had = get(k)
+        if had is None:
+            found[k] = (v,)
+        elif v > 0:  # accepted: among the times, in order
+            first = had[0]
+            if first < 0:
+                found[k] = (v,)
+            elif len(had) == 1:
+                found[k] = (first, v) if first <= v else (v, first)
+            else:
+                found[k] = tuple(sorted((*had, v)))
+        elif had[0] < v:  # none accepted so far: the better code
+            found[k] = (v,)
     return found
 
 
