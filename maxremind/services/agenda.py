@@ -19,6 +19,7 @@ from maxremind.domain.models import (
     Answer,
     AudienceEntry,
     AudienceKind,
+    Confirmation,
     DeliveryKind,
     Event,
     EventKind,
@@ -169,15 +170,19 @@ async def roster(
     audience: Resolved | None = None,
     names: int | None = None,
     user_names: Callable[[list[int]], Awaitable[Mapping[int, str]]] | None = None,
+    answers: Sequence[Confirmation] | None = None,
 ) -> Roster:
     """Who answered what.  ``audience``: the event's, resolved just now by the caller
     (else resolved here); ``names``: name at most this many people of each answer (the
-    ``*_ids`` lists hold everybody; a page shows the first ones and counts the rest)."""
+    ``*_ids`` lists hold everybody; a page shows the first ones and counts the rest);
+    ``answers``: the date's answers, when the caller has read them."""
     if audience is None:
         audience = await resolve_audience(storage, event)
-    stored = {c.user_id: c.answer for c in await storage.list_confirmations(occurrence.id)}
+    if answers is None:
+        answers = await storage.list_confirmations(occurrence.id)
+    stored = {c.user_id: c.answer for c in answers}
     ids = audience.roster(stored)
-    summary = summarize(ids, audience.counted(stored))
+    summary = summarize(ids, audience.counted(stored), distinct=True)
     parts = (summary.yes, summary.no, summary.maybe, summary.no_answer)
     shown = [part if names is None else part[:names] for part in parts]
     known = await (user_names or storage.user_names)([i for part in shown for i in part])
@@ -453,6 +458,7 @@ class AgendaService:
         *,
         audience: Resolved | None = None,
         names: int | None = None,
+        answers: Sequence[Confirmation] | None = None,
     ) -> Roster:
         return await roster(
             self.storage,
@@ -461,6 +467,7 @@ class AgendaService:
             audience=audience,
             names=names,
             user_names=self.user_names,
+            answers=answers,
         )
 
     async def user_names(self, user_ids: list[int]) -> dict[int, str]:

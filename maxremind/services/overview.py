@@ -29,12 +29,13 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from maxremind.core.audience import member_clock, resolve_audience
+from maxremind.core.audience import Resolved, member_clock, resolve_audience
 from maxremind.domain.clock import Clock, utcnow
 from maxremind.domain.escalation import due_before
 from maxremind.domain.models import (
     Answer,
     AudienceEntry,
+    Confirmation,
     DeliveryStatus,
     Event,
     EventKind,
@@ -358,6 +359,26 @@ class Preview:
     occurrences: tuple[PreviewOccurrence, ...] = field(default_factory=tuple)
 
 
+def _timeline(answers: Sequence[Confirmation], audience: Resolved) -> tuple[AnswerPoint, ...]:
+    """Answers over time: the running counts after each moment someone answered, of the
+    answers that count (the audience's, as the roster counts them)."""
+    counted = audience.counted({c.user_id: c.answer for c in answers})
+    points: list[AnswerPoint] = []
+    tally = {Answer.YES: 0, Answer.NO: 0, Answer.MAYBE: 0}
+    for given in sorted(answers, key=lambda c: (c.answered_at, c.user_id)):
+        if given.user_id not in counted:
+            continue
+        tally[given.answer] += 1
+        point = AnswerPoint(
+            given.answered_at, tally[Answer.YES], tally[Answer.NO], tally[Answer.MAYBE]
+        )
+        if points and points[-1].at == given.answered_at:
+            points[-1] = point
+        else:
+            points.append(point)
+    return tuple(points)
+
+
 class OverviewService:
     def __init__(self, storage: Storage, *, clock: Clock = utcnow) -> None:
         self.storage = storage
@@ -594,7 +615,12 @@ class OverviewService:
         # One resolution of the audience serves the size, the roster and the changes.
         size = AudienceSize(len(audience.users), len(audience.chats))
         my_answer = None
-        if occurrence is not None:
+        answers: list[Confirmation] = []
+        if occurrence is not None and can_manage:
+            # The date's answers, read once: the roster, the timeline and the viewer's own.
+            answers = await self.storage.list_confirmations(occurrence.id)
+            my_answer = next((c.answer for c in answers if c.user_id == user_id), None)
+        elif occurrence is not None:
             my_answer = await self.agenda.answer_of(occurrence.id, user_id)
         detail = EventDetail(
             event=event,
@@ -621,9 +647,11 @@ class OverviewService:
         return replace(
             detail,
             counts=_counts(size, found.get(occurrence.id)),
-            roster=await self.agenda.roster(event, occurrence, audience=audience, names=names),
+            roster=await self.agenda.roster(
+                event, occurrence, audience=audience, names=names, answers=answers
+            ),
             ledger=Page(tuple(rows), total, page, per_page),
-            timeline=await self._timeline(occurrence.id),
+            timeline=_timeline(answers, audience),
             changes=await self._audience_changes.get(
                 occurrence.id,
                 self.storage.generation(),
@@ -656,20 +684,6 @@ class OverviewService:
             return ahead[0]
         past = await self.storage.list_occurrences(event.id, before=now)
         return past[-1] if past else (dates[0] if dates else None)
-
-    async def _timeline(self, occurrence_id: int) -> tuple[AnswerPoint, ...]:
-        points: list[AnswerPoint] = []
-        tally = {Answer.YES: 0, Answer.NO: 0, Answer.MAYBE: 0}
-        for given in await self.storage.answer_times(occurrence_id):
-            tally[given.answer] += 1
-            point = AnswerPoint(
-                given.answered_at, tally[Answer.YES], tally[Answer.NO], tally[Answer.MAYBE]
-            )
-            if points and points[-1].at == given.answered_at:
-                points[-1] = point
-            else:
-                points.append(point)
-        return tuple(points)
 
     async def _changes(self, occurrence_id: int, people: Collection[int]) -> AudienceChange | None:
         """People who joined or left since the date's member-facing steps were planned
