@@ -220,6 +220,9 @@ class SqliteStorage(
             await self.pending_migrations()  # refuses a database from a newer version
             if migrate:
                 await self.migrate()
+            # What opening read and wrote (every migration's pages on a fresh file) sits
+            # in the writer's page cache; the engine rereads the little it needs.
+            await self._db.execute("PRAGMA shrink_memory")
             # Readers come last (until then reads go to the writer), each when a read
             # first needs it.
             if self._reader_count:
