@@ -130,3 +130,36 @@ async def test_tags_rename_and_delete_in_english(bot: Bot) -> None:
     assert "Example: /tags rename" in await john.say("/tags frobnicate")
     for text in john.texts():
         assert not re.search(r"[А-Яа-яЁё]", text.replace("русский", "")), text
+
+
+async def test_buttons_and_the_rename_dialog_of_a_deleted_tag_or_group_say_it_is_gone(
+    bot: Bot,
+) -> None:
+    owner, link = await new_team(bot)
+    await join(bot, link, "Борис", "boris")
+    await owner.say("/tag водитель @boris")
+    await owner.say("/tags")
+    await owner.press("🏷 водитель")
+    await wait_for_text(owner, "Тег «водитель»")
+    tag_card = owner.messages()[-1]
+    await owner.say("/group new Смена")
+    await owner.say("/groups")
+    await owner.press("Смена")
+    await wait_for_text(owner, "Группа «Смена»")
+    group_card = owner.messages()[-1]
+
+    # The rename dialog is open when the tag goes: the typed name says so, nothing else.
+    await owner.press("Переименовать", tag_card)
+    assert "Как теперь назвать тег «водитель»" in owner.last()
+    async with database(bot) as storage:
+        (team,) = await storage.list_teams_of_user(owner.user_id)
+        (tag,) = await storage.list_tags(team.id)
+        await storage.delete_tag(tag.id)
+        (group,) = await storage.list_groups(team.id)
+        await storage.delete_group(group.id)
+    assert "Этого тега уже нет" in await owner.say("шофёр")
+    # Each kind's buttons on the old cards: a tag's say the tag is gone, a group's that
+    # the button is out of date.
+    assert "Этого тега уже нет" in await owner.press("Удалить тег", tag_card)
+    assert "Эта кнопка устарела" in await owner.press("Переименовать", group_card)
+    assert "Эта кнопка устарела" in await owner.press("Удалить группу", group_card)

@@ -4,13 +4,13 @@ picker, /tags, /tag, /untag."""
 from __future__ import annotations
 
 from maxremind.bot.context import Ctx
+from maxremind.bot.handlers import people_named
 from maxremind.bot.handlers.people_common import (
     group_or_say,
     group_prefix,
     guarded,
     names_of,
     parse_refs,
-    refuse,
     resolve_people,
     service,
     short,
@@ -18,17 +18,16 @@ from maxremind.bot.handlers.people_common import (
     team_of,
     tell,
 )
+from maxremind.bot.handlers.people_named import Kind, in_my_team, is_admin
 from maxremind.bot.handlers.people_tags import tags
 from maxremind.bot.handlers.people_teams import send_invite
 from maxremind.bot.router import Router
 from maxremind.domain.models import Group, Role, Team
 from maxremind.maxapi.models import Button
-from maxremind.services.errors import NotFound
-from maxremind.services.teams import PeopleRefused
+from maxremind.services.teams import TeamService
 
 PICKER_PAGE = 8
 RENAME_DIALOG = "ppl_group_rename"
-CARD_NAMES = 30
 
 _SUBCOMMANDS = {
     "new": "new",
@@ -45,38 +44,29 @@ _SUBCOMMANDS = {
 }
 
 
-async def _group_in_my_team(ctx: Ctx, group_id: int, role: Role) -> tuple[Team, Group] | None:
-    """The group and its team if the presser may act on it; otherwise a toast says why."""
-    try:
-        group = await ctx.services.people.group(group_id)
-        team = await ctx.services.people.team(group.team_id)
-    except NotFound:
-        await ctx.notify(ctx.t("stale_button"))
-        return None
-    mine = await ctx.role_in(team)
-    if mine is None or not mine.at_least(role):
-        await ctx.notify(ctx.t("role_needed", role=ctx.t(f"role_{role.value}")))
-        return None
-    return team, group
+GROUP = Kind[Group](
+    key="group",
+    load=TeamService.group,
+    members=TeamService.group_members,
+    rename=TeamService.rename_group,
+    gone_toast="stale_button",
+    dialog=RENAME_DIALOG,
+    rename_action="ppl.gren",
+    delete_action="ppl.gdel",
+    delete_yes_action="ppl.gdel_yes",
+)
 
 
 async def group_card(ctx: Ctx, team: Team, group: Group) -> None:
-    ids = set(await ctx.services.people.group_members(group.id))
-    people = [m for m in await ctx.services.people.members(team.id) if m.user_id in ids]
-    text = ctx.t("ppl_group_card", group=group.name, n=len(people))
-    if people:
-        text += "\n" + names_of(people[:CARD_NAMES])
-        if len(people) > CARD_NAMES:
-            text += " " + ctx.t("ppl_more", n=len(people) - CARD_NAMES)
+    text = await people_named.card_text(ctx, GROUP, team, group)
     buttons: list[list[Button]] = []
-    role = await ctx.role_in(team)
-    if role is not None and role.at_least(Role.ADMIN):
+    if await is_admin(ctx, team):
         buttons = [
             [ctx.button(ctx.t("ppl_btn_edit_members"), "ppl.gedit", group.id, 0)],
             [ctx.button(ctx.t("ppl_btn_group_invite"), "ppl.ginv", group.id)],
             [
-                ctx.button(ctx.t("ppl_btn_group_rename"), "ppl.gren", group.id),
-                ctx.button(ctx.t("ppl_btn_delete"), "ppl.gdel", group.id),
+                ctx.button(ctx.t("ppl_btn_group_rename"), GROUP.rename_action, group.id),
+                ctx.button(ctx.t("ppl_btn_delete"), GROUP.delete_action, group.id),
             ],
         ]
     await ctx.reply(text, buttons)
@@ -116,16 +106,7 @@ async def render_picker(
 
 
 async def confirm_delete(ctx: Ctx, group: Group) -> None:
-    await ctx.say(
-        "ppl_group_delete_confirm",
-        [
-            [
-                ctx.button(ctx.t("ppl_btn_delete_yes"), "ppl.gdel_yes", group.id),
-                ctx.button(ctx.t("ppl_btn_keep"), "ppl.stay"),
-            ]
-        ],
-        group=group.name,
-    )
+    await people_named.confirm_delete(ctx, GROUP, group)
 
 
 def register(router: Router) -> None:
@@ -145,7 +126,7 @@ def register(router: Router) -> None:
         await ctx.reply("\n".join(lines), rows)
 
     async def open_group(ctx: Ctx) -> None:
-        found = await _group_in_my_team(ctx, int(ctx.extras["args"][0]), Role.MEMBER)
+        found = await in_my_team(ctx, GROUP, int(ctx.extras["args"][0]), Role.MEMBER)
         if found is not None:
             await group_card(ctx, *found)
 
@@ -224,8 +205,7 @@ def register(router: Router) -> None:
         if old is None or not new_name:
             await ctx.say("ppl_group_rename_usage")
             return
-        renamed = await service(ctx).rename_group(team.id, ctx.user.user_id, old.id, new_name)
-        await ctx.say("ppl_group_renamed", old=old.name, group=renamed.name)
+        await people_named.rename(ctx, GROUP, team, old, new_name)
 
     async def group_delete(ctx: Ctx, team: Team, rest: str, _: str) -> None:
         refs = parse_refs(rest)
@@ -236,13 +216,8 @@ def register(router: Router) -> None:
         if target is not None:
             await confirm_delete(ctx, target)
 
-    async def delete_pressed(ctx: Ctx) -> None:
-        found = await _group_in_my_team(ctx, int(ctx.extras["args"][0]), Role.ADMIN)
-        if found is not None:
-            await confirm_delete(ctx, found[1])
-
     async def delete_confirmed(ctx: Ctx) -> None:
-        found = await _group_in_my_team(ctx, int(ctx.extras["args"][0]), Role.ADMIN)
+        found = await in_my_team(ctx, GROUP, int(ctx.extras["args"][0]), Role.ADMIN)
         if found is None:
             return
         team, target = found
@@ -264,42 +239,15 @@ def register(router: Router) -> None:
             text += "\n" + ctx.t("ppl_group_deleted_no_events")
         await show(ctx, text)
 
-    async def rename_pressed(ctx: Ctx) -> None:
-        found = await _group_in_my_team(ctx, int(ctx.extras["args"][0]), Role.ADMIN)
-        if found is None:
-            return
-        await ctx.set_dialog(RENAME_DIALOG, group_id=found[1].id)
-        await ctx.say("ppl_group_rename_ask", group=found[1].name)
-
-    async def rename_typed(ctx: Ctx) -> None:
-        """The new name after "Rename"; a refused one (taken, too long) keeps the dialog
-        open for another try (or /cancel); a lost role is said by ``guarded``."""
-        group_id = int(ctx.extras["state"]["group_id"])
-        await ctx.end_dialog()
-        try:
-            old = await ctx.services.people.group(group_id)
-        except NotFound:
-            await ctx.say("ppl_group_gone")
-            return
-        try:
-            renamed = await service(ctx).rename_group(
-                old.team_id, ctx.user.user_id, old.id, ctx.args.strip()
-            )
-        except PeopleRefused as exc:
-            await ctx.set_dialog(RENAME_DIALOG, group_id=group_id)
-            await refuse(ctx, exc)
-            return
-        await ctx.say("ppl_group_renamed", old=old.name, group=renamed.name)
-
     async def picker(ctx: Ctx) -> None:
         group_id, page = (int(a) for a in ctx.extras["args"])
-        found = await _group_in_my_team(ctx, group_id, Role.ADMIN)
+        found = await in_my_team(ctx, GROUP, group_id, Role.ADMIN)
         if found is not None:
             await render_picker(ctx, *found, page)
 
     async def toggle(ctx: Ctx) -> None:
         group_id, user_id, page = (int(a) for a in ctx.extras["args"])
-        found = await _group_in_my_team(ctx, group_id, Role.ADMIN)
+        found = await in_my_team(ctx, GROUP, group_id, Role.ADMIN)
         if found is None:
             return
         team, target = found
@@ -312,7 +260,7 @@ def register(router: Router) -> None:
         await render_picker(ctx, team, target, page, note=note)
 
     async def picker_done(ctx: Ctx) -> None:
-        found = await _group_in_my_team(ctx, int(ctx.extras["args"][0]), Role.MEMBER)
+        found = await in_my_team(ctx, GROUP, int(ctx.extras["args"][0]), Role.MEMBER)
         if found is None:
             return
         _, target = found
@@ -320,7 +268,7 @@ def register(router: Router) -> None:
         await show(ctx, ctx.t("ppl_picker_done", group=target.name, n=count))
 
     async def group_invite(ctx: Ctx) -> None:
-        found = await _group_in_my_team(ctx, int(ctx.extras["args"][0]), Role.ADMIN)
+        found = await in_my_team(ctx, GROUP, int(ctx.extras["args"][0]), Role.ADMIN)
         if found is None:
             return
         team, target = found
@@ -376,8 +324,6 @@ def register(router: Router) -> None:
     router.action("ppl.gedit", picker)
     router.action("ppl.gtog", guarded(toggle))
     router.action("ppl.gdone", picker_done)
-    router.action("ppl.gren", guarded(rename_pressed))
-    router.dialog(RENAME_DIALOG, guarded(rename_typed))
-    router.action("ppl.gdel", delete_pressed)
-    router.action("ppl.gdel_yes", guarded(delete_confirmed))
+    people_named.register_rename_and_delete(router, GROUP, confirm_delete)
+    router.action(GROUP.delete_yes_action, guarded(delete_confirmed))
     router.action("ppl.ginv", guarded(group_invite))

@@ -8,48 +8,39 @@ import re
 
 from maxremind.bot import texts_tags  # noqa: F401 - adds the texts on import
 from maxremind.bot.context import Ctx
+from maxremind.bot.handlers import people_named
 from maxremind.bot.handlers.people_common import (
     guarded,
     names_of,
-    refuse,
     service,
     short,
     show,
     team_of,
     tell,
 )
+from maxremind.bot.handlers.people_named import Kind, in_my_team, is_admin
 from maxremind.bot.router import Router
 from maxremind.domain.models import Role, Tag, Team
 from maxremind.maxapi.models import Button
-from maxremind.services.errors import NotFound
-from maxremind.services.teams import PeopleRefused
+from maxremind.services.teams import TeamService
 
 RENAME_DIALOG = "ppl_tag_rename"
-CARD_NAMES = 30
 _RENAME = {"rename", "переименовать"}
 _DELETE = {"delete", "удалить"}
 # "старое → новое": an arrow (or "=") between the names says where one ends.
 _ARROW = re.compile(r"\s*(?:→|->|=>|=)\s*")
 
-
-async def _tag_in_my_team(ctx: Ctx, tag_id: int, role: Role) -> tuple[Team, Tag] | None:
-    """The tag and its team if the presser may act on it; otherwise a toast says why."""
-    try:
-        tag = await ctx.services.people.tag_by_id(tag_id)
-        team = await ctx.services.people.team(tag.team_id)
-    except NotFound:
-        await ctx.notify(ctx.t("ppl_tag_gone"))
-        return None
-    mine = await ctx.role_in(team)
-    if mine is None or not mine.at_least(role):
-        await ctx.notify(ctx.t("role_needed", role=ctx.t(f"role_{role.value}")))
-        return None
-    return team, tag
-
-
-async def _is_admin(ctx: Ctx, team: Team) -> bool:
-    role = await ctx.role_in(team)
-    return role is not None and role.at_least(Role.ADMIN)
+TAG = Kind[Tag](
+    key="tag",
+    load=TeamService.tag_by_id,
+    members=TeamService.tag_members,
+    rename=TeamService.rename_tag,
+    gone_toast="ppl_tag_gone",
+    dialog=RENAME_DIALOG,
+    rename_action="ppl.tren",
+    delete_action="ppl.tdel",
+    delete_yes_action="ppl.tdel_yes",
+)
 
 
 async def _find(ctx: Ctx, team: Team, name: str) -> Tag | None:
@@ -77,19 +68,13 @@ async def _split_rename(ctx: Ctx, team: Team, text: str) -> tuple[Tag | None, st
 
 
 async def tag_card(ctx: Ctx, team: Team, tag: Tag) -> None:
-    ids = set(await ctx.services.people.tag_members(tag.id))
-    people = [m for m in await ctx.services.people.members(team.id) if m.user_id in ids]
-    text = ctx.t("ppl_tag_card", tag=tag.name, n=len(people))
-    if people:
-        text += "\n" + names_of(people[:CARD_NAMES])
-        if len(people) > CARD_NAMES:
-            text += " " + ctx.t("ppl_more", n=len(people) - CARD_NAMES)
+    text = await people_named.card_text(ctx, TAG, team, tag)
     buttons: list[list[Button]] = []
-    if await _is_admin(ctx, team):
+    if await is_admin(ctx, team):
         buttons = [
             [
-                ctx.button(ctx.t("ppl_btn_tag_rename"), "ppl.tren", tag.id),
-                ctx.button(ctx.t("ppl_btn_tag_delete"), "ppl.tdel", tag.id),
+                ctx.button(ctx.t("ppl_btn_tag_rename"), TAG.rename_action, tag.id),
+                ctx.button(ctx.t("ppl_btn_tag_delete"), TAG.delete_action, tag.id),
             ]
         ]
     await ctx.reply(text, buttons)
@@ -97,22 +82,7 @@ async def tag_card(ctx: Ctx, team: Team, tag: Tag) -> None:
 
 async def confirm_delete(ctx: Ctx, tag: Tag) -> None:
     count = len(await ctx.services.people.tag_members(tag.id))
-    await ctx.say(
-        "ppl_tag_delete_confirm",
-        [
-            [
-                ctx.button(ctx.t("ppl_btn_delete_yes"), "ppl.tdel_yes", tag.id),
-                ctx.button(ctx.t("ppl_btn_keep"), "ppl.stay"),
-            ]
-        ],
-        tag=tag.name,
-        n=count,
-    )
-
-
-async def rename(ctx: Ctx, team: Team, tag: Tag, new_name: str) -> None:
-    renamed = await service(ctx).rename_tag(team.id, ctx.user.user_id, tag.id, new_name)
-    await ctx.say("ppl_tag_renamed", old=tag.name, tag=renamed.name)
+    await people_named.confirm_delete(ctx, TAG, tag, n=count)
 
 
 async def tags(ctx: Ctx) -> None:
@@ -133,7 +103,7 @@ async def tags(ctx: Ctx) -> None:
         people = [everyone[i] for i in ids if i in everyone]
         lines.append(f"• {tag.name} ({len(people)}): {names_of(people) or ctx.t('nobody')}")
     rows: list[list[Button]] = []
-    if await _is_admin(ctx, team):
+    if await is_admin(ctx, team):
         lines.append(ctx.t("ppl_tags_manage"))
         buttons = [ctx.button(short(f"🏷 {tag.name}"), "ppl.tag", tag.id) for tag in found]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -144,7 +114,7 @@ async def tags_sub(ctx: Ctx, team: Team, word: str, rest: str) -> None:
     if word not in _RENAME | _DELETE:
         await ctx.say("ppl_tags_usage")
         return
-    if not await _is_admin(ctx, team):
+    if not await is_admin(ctx, team):
         await ctx.say("role_needed", role=ctx.t("role_admin"))
         return
     if word in _DELETE:
@@ -159,50 +129,17 @@ async def tags_sub(ctx: Ctx, team: Team, word: str, rest: str) -> None:
     if old is None or not new_name:
         await ctx.say("ppl_tag_rename_usage")
         return
-    await rename(ctx, team, old, new_name)
+    await people_named.rename(ctx, TAG, team, old, new_name)
 
 
 async def open_tag(ctx: Ctx) -> None:
-    found = await _tag_in_my_team(ctx, int(ctx.extras["args"][0]), Role.MEMBER)
+    found = await in_my_team(ctx, TAG, int(ctx.extras["args"][0]), Role.MEMBER)
     if found is not None:
         await tag_card(ctx, *found)
 
 
-async def rename_pressed(ctx: Ctx) -> None:
-    found = await _tag_in_my_team(ctx, int(ctx.extras["args"][0]), Role.ADMIN)
-    if found is None:
-        return
-    team, tag = found
-    await ctx.set_dialog(RENAME_DIALOG, team_id=team.id, tag_id=tag.id)
-    await ctx.say("ppl_tag_rename_ask", tag=tag.name)
-
-
-async def rename_typed(ctx: Ctx) -> None:
-    """The new name after "Rename"; a refused name (taken, too long) keeps the dialog open
-    for another try (or /cancel); a lost role is said by ``guarded``."""
-    state = ctx.extras["state"]
-    await ctx.end_dialog()
-    try:
-        tag = await ctx.services.people.tag_by_id(int(state["tag_id"]))
-        team = await ctx.services.people.team(tag.team_id)
-    except NotFound:
-        await ctx.say("ppl_tag_gone")
-        return
-    try:
-        await rename(ctx, team, tag, ctx.args.strip())
-    except PeopleRefused as exc:
-        await ctx.set_dialog(RENAME_DIALOG, team_id=team.id, tag_id=tag.id)
-        await refuse(ctx, exc)
-
-
-async def delete_pressed(ctx: Ctx) -> None:
-    found = await _tag_in_my_team(ctx, int(ctx.extras["args"][0]), Role.ADMIN)
-    if found is not None:
-        await confirm_delete(ctx, found[1])
-
-
 async def delete_confirmed(ctx: Ctx) -> None:
-    found = await _tag_in_my_team(ctx, int(ctx.extras["args"][0]), Role.ADMIN)
+    found = await in_my_team(ctx, TAG, int(ctx.extras["args"][0]), Role.ADMIN)
     if found is None:
         return
     team, tag = found
@@ -223,7 +160,5 @@ async def delete_confirmed(ctx: Ctx) -> None:
 def register(router: Router) -> None:
     """Buttons and the rename dialog; /tags itself is registered with /tag and /untag."""
     router.action("ppl.tag", open_tag)
-    router.action("ppl.tren", guarded(rename_pressed))
-    router.dialog(RENAME_DIALOG, guarded(rename_typed))
-    router.action("ppl.tdel", delete_pressed)
-    router.action("ppl.tdel_yes", guarded(delete_confirmed))
+    people_named.register_rename_and_delete(router, TAG, confirm_delete)
+    router.action(TAG.delete_yes_action, guarded(delete_confirmed))
