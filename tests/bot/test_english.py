@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -32,6 +33,7 @@ from tests.harness import product_settings, running_emulator, running_product, w
 __all__ = ["server"]  # the calendar file server's fixture
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
+T = TypeVar("T")
 
 # A calendar file an English organizer sends the bot: one good event, and one of each
 # kind the import leaves out or notes, so every line of its answer is seen.
@@ -150,6 +152,44 @@ class Driver:
     def __init__(self, seen: Seen) -> None:
         self.seen = seen
 
+    def english(self, bot: Bot, name: str, username: str = "") -> Phone:
+        """A person whose MAX app is in English, watched; their name is theirs."""
+        phone = bot.phone(name, username=username or name.lower(), locale="en")
+        return self.seen.watch(phone, name)
+
+    async def at(self, step: str, action: Awaitable[T]) -> T:
+        """What is neither said nor pressed (a start, a link opened, a file sent) as
+        ``step``."""
+        self.seen.step = step
+        done = await action
+        self.seen.snap()
+        return done
+
+    async def join(self, phone: Phone, link: str, step: str = "") -> str:
+        return await self.at(step or f"join {phone.user_id}", open_link(phone, link))
+
+    async def chat(
+        self,
+        title: str,
+        owner: Phone,
+        member: Phone,
+        step: str,
+        *,
+        watched: bool = True,
+        with_user: bool | None = None,
+    ) -> int:
+        """A chat of ``owner`` and ``member`` the bot is added to, once ``owner`` is asked
+        about it; ``watched``: an English team's chat, whose messages are checked too."""
+        emulator = owner.bot.emulator
+        chat = emulator.create_chat(title, owner.user_id, [member.user_id])
+        if watched:
+            self.seen.chats.append(chat.chat_id)
+        self.seen.step = step
+        emulator.add_bot_to_chat(chat.chat_id, owner.user_id, with_user=with_user)
+        await wait_for(lambda: title in owner.last(), what=f"the owner asked about {title}")
+        self.seen.snap()
+        return chat.chat_id
+
     async def say(self, phone: Phone, text: str, step: str = "") -> str:
         self.seen.step = step or text
         answer = await phone.say(text)
@@ -196,6 +236,22 @@ class Driver:
         self.seen.snap()
         return answer
 
+    async def edit_event(
+        self, phone: Phone, title: str, field: str, value: str, *, several: bool = False
+    ) -> None:
+        """From /events: the event, Edit, Change, ``field``, its new ``value`` (answered
+        with ``several`` messages, as a time is), Save."""
+        await self.say(phone, "/events")
+        await self.press(phone, title)
+        await self.press(phone, "Edit")
+        await self.press(phone, "Change")
+        await self.press(phone, field)
+        if several:
+            await self.say_all(phone, value)
+        else:
+            await self.say(phone, value)
+        await self.press(phone, "Save")
+
     async def wait(self, phone: Phone, *needles: str, step: str = "", count: int = 1) -> str:
         """The newest message holding all ``needles`` once ``count`` such have come."""
         self.seen.step = step or f"wait for {needles}"
@@ -229,6 +285,20 @@ async def answer_the_optional_steps(me: Driver, phone: Phone) -> None:
     raise AssertionError(f"the dialog did not reach its summary: {phone.last()!r}")
 
 
+async def russian_team(bot: Bot) -> tuple[Phone, str]:
+    """Ольга, whose MAX app is in Russian, and the invite link of her team Склад Север."""
+    olga = bot.phone("Ольга", username="olga")
+    await olga.start()
+    return olga, link_in(await olga.say("/team Склад Север"))
+
+
+async def russian_nudge(olga: Phone, audience: str) -> None:
+    """Ольга's Планёрка in three hours for ``audience``, and a nudge to all of them now."""
+    await olga.say(f"/event Планёрка; через 3 часа; {audience}; за 1 час; подтверждение")
+    await olga.say("/who Планёрка")
+    await olga.press("Напомнить")
+
+
 def assert_english(seen: Seen) -> None:
     seen.snap()
     leaks = seen.leaks()
@@ -240,14 +310,12 @@ async def test_an_english_owner_runs_a_team_in_english(bot: Bot) -> None:
     me = Driver(seen)
     # The language picker names each language in itself, so a Russian reader finds theirs.
     seen.typed("Русский")
-    emma = seen.watch(bot.phone("Emma", username="emma", locale="en"), "Emma")
-    liam = seen.watch(bot.phone("Liam", username="liam", locale="en"), "Liam")
+    emma = me.english(bot, "Emma")
+    liam = me.english(bot, "Liam")
     # A colleague with a Russian name: her name is hers, everything around it English.
-    darya = seen.watch(bot.phone("Дарья", username="darya", locale="en"), "Дарья")
+    darya = me.english(bot, "Дарья", "darya")
 
-    seen.step = "/start"
-    await emma.start()
-    seen.snap()
+    await me.at("/start", emma.start())
     await me.say(emma, "/help")
     # A reminder a minute ahead arrives while the rest goes on; checked at the end.
     await me.say(emma, "/remind in 1 minute water the plants")
@@ -257,9 +325,7 @@ async def test_an_english_owner_runs_a_team_in_english(bot: Bot) -> None:
     created = await me.say(emma, "/team Harbour Crew")
     link = link_in(created)
     for phone in (liam, darya):
-        seen.step = f"join {phone.user_id}"
-        assert "Harbour Crew" in await open_link(phone, link)
-        seen.snap()
+        assert "Harbour Crew" in await me.join(phone, link)
     await me.say(emma, "/group new Night shift")
     await me.say(emma, "/group add #Night shift @liam @darya")
     drill = await me.say(
@@ -285,22 +351,15 @@ async def test_an_english_owner_runs_a_team_in_english(bot: Bot) -> None:
     await me.say(emma, "/tag forklift @liam")
     await me.say(emma, "/tags")
     await me.say(emma, "/untag forklift @liam")
-    chat = bot.emulator.create_chat("Dock crew", emma.user_id, [liam.user_id])
-    seen.chats.append(chat.chat_id)
-    seen.step = "bot added to a chat"
-    bot.emulator.add_bot_to_chat(chat.chat_id, emma.user_id)
-    await wait_for(lambda: "Dock crew" in emma.last(), what="the link question")
-    seen.snap()
+    chat_id = await me.chat("Dock crew", emma, liam, "bot added to a chat")
     await me.press(emma, "Harbour Crew")
     await me.press(emma, "Dock crew")
     # /link in a chat that is linked already: the answer (in the chat or privately).
     seen.step = "/link in a linked chat"
-    before = len(emma.messages()) + len(bot.emulator.bot_messages(chat_id=chat.chat_id))
-    bot.emulator.send_chat_message(chat.chat_id, emma.user_id, "/link")
+    before = len(emma.messages()) + len(bot.emulator.bot_messages(chat_id=chat_id))
+    bot.emulator.send_chat_message(chat_id, emma.user_id, "/link")
     await wait_for(
-        lambda: (
-            len(emma.messages()) + len(bot.emulator.bot_messages(chat_id=chat.chat_id)) > before
-        ),
+        lambda: len(emma.messages()) + len(bot.emulator.bot_messages(chat_id=chat_id)) > before,
         what="an answer to /link",
     )
     seen.snap()
@@ -349,13 +408,7 @@ async def test_an_english_owner_runs_a_team_in_english(bot: Bot) -> None:
     await me.say(liam, "/events")
     await me.press(liam, "🔎 1.")
     # A new time: those already reminded are told what changed.
-    await me.say(emma, "/events")
-    await me.press(emma, "Safety briefing")
-    await me.press(emma, "Edit")
-    await me.press(emma, "Change")
-    await me.press(emma, "Time")
-    await me.say_all(emma, "in 4 hours")
-    await me.press(emma, "Save")
+    await me.edit_event(emma, "Safety briefing", "Time", "in 4 hours", several=True)
     await me.wait(emma, "Event updated", "Safety briefing")
     await me.wait(liam, "Safety briefing", "changed", step="the change told")
     await me.say(emma, "/events")
@@ -423,16 +476,12 @@ async def test_an_english_owner_runs_a_team_in_english(bot: Bot) -> None:
 async def test_an_english_member_of_a_russian_team_reads_english(bot: Bot) -> None:
     seen = Seen()
     me = Driver(seen)
-    olga = bot.phone("Ольга", username="olga")
-    await olga.start()
-    link = link_in(await olga.say("/team Склад Север"))
+    olga, link = await russian_team(bot)
     ivan = bot.phone("Иван", username="ivan")
     await open_link(ivan, link)
-    emma = seen.watch(bot.phone("Emma", username="emma", locale="en"), "Emma")
+    emma = me.english(bot, "Emma")
     seen.typed("Ольга", "Иван", "Склад Север", "Русский")
-    seen.step = "join"
-    assert "Склад Север" in await open_link(emma, link)
-    seen.snap()
+    assert "Склад Север" in await me.join(emma, link, "join")
 
     await olga.say("/group new Ночная смена")
     await olga.say("/group add #Ночная смена @emma @ivan")
@@ -454,10 +503,8 @@ async def test_an_english_member_of_a_russian_team_reads_english(bot: Bot) -> No
     seen.typed("Ворота закрыты до обеда")
     await me.wait(emma, "Ворота закрыты", step="announcement")
 
-    await olga.say("/event Планёрка; через 3 часа; #Ночная смена; за 1 час; подтверждение")
     seen.typed("Планёрка")
-    await olga.say("/who Планёрка")
-    await olga.press("Напомнить")
+    await russian_nudge(olga, "#Ночная смена")
     await wait_for(lambda: sum("Планёрка" in t for t in emma.texts()) >= 1, what="the nudge")
     await me.press(emma, "1 hour")
     await me.press(emma, "❌")
@@ -474,15 +521,12 @@ async def test_an_english_member_of_a_russian_team_reads_english(bot: Bot) -> No
     await me.say(emma, "/digest on")
 
     # In the team's chat, linked by the owner, the bot answers Emma in English.
-    chat = bot.emulator.create_chat("Склад чат", olga.user_id, [emma.user_id])
     seen.typed("Склад чат")
-    bot.emulator.add_bot_to_chat(chat.chat_id, olga.user_id)
-    await wait_for(lambda: "Склад чат" in olga.last(), what="the link question")
+    chat_id = await me.chat("Склад чат", olga, emma, "the team's chat", watched=False)
     await olga.press("Склад Север")
     await olga.press("Ночная смена")
-    await me.say_in_chat(emma, chat.chat_id, "/web")
-    await me.say_in_chat(emma, chat.chat_id, "/calendar")
-    await me.say_in_chat(emma, chat.chat_id, "/help")
+    for command in ("/web", "/calendar", "/help"):
+        await me.say_in_chat(emma, chat_id, command)
 
     # The organizer cancels and takes Emma's role back: Emma hears of both in English.
     await olga.say("/events")
@@ -510,30 +554,22 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     seen = Seen()
     me = Driver(seen)
     seen.typed("Русский")
-    emma = seen.watch(bot.phone("Emma", username="emma", locale="en"), "Emma")
-    liam = seen.watch(bot.phone("Liam", username="liam", locale="en"), "Liam")
-    noah = seen.watch(bot.phone("Noah", username="noah", locale="en"), "Noah")
-    seen.step = "/start"
-    await emma.start()
-    seen.snap()
+    emma = me.english(bot, "Emma")
+    liam = me.english(bot, "Liam")
+    noah = me.english(bot, "Noah")
+    await me.at("/start", emma.start())
 
     # Before any team: what needs one says so.
     await me.say(emma, "/members")
     await me.say(emma, "/event")
     await me.say(emma, "/remind")
     await me.say(emma, "/who")
-    seen.step = "an unknown invite"
-    await open_link(noah, "no-such-code-0123456789")
-    seen.snap()
+    await me.join(noah, "no-such-code-0123456789", "an unknown invite")
 
     link = link_in(await me.say(emma, "/team Harbour Crew"))
     for phone in (liam, noah):
-        seen.step = f"join {phone.user_id}"
-        await open_link(phone, link)
-        seen.snap()
-    seen.step = "joining again"
-    await open_link(liam, link)
-    seen.snap()
+        await me.join(phone, link)
+    await me.join(liam, link, "joining again")
 
     # A second team: switching by name and by buttons says which team is current.
     await me.say(emma, "/team Night Ops")
@@ -545,24 +581,21 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     await me.press(emma, "Harbour Crew")
 
     # A chat MAX does not say who added the bot to: its owner is asked, in English.
-    yard = bot.emulator.create_chat("Yard", emma.user_id, [liam.user_id])
-    seen.chats.append(yard.chat_id)  # an English team's chat: English there too
-    seen.step = "bot added to a chat by nobody named"
-    bot.emulator.add_bot_to_chat(yard.chat_id, emma.user_id, with_user=False)
-    await wait_for(lambda: "Yard" in emma.last(), what="the owner asked")
-    seen.snap()
+    # An English team's chat: English there too.
+    yard = await me.chat("Yard", emma, liam, "bot added to a chat by nobody named", with_user=False)
     await me.press(emma, "Harbour Crew")
     await me.press(emma, "No group")
-    await me.say_in_chat(liam, yard.chat_id, "/events")
+    await me.say_in_chat(liam, yard, "/events")
 
     # A calendar file, and a file that is not one.
     server.answers["/files/team.ics"] = Answer(body=ICS.encode())
-    seen.step = "calendar file"
-    await send_file(emma, server.url("/files/team.ics"), "team.ics", locale="en")
+    await me.at(
+        "calendar file", send_file(emma, server.url("/files/team.ics"), "team.ics", locale="en")
+    )
     await me.wait(emma, "New: ", step="calendar import result")
-    seen.step = "not a calendar"
-    await send_file(emma, server.url("/files/team.ics"), "notes.txt", locale="en")
-    seen.snap()
+    await me.at(
+        "not a calendar", send_file(emma, server.url("/files/team.ics"), "notes.txt", locale="en")
+    )
 
     # Team settings, invites for a group, groups and tags by buttons.
     await me.say(emma, "/teamtz Omsk")
@@ -615,13 +648,7 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     await me.say(emma, "/who Vote")
 
     # Editing from /events, the .ics of one event, who is coming with no name given.
-    await me.say(emma, "/events")
-    await me.press(emma, "Stand-up")
-    await me.press(emma, "Edit")
-    await me.press(emma, "Change")
-    await me.press(emma, "Name")
-    await me.say(emma, "Stand-up meeting")
-    await me.press(emma, "Save")
+    await me.edit_event(emma, "Stand-up", "Name", "Stand-up meeting")
     await me.wait(emma, "Event updated")
     await me.say(emma, "/events")
     await me.press(emma, "📅")
@@ -644,27 +671,21 @@ async def test_english_edges_files_and_leaving(bot: Bot, server: Server) -> None
     await me.say(liam, "/leave")
     await me.press(liam, "Leave")
     await me.say(liam, "/members")
-    seen.step = "Noah starts the bot again"
-    await noah.start()
-    seen.snap()
+    await me.at("Noah starts the bot again", noah.start())
     await me.wait(emma, "🔔 stand up and stretch", step="the team reminder")
     await asyncio.sleep(1)
     assert_english(seen)
 
 
 async def test_switching_the_max_app_to_english_switches_the_bot(bot: Bot) -> None:
-    olga = bot.phone("Ольга", username="olga")
-    await olga.start()
-    link = link_in(await olga.say("/team Склад Север"))
+    olga, link = await russian_team(bot)
     kate = bot.phone("Kate", username="kate")  # her MAX app is in Russian at first
     await open_link(kate, link)
     assert "Что я умею" in await kate.say("/help")
     bot.emulator.world.user(kate.user_id).locale = "en"
     assert "What I can do" in await kate.say("/help")
     # What the engine sends her later, outside any conversation, follows too.
-    await olga.say("/event Планёрка; через 3 часа; @all; за 1 час; подтверждение")
-    await olga.say("/who Планёрка")
-    await olga.press("Напомнить")
+    await russian_nudge(olga, "@all")
     assert "Please confirm" in await wait_for_text(kate, "Планёрка")
     # Her own choice wins over the app's language.
     await kate.say("/lang")
