@@ -30,11 +30,9 @@ rules, which the service tests check against hand computations:
 
 from __future__ import annotations
 
-import gc
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -346,27 +344,28 @@ class _Counter:
         week = self.weeks.get(week_start(local.date()))
         if week is None:
             week = self.weeks[week_start(local.date())] = _Tally()
-        people, answers = occ.people, occ.answers
+        people, answered_at, later = occ.people, occ.answered_at, occ.later
         if only is not None:
             people = {k: v for k, v in people.items() if k in only}
-            answers = {k: v for k, v in answers.items() if k in only}
+            answered_at = {k: v for k, v in answered_at.items() if k in only}
         # Reach: how each recipient's reminders ended.
-        firsts = [r[0] for r in people.values()]
+        firsts = list(people.values())
         if only is None:  # chats too
-            firsts += [r[0] for r in occ.chats.values()]
+            firsts += occ.chats.values()
         unreachable = firsts.count(UNREACHABLE)
         failed = firsts.count(FAILED)
         pending = firsts.count(PENDING)
         delivered = len(firsts) - unreachable - failed - pending - firsts.count(SKIPPED)
         # The people asked (MAX accepted a reminder) who did not answer.
         none = nudges = 0
-        for user_id in people.keys() - answers.keys():
-            reminded = people[user_id]
-            first = reminded[0]
+        for user_id in people.keys() - answered_at.keys():
+            first = people[user_id]
             if first < 0:
                 continue
             none += 1
-            nudges += len(reminded) - 1
+            more = later.get(user_id)
+            if more is not None:
+                nudges += len(more)
             person = persons.get(user_id)
             if person is None:
                 person = persons[user_id] = _Person()
@@ -375,21 +374,21 @@ class _Counter:
             cell.asked += 1
         # A chat's first reminder times its answerers' answers, so chats are read even
         # when only some people are counted.
-        chat_first = min((r[0] for r in occ.chats.values() if r[0] > 0), default=None)
+        chat_first = min((t for t in occ.chats.values() if t > 0), default=None)
         # The answers.
         yes = no = maybe = after_nudge = marked = came = 0
         waits: list[float] = []
-        marks = occ.came
-        for user_id, (answer, at) in answers.items():
-            mine = people.get(user_id)
+        marks, answers = occ.came, occ.answers
+        for user_id, at in answered_at.items():
+            answer = answers[user_id]
+            first_ms = people.get(user_id)
             counted = 0
-            if mine is None:  # answered from a chat
+            if first_ms is None:  # answered from a chat
                 first_ms = chat_first
-            elif mine[0] < 0:
+            elif first_ms < 0:
                 first_ms = None
-            else:
-                first_ms = mine[0]
-                counted = (1 if first_ms <= at else 0) if len(mine) == 1 else bisect_right(mine, at)
+            elif first_ms <= at and (more := later.get(user_id)) is not None:
+                counted = 1 + bisect_right(more, at)
             person = persons.get(user_id)
             if person is None:
                 person = persons[user_id] = _Person()
@@ -465,22 +464,6 @@ def _weeks(
     return tuple(weeks)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector through a burst of allocation that makes no cycles: a
-    year of a large team is some 300,000 tuples, lists and floats, and meanwhile the
-    collector would walk the whole process's heap again and again (about 5 % of the
-    work).  Nothing else runs meanwhile (no await inside); it is back on after."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def compute(
     ledger: InsightLedger,
     *,
@@ -496,19 +479,6 @@ def compute(
     ``names`` names the people asked; ``current_members`` tells former members apart;
     ``people``, when given, keeps only those people (a group) and leaves chats out.
     """
-    with _collector_paused():
-        return _compute(ledger, tz, since, until, names, current_members, people)
-
-
-def _compute(
-    ledger: InsightLedger,
-    tz: ZoneInfo,
-    since: datetime,
-    until: datetime,
-    names: Mapping[int, str],
-    current_members: Iterable[int],
-    people: Iterable[int] | None,
-) -> Computed:
     counter = _Counter(tz, None if people is None else frozenset(people))
     insights = [counter.occurrence(occ) for occ in ledger.occurrences]
     # A week's times are its dates' sorted times one after another, and the window's

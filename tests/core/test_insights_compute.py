@@ -64,27 +64,27 @@ def reference(
     for occ in ledger.occurrences:
         local = occ.starts_at.astimezone(tz)
         week = week_start(local.date())
-        chat_first = min((r[0] for r in occ.chats.values() if r[0] > 0), default=None)
+        chat_first = min((t for t in occ.chats.values() if t > 0), default=None)
         recipients = [r for u, r in occ.people.items() if only is None or u in only]
         if only is None:
             recipients += list(occ.chats.values())
         reach = Reach(
-            sent=sum(1 for r in recipients if r[0] > 0 or r[0] in (UNREACHABLE, FAILED)),
-            delivered=sum(1 for r in recipients if r[0] > 0),
-            unreachable=sum(1 for r in recipients if r[0] == UNREACHABLE),
-            failed=sum(1 for r in recipients if r[0] == FAILED),
-            pending=sum(1 for r in recipients if r[0] == PENDING),
+            sent=sum(1 for r in recipients if r > 0 or r in (UNREACHABLE, FAILED)),
+            delivered=sum(1 for r in recipients if r > 0),
+            unreachable=sum(1 for r in recipients if r == UNREACHABLE),
+            failed=sum(1 for r in recipients if r == FAILED),
+            pending=sum(1 for r in recipients if r == PENDING),
         )
         mine = []
         for person in sorted(set(occ.people) | set(occ.answers)):
             if only is not None and person not in only:
                 continue
             reminded = occ.people.get(person)
-            accepted = [t for t in reminded or () if t > 0]
-            answer, at = occ.answers.get(person, (None, None))
+            accepted = [t for t in (reminded, *occ.later.get(person, ())) if t and t > 0]
+            answer, at = occ.answers.get(person), occ.answered_at.get(person)
             if not accepted and answer is None:
                 continue  # never reached, never answered: not asked
-            first = (min(accepted) if accepted else None) if reminded else chat_first
+            first = (min(accepted) if accepted else None) if reminded is not None else chat_first
             wait = None
             if at is not None and first is not None and at >= first:
                 wait = (at - first) / 1000
@@ -136,8 +136,8 @@ def reference(
     cells = defaultdict(list)
     for p in pairs:
         if p[3] is not None:
-            at = datetime.fromtimestamp(p[3] // 60_000 * 60, tz)
-            cells[(at.weekday(), at.hour)].append(p)
+            moment = datetime.fromtimestamp(p[3] // 60_000 * 60, tz)
+            cells[(moment.weekday(), moment.hour)].append(p)
     slots = tuple(
         SlotBucket(
             weekday,
@@ -228,9 +228,9 @@ def a_ledger(pick: random.Random, since: datetime, people: list[int]) -> Insight
         chats = {}
         if pick.random() < 0.4:
             chats = {
-                900 + k: (ms(starts) - pick.randint(0, 86_400_000),)
+                900 + k: ms(starts) - pick.randint(0, 86_400_000)
                 if pick.random() < 0.7
-                else (pick.choice((UNREACHABLE, FAILED, PENDING)),)
+                else pick.choice((UNREACHABLE, FAILED, PENDING))
                 for k in range(pick.randint(1, 2))
             }
         came = {p: pick.random() < 0.7 for p in answers if pick.random() < 0.6}
@@ -245,9 +245,11 @@ def a_ledger(pick: random.Random, since: datetime, people: list[int]) -> Insight
                 quorum=pick.choice((None, 0, 2, 5)),
                 starts_at=starts,
                 local_start=starts.astimezone(BERLIN).replace(tzinfo=None),
-                people=reminded,
+                people={p: r[0] for p, r in reminded.items()},
+                later={p: r[1:] for p, r in reminded.items() if len(r) > 1},
                 chats=chats,
-                answers=answers,
+                answers={p: a for p, (a, _) in answers.items()},
+                answered_at={p: at for p, (_, at) in answers.items()},
                 came=came,
             )
         )
@@ -301,14 +303,14 @@ def test_the_random_ledgers_hold_what_the_hand_made_one_lacks() -> None:
         )
         for occ in ledger.occurrences:
             seen["chats"] += bool(occ.chats)
-            seen["three reminders"] += any(len(r) == 3 for r in occ.people.values())
-            seen["skipped"] += any(r == (SKIPPED,) for r in occ.people.values())
-            seen["pending"] += any(r == (PENDING,) for r in occ.people.values())
+            seen["three reminders"] += any(len(r) == 2 for r in occ.later.values())
+            seen["skipped"] += SKIPPED in occ.people.values()
+            seen["pending"] += PENDING in occ.people.values()
             seen["from a chat"] += any(p not in occ.people for p in occ.answers) and bool(occ.chats)
         seen["answer at a reminder"] += any(
-            a[1] in occ.people.get(p, ())
+            at in (occ.people.get(p), *occ.later.get(p, ()))
             for occ in ledger.occurrences
-            for p, a in occ.answers.items()
+            for p, at in occ.answered_at.items()
         )
         seen["dst week"] += any(w.week_start == date(2026, 3, 23) and w.asked for w in got.weeks)
     assert all(

@@ -28,24 +28,17 @@ __all__ = [
     "InsightSettingsRow",
     "InsightsStore",
     "OccurrenceRow",
-    "Reminded",
 ]
 
 
 # How a recipient's reminders of an occurrence ended when MAX accepted none of them (the
 # best of them, in this order): the bot was stopped or the chat is gone, sending gave up
-# after errors, not sent yet (planned, held or being sent), skipped.
+# after errors, not sent yet (planned, held or being sent), skipped.  A time MAX
+# accepted one is above zero.
 UNREACHABLE = -1
 FAILED = -2
 PENDING = -3
 SKIPPED = -4
-
-Reminded = tuple[int, ...]
-"""One recipient's ``reminder`` deliveries of one occurrence: the times MAX accepted
-them (milliseconds since the epoch, UTC), earliest first; when it accepted none, the
-single code of how the best of them ended (:data:`UNREACHABLE`, :data:`FAILED`,
-:data:`PENDING`, :data:`SKIPPED`).  So ``r[0] > 0`` says at least one was accepted,
-``r[0]`` the first, ``len(r)`` how many."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +60,18 @@ class OccurrenceRow:
     quorum: int | None
     starts_at: datetime
     local_start: datetime  # naive, in the event's zone
-    people: Mapping[int, Reminded] = field(default_factory=dict)  # person -> reminders
-    chats: Mapping[int, Reminded] = field(default_factory=dict)  # chat -> reminders
-    # person -> (their stored answer, when it was given): also people without a reminder
-    # (who answered from a chat)
-    answers: Mapping[int, tuple[str, int]] = field(default_factory=dict)
+    # Each person's reminder deliveries: when MAX accepted the first of them; when it
+    # accepted none, the code of how the best of them ended (UNREACHABLE, FAILED,
+    # PENDING, SKIPPED: all below zero).
+    people: Mapping[int, int] = field(default_factory=dict)
+    # The times of a person's further accepted reminders, earliest first (only for
+    # those with more than one).
+    later: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    chats: Mapping[int, int] = field(default_factory=dict)  # as ``people``, per chat
+    # The stored answers and when they were given: also of people without a reminder
+    # (who answered from a chat).
+    answers: Mapping[int, str] = field(default_factory=dict)
+    answered_at: Mapping[int, int] = field(default_factory=dict)
     came: Mapping[int, bool] = field(default_factory=dict)  # who-came marks
 
 

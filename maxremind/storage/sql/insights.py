@@ -3,12 +3,9 @@ who came, statistics settings and digest subscriptions."""
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from maxremind.storage.errors import InvalidValue
 from maxremind.storage.ports.common import UNSET, Unset
@@ -18,7 +15,6 @@ from maxremind.storage.ports.insights import (
     InsightLedger,
     InsightSettingsRow,
     OccurrenceRow,
-    Reminded,
 )
 from maxremind.storage.sqlbase import Row, SqlBase, from_ms, to_local, to_ms
 
@@ -75,20 +71,26 @@ _PACKED = {
 }
 
 
-def _reminded(who: str | None, how: str | None) -> tuple[dict[int, Reminded], dict[int, Reminded]]:
-    """People's and chats' reminders of one occurrence from its packed lists (the hot
-    path of a year's statistics: the common case stays in C)."""
+class _Reminded(NamedTuple):
+    people: dict[int, int]
+    later: dict[int, tuple[int, ...]]
+    chats: dict[int, int]
+
+
+def _reminded(who: str | None, how: str | None) -> _Reminded:
+    """People's and chats' reminders of one occurrence from its packed lists (see the
+    port's :class:`OccurrenceRow`)."""
     if not who or not how:
-        return {}, {}
+        return _Reminded({}, {}, {})
     values = _numbers(how)
     if "c" not in who:
-        return _grouped(_numbers(who), values), {}
+        return _Reminded(*_grouped(_numbers(who), values), {})
     keys = who.split(",")
     chat = [(int(k[1:]), v) for k, v in zip(keys, values, strict=True) if k[0] == "c"]
     person = [(int(k), v) for k, v in zip(keys, values, strict=True) if k[0] != "c"]
-    return (
-        _grouped([k for k, _ in person], [v for _, v in person]),
-        _grouped([k for k, _ in chat], [v for _, v in chat]),
+    return _Reminded(
+        *_grouped([k for k, _ in person], [v for _, v in person]),
+        _grouped([k for k, _ in chat], [v for _, v in chat])[0],
     )
 
 
@@ -100,48 +102,45 @@ def _numbers(packed: str) -> list[int]:
     return found
 
 
-def _grouped(keys: list[int], values: list[int]) -> dict[int, Reminded]:
-    """Each recipient's reminders (see :data:`Reminded`) from their entries in the
-    lists, in one pass: most have one or two (a reminder and a chase)."""
-    found: dict[int, Reminded] = {}
-    get = found.get
+def _grouped(
+    keys: list[int], values: list[int]
+) -> tuple[dict[int, int], dict[int, tuple[int, ...]]]:
+    """Each recipient's first accepted reminder (or the best code) and their later
+    accepted ones, in one pass: most have one or two (a reminder and a chase), and a
+    dict of plain numbers costs the collector nothing."""
+    first: dict[int, int] = {}
+    later: dict[int, tuple[int, ...]] = {}
+    get = first.get
     for k, v in zip(keys, values, strict=True):
         had = get(k)
         if had is None:
-            found[k] = (v,)
+            first[k] = v
         elif v > 0:  # accepted: among the times, in order
-            first = had[0]
-            if first < 0:
-                found[k] = (v,)
-            elif len(had) == 1:
-                found[k] = (first, v) if first <= v else (v, first)
+            if had < 0:
+                first[k] = v
+            elif (rest := later.get(k)) is None:
+                if had <= v:
+                    later[k] = (v,)
+                else:
+                    first[k], later[k] = v, (had,)
             else:
-                found[k] = tuple(sorted((*had, v)))
-        elif had[0] < v:  # none accepted so far: the better code
-            found[k] = (v,)
-    return found
+                ordered = sorted((had, *rest, v))
+                first[k], later[k] = ordered[0], tuple(ordered[1:])
+        elif had < v:  # none accepted so far: the better code
+            first[k] = v
+    return first, later
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector through a burst of allocation that makes no cycles: a
-    year of a large team is some 300,000 tuples, lists and floats, and meanwhile the
-    collector would walk the whole process's heap again and again (about 5 % of the
-    work).  Nothing else runs meanwhile (no await inside); it is back on after."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def _answers(who: str | None, what: str | None, at: str | None) -> dict[int, tuple[str, int]]:
+def _answers(
+    who: str | None, what: str | None, at: str | None
+) -> tuple[dict[int, str], dict[int, int]]:
     if not who or not what or not at:
-        return {}
-    return dict(zip(_numbers(who), zip(what.split(","), _numbers(at), strict=True), strict=True))
+        return {}, {}
+    people = _numbers(who)
+    return (
+        dict(zip(people, what.split(","), strict=True)),
+        dict(zip(people, _numbers(at), strict=True)),
+    )
 
 
 def _marks(who: str | None, came: str | None) -> dict[int, bool]:
@@ -200,26 +199,28 @@ class InsightsSql(SqlBase):
                     ):
                         found[r["occ"]] = r
         rows = []
-        with _collector_paused():
-            for r in occurrences:
-                d, a, m = deliveries.get(r["id"]), answers.get(r["id"]), marks.get(r["id"])
-                people, chats = _reminded(d["who"], d["how"]) if d else ({}, {})
-                rows.append(
-                    OccurrenceRow(
-                        occurrence_id=r["id"],
-                        event_id=r["event_id"],
-                        event_title=r["title"],
-                        organizer_id=r["organizer_id"],
-                        timezone=r["timezone"],
-                        quorum=r["quorum"],
-                        starts_at=from_ms(r["starts_at"]),
-                        local_start=to_local(r["local_start"]),
-                        people=people,
-                        chats=chats,
-                        answers=_answers(a["who"], a["what"], a["at"]) if a else {},
-                        came=_marks(m["who"], m["came"]) if m else {},
-                    )
+        for r in occurrences:
+            d, a, m = deliveries.get(r["id"]), answers.get(r["id"]), marks.get(r["id"])
+            reminded = _reminded(d["who"], d["how"]) if d else _Reminded({}, {}, {})
+            given, at = _answers(a["who"], a["what"], a["at"]) if a else ({}, {})
+            rows.append(
+                OccurrenceRow(
+                    occurrence_id=r["id"],
+                    event_id=r["event_id"],
+                    event_title=r["title"],
+                    organizer_id=r["organizer_id"],
+                    timezone=r["timezone"],
+                    quorum=r["quorum"],
+                    starts_at=from_ms(r["starts_at"]),
+                    local_start=to_local(r["local_start"]),
+                    people=reminded.people,
+                    later=reminded.later,
+                    chats=reminded.chats,
+                    answers=given,
+                    answered_at=at,
+                    came=_marks(m["who"], m["came"]) if m else {},
                 )
+            )
         return InsightLedger(occurrences=tuple(rows))
 
     async def attendance_of(self, occurrence_id: int) -> dict[int, bool]:
