@@ -16,6 +16,7 @@ import logging
 import random
 import ssl
 import time
+import urllib.request
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -66,6 +67,7 @@ from .models import (
     parse_update,
 )
 from .tls import make_ssl_context
+from .transport import MaxTransport
 
 log = logging.getLogger(__name__)
 
@@ -178,13 +180,19 @@ class MaxClient:
         self._timeout = timeout
         self._sleep = sleep
         self._rng = rng if rng is not None else random.Random()
+        verify = ssl_context if ssl_context is not None else make_ssl_context()
+        if transport is None and not _proxies_from_environment():
+            # httpx's transport with a cheaper check of idle connections (see .transport).
+            # A proxy named in the environment is left to httpx, which only reads the
+            # environment when it builds the transport itself.
+            transport = MaxTransport(verify)
         # Authorization is added per request, never on the client, so it is not sent to
         # the upload hosts MAX hands out.
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout,
             transport=transport,
-            verify=ssl_context if ssl_context is not None else make_ssl_context(),
+            verify=verify,
             headers={"User-Agent": f"maxremind/{__version__}"},
             follow_redirects=False,
         )
@@ -616,6 +624,13 @@ class MaxClient:
             outcome,
             error.message,
         )
+
+
+def _proxies_from_environment() -> bool:
+    """Whether the environment names a proxy (``HTTPS_PROXY``, ``ALL_PROXY``, …)."""
+    return any(
+        scheme in ("http", "https", "all") for scheme in urllib.request.getproxies_environment()
+    )
 
 
 def _lenient_json(response: httpx.Response) -> dict[str, Any]:
