@@ -165,6 +165,8 @@ def summarize(
     # A big team's audience is thousands of people and most have not answered: filter
     # in C, and sort out only those who answered.
     groups: dict[Answer, list[int]] = {answer: [] for answer in Answer}
+    if not answers:  # nobody has answered yet (most dates, most of the time)
+        return Summary((), (), (), tuple(members), quorum)
     for member in filter(answers.__contains__, members):
         groups[answers[member]].append(member)
     return Summary(

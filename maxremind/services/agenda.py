@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from maxremind.core.audience import Resolved, resolve_audience
 from maxremind.domain.clock import Clock, utcnow
@@ -276,13 +276,25 @@ class AgendaService:
         self.clock = clock
         self._audiences: Shared[Resolved] = Shared()  # see sight(); read-only once resolved
         self._names: SharedValues[int, str] = SharedValues()
+        self._events: Shared[Event | None] = Shared(window=timedelta(minutes=1), size=1024)
 
     # --- events --------------------------------------------------------------------
 
     async def event(self, event_id: int | str) -> Event | None:
         try:
-            return await self.storage.get_event(int(event_id))
-        except (NotFound, ValueError):
+            key = int(event_id)
+        except ValueError:
+            return None
+        # Every page about an event starts here: shared while nothing is written (an
+        # event changes only by counted writes, never by the ledger's progress).
+        return await self._events.get(
+            key, self.storage.generation(), self.clock(), lambda: self._read_event(key)
+        )
+
+    async def _read_event(self, event_id: int) -> Event | None:
+        try:
+            return await self.storage.get_event(event_id)
+        except NotFound:
             return None
 
     async def invited(self, event: Event, user_id: int) -> bool:

@@ -521,3 +521,8 @@ async def test_event_page_sees_a_write_from_the_next_request(env: Env) -> None:
     assert [p.user_id for p in after.changes.joined] == [m105]
     assert sorted(after.roster.silent) == ["Переименован", "Участник 4", "Участник 5"]
     assert m104 in after.roster.silent_ids
+
+    # The event itself is shared between views too: a cancellation shows at once.
+    await env.events.cancel(c, actor_id=env.owner)
+    gone = await overview.event_detail(env.owner, c)
+    assert gone is not None and gone.event.status is EventStatus.CANCELLED
