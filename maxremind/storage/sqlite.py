@@ -3,12 +3,13 @@
 Writes go through one aiosqlite connection under an asyncio lock, each in
 ``BEGIN IMMEDIATE`` so a second process (``maxremind backup``, say) waits on
 ``busy_timeout`` instead of failing half-way.  Reads use a small pool of their
-own connections, opened as reads need them (see ``GROW_AFTER``): under WAL a reader sees the last commit while the writer is in
-the middle of the next one, so reads do not queue behind the dispatcher's
-batches.  A write method returns only after its COMMIT, so a read started after
-it, on any connection, sees what it wrote.  The engine reads on the writer
-(``writer_reads``): it reads mostly what it has just written, which the writer's
-page cache holds, while each commit makes a reader drop its cache.
+own connections, opened as reads need them (see ``GROW_AFTER``): under WAL a
+reader sees the last commit while the writer is in the middle of the next one,
+so reads do not queue behind the dispatcher's batches.  A write method returns
+only after its COMMIT, so a read started after it, on any connection, sees what
+it wrote.  The engine reads on the writer (``writer_reads``): it reads mostly
+what it has just written, which the writer's page cache holds, while each commit
+makes a reader drop its cache.
 
 Every statement is a trip to the connection's own thread and back (aiosqlite), so
 reads and transaction control make one trip each: a cursor is opened, read and
