@@ -119,7 +119,7 @@ async def test_the_answer_and_the_result_in_english(bot: Bot, server: Server) ->
 
 async def test_a_slow_file_server_holds_up_nobody_else(bot: Bot, server: Server) -> None:
     server.answers["/files/slow.ics"] = Answer(
-        body=(FIXTURES / "google.ics").read_bytes(), delay=2.0
+        body=(FIXTURES / "google.ics").read_bytes(), delay=4.0
     )
     anna = bot.phone("Анна", username="anna")
     boris = bot.phone("Борис", username="boris")
@@ -135,16 +135,17 @@ async def test_a_slow_file_server_holds_up_nobody_else(bot: Bot, server: Server)
     await wait_for(lambda: bool(server.seen), what="the download to start")
 
     # While MAX's file server takes its time, another person's command (a write: a new
-    # team) is answered well within the delay.
+    # team) is answered well within the delay (a loaded CI machine has taken a second:
+    # the bound is half the delay).
     asked = time.monotonic()
     answer = await boris.say("/team Склад")
-    assert time.monotonic() - asked < 1.0
+    assert time.monotonic() - asked < 2.0
     assert "Склад" in answer
     assert len(anna.messages()) == count + 1  # the import is still under way
 
     result = await next_text(anna, count + 1)
     assert DONE_RU.format(team="Отдел продаж") in result and "Новых: 6" in result
-    assert time.monotonic() - started >= 2.0
+    assert time.monotonic() - started >= 4.0
 
 
 async def test_a_file_waiting_at_a_stop_is_imported_at_the_next_start(
