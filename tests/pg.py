@@ -10,9 +10,14 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from maxremind.storage import Storage
 
 POSTGRES_URL = os.environ.get("MAXREMIND_TEST_POSTGRES_URL", "")
 
@@ -47,3 +52,20 @@ async def fresh_postgres_url() -> AsyncIterator[str]:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+ADAPTERS = ["sqlite", "postgres"]
+
+
+@asynccontextmanager
+async def adapter_storage(adapter: str, sqlite_file: Path) -> AsyncIterator[Storage]:
+    """An open, migrated storage of ``adapter``: a SQLite file at ``sqlite_file``, or a
+    fresh Postgres database (skipped without MAXREMIND_TEST_POSTGRES_URL)."""
+    from maxremind.storage import open_storage
+
+    if adapter == "sqlite":
+        async with open_storage(f"sqlite:///{sqlite_file}") as store:
+            yield store
+        return
+    async with fresh_postgres_url() as url, open_storage(url) as store:
+        yield store

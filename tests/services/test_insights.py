@@ -18,8 +18,8 @@ from maxremind.core.insights import Answers, Attendance, Durations, Reach
 from maxremind.domain.models import Answer, Language, Role
 from maxremind.services.errors import PermissionDenied
 from maxremind.services.insights import InsightsRefused, InsightsService
-from maxremind.storage import Storage, open_storage
-from tests.pg import fresh_postgres_url
+from maxremind.storage import Storage
+from tests.pg import ADAPTERS, adapter_storage
 from tests.services.insights_ledger import (
     ANNA,
     BORIS,
@@ -43,14 +43,10 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=ADAPTERS)
 async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
     """Every number on both adapters (Postgres when MAXREMIND_TEST_POSTGRES_URL is set)."""
-    if request.param == "sqlite":
-        async with open_storage(f"sqlite:///{tmp_path / 'insights.db'}") as store:
-            yield store
-        return
-    async with fresh_postgres_url() as url, open_storage(url) as store:
+    async with adapter_storage(request.param, tmp_path / "insights.db") as store:
         yield store
 
 

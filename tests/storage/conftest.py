@@ -8,17 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from maxremind.storage import Storage, open_storage
-from tests.pg import fresh_postgres_url
-
-ADAPTERS = ["sqlite", "postgres"]
+from maxremind.storage import Storage
+from tests.pg import ADAPTERS, adapter_storage
 
 
 @pytest.fixture(params=ADAPTERS)
 async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
-    if request.param == "sqlite":
-        async with open_storage(f"sqlite:///{tmp_path / 'contract.db'}") as store:
-            yield store
-        return
-    async with fresh_postgres_url() as url, open_storage(url) as store:
+    async with adapter_storage(request.param, tmp_path / "contract.db") as store:
         yield store
