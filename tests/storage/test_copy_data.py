@@ -407,7 +407,6 @@ async def reads(storage: Storage, built: Built) -> dict[str, Any]:
             ]
             out[f"deliveries {o.id}"] = by_recipient(await storage.list_deliveries(o.id))
             out[f"confirmations {o.id}"] = await storage.list_confirmations(o.id)
-            out[f"answer times {o.id}"] = await storage.answer_times(o.id)
             out[f"attendance {o.id}"] = await storage.attendance_of(o.id)
     out["with group audience"] = await storage.list_events_with_audience(AudienceKind.TEAM, None)
     out["audience sizes"] = await storage.audience_sizes(built.event_ids)

@@ -37,7 +37,6 @@ from maxremind.domain.models import (
 )
 
 __all__ = [
-    "AnswerTime",
     "AudienceSize",
     "ChatRemoved",
     "EmptyAudience",
@@ -252,13 +251,6 @@ class LedgerRow:
     updated_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerTime:
-    user_id: int
-    answer: Answer
-    answered_at: datetime
-
-
 class OverviewStore(ABC):
     """Read models for pages: lists, counts, fan-outs in flight, problems, the ledger."""
 
@@ -376,11 +368,6 @@ class OverviewStore(ABC):
 
         :raises ValueError: not exactly one of ``occurrence_id`` and ``event_id``.
         """
-
-    @abstractmethod
-    async def answer_times(self, occurrence_id: int) -> list[AnswerTime]:
-        """The answers that count for an occurrence with when each was last given,
-        earliest first."""
 
     # --- the instance (admins' page) -------------------------------------------------
 

@@ -26,7 +26,6 @@ from maxremind.domain.models import (
     ReminderTarget,
 )
 from maxremind.storage.ports.overview import (
-    AnswerTime,
     AudienceSize,
     ChatRemoved,
     EmptyAudience,
@@ -565,18 +564,6 @@ class OverviewSql(SqlBase):
             )
             for r in rows
         ], total
-
-    async def answer_times(self, occurrence_id: int) -> list[AnswerTime]:
-        rows = await self._all(
-            "SELECT c.user_id, c.answer, c.answered_at FROM confirmations c"
-            " JOIN occurrences o ON o.id = c.occurrence_id JOIN events e ON e.id = o.event_id"
-            f" WHERE c.occurrence_id = ? AND {_ANSWER_COUNTS}"
-            " ORDER BY c.answered_at, c.user_id",
-            (occurrence_id,),
-        )
-        return [
-            AnswerTime(r["user_id"], Answer(r["answer"]), from_ms(r["answered_at"])) for r in rows
-        ]
 
     async def sent_per_hour(self, *, since: datetime) -> dict[datetime, int]:
         rows = await self._all(
