@@ -164,9 +164,9 @@ def summarize(
     members = audience if distinct else _unique(audience)
     # A big team's audience is thousands of people and most have not answered: filter
     # in C, and sort out only those who answered.
-    groups: dict[Answer, list[int]] = {answer: [] for answer in Answer}
     if not answers:  # nobody has answered yet (most dates, most of the time)
         return Summary((), (), (), tuple(members), quorum)
+    groups: dict[Answer, list[int]] = {answer: [] for answer in Answer}
     for member in filter(answers.__contains__, members):
         groups[answers[member]].append(member)
     return Summary(
