@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -317,9 +318,9 @@ class _Counter:
     def __init__(self, tz: ZoneInfo, only: frozenset[int] | None) -> None:
         self.tz = tz
         self.only = only
-        self.people: dict[int, _Person] = {}
-        self.weeks: dict[date, _Tally] = {}
-        self.cells: dict[tuple[int, int], _Tally] = {}
+        self.people: defaultdict[int, _Person] = defaultdict(_Person)
+        self.weeks: defaultdict[date, _Tally] = defaultdict(_Tally)
+        self.cells: defaultdict[tuple[int, int], _Tally] = defaultdict(_Tally)
         self._by_minute: dict[int, _Tally] = {}
 
     def _cell(self, first_ms: int) -> _Tally:
@@ -329,11 +330,7 @@ class _Counter:
         found = self._by_minute.get(minute)
         if found is None:
             at = datetime.fromtimestamp(minute * 60, self.tz)
-            key = (at.weekday(), at.hour)
-            found = self.cells.get(key)
-            if found is None:
-                found = self.cells[key] = _Tally()
-            self._by_minute[minute] = found
+            found = self._by_minute[minute] = self.cells[at.weekday(), at.hour]
         return found
 
     def occurrence(self, occ: OccurrenceRow) -> OccurrenceInsight:
@@ -341,9 +338,7 @@ class _Counter:
         persons = self.people
         by_minute = self._by_minute
         local = occ.starts_at.astimezone(self.tz)
-        week = self.weeks.get(week_start(local.date()))
-        if week is None:
-            week = self.weeks[week_start(local.date())] = _Tally()
+        week = self.weeks[week_start(local.date())]
         people, answered_at, later = occ.people, occ.answered_at, occ.later
         if only is not None:
             people = {k: v for k, v in people.items() if k in only}
@@ -366,10 +361,7 @@ class _Counter:
             more = later.get(user_id)
             if more is not None:
                 nudges += len(more)
-            person = persons.get(user_id)
-            if person is None:
-                person = persons[user_id] = _Person()
-            person.silent_on.append(occ.occurrence_id)
+            persons[user_id].silent_on.append(occ.occurrence_id)
             cell = by_minute.get(first // 60_000) or self._cell(first)
             cell.asked += 1
         # A chat's first reminder times its answerers' answers, so chats are read even
@@ -389,9 +381,7 @@ class _Counter:
                 first_ms = None
             elif first_ms <= at and (more := later.get(user_id)) is not None:
                 counted = 1 + bisect_right(more, at)
-            person = persons.get(user_id)
-            if person is None:
-                person = persons[user_id] = _Person()
+            person = persons[user_id]
             if counted > 1:
                 nudges += counted - 1
                 after_nudge += 1
