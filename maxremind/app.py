@@ -20,6 +20,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maxremind import __version__
 from maxremind.backup import (
@@ -46,7 +47,7 @@ from maxremind.engine.timer import Engine
 from maxremind.http.app import WebContext, create_web_app
 from maxremind.http.metrics import api_error_code, build_metrics, update_label
 from maxremind.http.server import serve_app
-from maxremind.http.web.visit import WebSettings
+from maxremind.http.web.settings import WebSettings
 from maxremind.intake.inbox import Inbox, StorageMarker
 from maxremind.intake.leader import run_as_leader
 from maxremind.intake.outbox import OutboxSender, Replies, collecting, outbox_teller
@@ -66,14 +67,16 @@ from maxremind.services.calendar_import import CalendarImport, Telling, UploadDo
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.insights import InsightsService
-from maxremind.services.instance import InstanceService
 from maxremind.services.oneliner import TypedEvents
-from maxremind.services.overview import OverviewService
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
 from maxremind.state import open_state
 from maxremind.storage import DatabaseUnusable, Storage, open_storage
 from maxremind.storage.sqlite import sqlite_path
+
+if TYPE_CHECKING:
+    from maxremind.services.instance import InstanceService
+    from maxremind.services.overview import OverviewService
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +197,20 @@ def build_services(
         # once the writes are committed, or it sees nothing and sleeps.
         storage.after_commit(engine.poke)
 
+    def overview() -> OverviewService:
+        from maxremind.services.overview import OverviewService
+
+        return OverviewService(storage)
+
+    def instance() -> InstanceService:
+        from maxremind.services.instance import InstanceService
+
+        return InstanceService(
+            storage,
+            database_url=settings.database_url if settings else "",
+            backups_dir=settings.backups_path if settings else None,
+        )
+
     events = EventService(storage, engine.planner, poke=poke)
     people = TeamService(storage, events, tell=outbox_teller(storage, client))
     return AppServices(
@@ -205,12 +222,6 @@ def build_services(
         events=events,
         answers=AnswerService(storage, render=engine.dispatcher.render, poke=poke),
         access=access,
-        overview=OverviewService(storage),
-        instance=InstanceService(
-            storage,
-            database_url=settings.database_url if settings else "",
-            backups_dir=settings.backups_path if settings else None,
-        ),
         calendar=CalendarService(storage),
         calendar_import=CalendarImport(
             storage,
@@ -220,6 +231,8 @@ def build_services(
             tell=_tell_through_outbox(storage, client),
         ),
         insights=InsightsService(storage, poke=poke),
+        make_overview=overview,
+        make_instance=instance,
     )
 
 

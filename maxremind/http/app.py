@@ -23,7 +23,7 @@ from maxremind.config import DEFAULT_STATUS_ALLOW, IPNetwork, parse_networks
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
-    from maxremind.http.web.visit import WebSettings
+    from maxremind.http.web.settings import WebSettings
     from maxremind.services.bundle import AppServices
 from maxremind.http.lazy import LazyRoutes
 from maxremind.http.metrics import METRICS_PATH, Metrics, metrics_endpoint, storage_collector

@@ -3,7 +3,10 @@ bot handlers, web pages and the JSON API all reach the data through these object
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from maxremind.services.access import AccessService
 from maxremind.services.agenda import AgendaService
@@ -13,11 +16,13 @@ from maxremind.services.calendar_import import CalendarImport
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
 from maxremind.services.insights import InsightsService
-from maxremind.services.instance import InstanceService
 from maxremind.services.oneliner import TypedEvents
-from maxremind.services.overview import OverviewService
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
+
+if TYPE_CHECKING:
+    from maxremind.services.instance import InstanceService
+    from maxremind.services.overview import OverviewService
 
 
 @dataclass(frozen=True)
@@ -32,8 +37,19 @@ class AppServices:
     events: EventService
     answers: AnswerService
     access: AccessService
-    overview: OverviewService
-    instance: InstanceService
     calendar: CalendarService
     calendar_import: CalendarImport
     insights: InsightsService
+    # Only the web pages and the API read these two; they are built (and their modules
+    # imported) on first use, so an instance nobody has opened a page of yet does not
+    # carry them (issue 12: idle memory before the first page view).
+    make_overview: Callable[[], OverviewService] = field(repr=False)
+    make_instance: Callable[[], InstanceService] = field(repr=False)
+
+    @cached_property
+    def overview(self) -> OverviewService:
+        return self.make_overview()
+
+    @cached_property
+    def instance(self) -> InstanceService:
+        return self.make_instance()

@@ -34,6 +34,7 @@ from starlette.types import Message, Receive
 
 from maxremind.domain.ids import INT64_MAX, digits
 from maxremind.domain.models import Language, Role, Team, User
+from maxremind.http.web.settings import WebSettings
 from maxremind.i18n import language_for, t
 from maxremind.services.bundle import AppServices
 from maxremind.services.errors import (
@@ -50,27 +51,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "mr_session"
 CSRF_HEADER = "x-csrf-token"
 MAX_BODY_BYTES = 1 << 20  # forms and API bodies; a bigger body is refused unread
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    """What the web layer needs to know about this installation."""
-
-    web_url: str  # where people open the UI (public URL or the local address)
-    bot_username: str = ""
-    admin_ids: frozenset[int] = frozenset()
-    frame_ancestors: str = "https://web.max.ru"
-    bridge_url: str = "https://st.max.ru/js/max-web-app.js"
-    version: str = ""
-
-    @property
-    def secure(self) -> bool:
-        return self.web_url.startswith("https://")
-
-    @property
-    def origin(self) -> str:
-        parts = urlsplit(self.web_url)
-        return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass(frozen=True)
