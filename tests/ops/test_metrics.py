@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -282,3 +284,31 @@ def test_counters_refuse_what_prometheus_client_refuses() -> None:
         metrics.deliveries.labels(code="sent")
     with pytest.raises(ValueError, match="label"):
         metrics.deliveries.labels()
+
+
+# Run in a fresh interpreter: the test process imports prometheus_client itself.
+_IMPORT_PROBE = """
+import asyncio, sys
+import maxremind.app
+from maxremind.http.metrics import build_metrics, metrics_endpoint
+seen = ["prometheus_client" in sys.modules]
+metrics = build_metrics()
+metrics.deliveries.labels(status="sent").inc()
+metrics.lateness.observe(2.0)
+seen.append("prometheus_client" in sys.modules)
+async def nothing():
+    return None
+response = asyncio.run(metrics_endpoint(metrics.registry, nothing)(None))
+seen.append("prometheus_client" in sys.modules)
+assert b'maxremind_deliveries_total{status="sent"} 1.0' in response.body, response.body
+print(*seen)
+"""
+
+
+def test_prometheus_client_is_imported_by_the_first_scrape_only() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    at_import, after_build, after_scrape = done.stdout.split()
+    assert (at_import, after_build, after_scrape) == ("False", "False", "True")
