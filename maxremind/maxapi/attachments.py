@@ -1,9 +1,17 @@
 """Buttons, keyboards and attachments: what MAX sends (``Attachment``) and what we send
 (``AttachmentRequest``), plus helpers to build an inline keyboard.
 
-Unions are discriminated on ``type``. Received buttons and attachments of a type we do not
-know parse into ``UnknownButton`` / ``UnknownAttachment`` rather than failing the whole
-message, because MAX adds types over time.
+Only the shapes the product sends or reads are typed: callback, link and open_app buttons;
+received image, video, file and inline_keyboard attachments; sent image, video, audio and
+file attachments (what ``MaxClient.upload_file`` returns) and inline keyboards. Each typed
+model class costs ~25-30 KiB resident, again inside every model that embeds the union, for
+the life of the process (issue 12).
+
+Unions are discriminated on ``type``. Every other received button or attachment - MAX's
+request_contact, request_geo_location, message and clipboard buttons, audio, sticker,
+contact, share and location attachments, and whatever type MAX adds later - parses into
+``UnknownButton`` / ``UnknownAttachment`` with all its fields kept as extras, rather than
+failing the whole message.
 """
 
 from __future__ import annotations
@@ -11,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, SerializerFunctionWrapHandler, Tag, model_serializer
 
-from .users import RequestModel, ResponseModel, SharedModel, User
+from .users import RequestModel, ResponseModel, SharedModel
 
 MAX_BUTTON_TEXT = 128
 MAX_CALLBACK_PAYLOAD = 1024
@@ -47,17 +55,6 @@ class LinkButton(SharedModel):
     url: str = Field(min_length=1, max_length=MAX_LINK_URL)
 
 
-class RequestContactButton(SharedModel):
-    type: Literal["request_contact"] = "request_contact"
-    text: ButtonText
-
-
-class RequestGeoLocationButton(SharedModel):
-    type: Literal["request_geo_location"] = "request_geo_location"
-    text: ButtonText
-    quick: bool | None = None
-
-
 class OpenAppButton(SharedModel):
     type: Literal["open_app"] = "open_app"
     text: ButtonText
@@ -66,42 +63,40 @@ class OpenAppButton(SharedModel):
     payload: str | None = None
 
 
-class MessageButton(SharedModel):
-    """Sends ``text`` into the chat on the user's behalf."""
-
-    type: Literal["message"] = "message"
-    text: ButtonText
-
-
-class ClipboardButton(SharedModel):
-    type: Literal["clipboard"] = "clipboard"
-    text: ButtonText
-    payload: str = Field(max_length=MAX_CALLBACK_PAYLOAD)
+# The fields the official schema gives the button types not modelled here. Dumped (re-sent
+# in a parsed keyboard, or the inbox's copy of an update), such a button keeps only these,
+# as a modelled button (a SharedModel) keeps only its own; a type the schema does not know
+# yet goes back whole, the best guess at what MAX accepts.
+_UNMODELLED_BUTTON_FIELDS: dict[str, frozenset[str]] = {
+    "request_contact": frozenset(),
+    "request_geo_location": frozenset({"quick"}),
+    "message": frozenset(),
+    "clipboard": frozenset({"payload"}),
+}
 
 
 class UnknownButton(ResponseModel):
+    """A button of a type not modelled here; all its fields (``payload``, ``quick``...)
+    are kept as extras when parsed."""
+
     type: str
     text: str = ""
 
+    @model_serializer(mode="wrap")
+    def _schema_fields_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        known = _UNMODELLED_BUTTON_FIELDS.get(self.type)
+        if known is None:
+            return data
+        return {k: v for k, v in data.items() if k in ("type", "text") or k in known}
 
-_BUTTON_TYPES = (
-    "callback",
-    "link",
-    "request_contact",
-    "request_geo_location",
-    "open_app",
-    "message",
-    "clipboard",
-)
+
+_BUTTON_TYPES = ("callback", "link", "open_app")
 
 Button = Annotated[
     Annotated[CallbackButton, Tag("callback")]
     | Annotated[LinkButton, Tag("link")]
-    | Annotated[RequestContactButton, Tag("request_contact")]
-    | Annotated[RequestGeoLocationButton, Tag("request_geo_location")]
     | Annotated[OpenAppButton, Tag("open_app")]
-    | Annotated[MessageButton, Tag("message")]
-    | Annotated[ClipboardButton, Tag("clipboard")]
     | Annotated[UnknownButton, Tag("unknown")],
     Discriminator(_tag_by_type(_BUTTON_TYPES)),
 ]
@@ -125,22 +120,6 @@ class MediaAttachmentPayload(ResponseModel):
     token: str | None = None
 
 
-class StickerAttachmentPayload(ResponseModel):
-    url: str | None = None
-    code: str | None = None
-
-
-class ContactAttachmentPayload(ResponseModel):
-    vcf_info: str | None = None
-    hash: str | None = None
-    max_info: User | None = None
-
-
-class ShareAttachmentPayload(ResponseModel):
-    url: str | None = None
-    token: str | None = None
-
-
 class PhotoAttachment(ResponseModel):
     type: Literal["image"] = "image"
     payload: PhotoAttachmentPayload
@@ -154,12 +133,6 @@ class VideoAttachment(ResponseModel):
     duration: int | None = None
 
 
-class AudioAttachment(ResponseModel):
-    type: Literal["audio"] = "audio"
-    payload: MediaAttachmentPayload
-    transcription: str | None = None
-
-
 class FileAttachment(ResponseModel):
     type: Literal["file"] = "file"
     payload: MediaAttachmentPayload
@@ -167,63 +140,25 @@ class FileAttachment(ResponseModel):
     size: int | None = None
 
 
-class StickerAttachment(ResponseModel):
-    type: Literal["sticker"] = "sticker"
-    payload: StickerAttachmentPayload
-    width: int | None = None
-    height: int | None = None
-
-
-class ContactAttachment(ResponseModel):
-    type: Literal["contact"] = "contact"
-    payload: ContactAttachmentPayload
-
-
 class InlineKeyboardAttachment(ResponseModel):
     type: Literal["inline_keyboard"] = "inline_keyboard"
     payload: Keyboard
 
 
-class ShareAttachment(ResponseModel):
-    type: Literal["share"] = "share"
-    payload: ShareAttachmentPayload
-    title: str | None = None
-    description: str | None = None
-    image_url: str | None = None
-
-
-class LocationAttachment(ResponseModel):
-    type: Literal["location"] = "location"
-    latitude: float
-    longitude: float
-
-
 class UnknownAttachment(ResponseModel):
+    """An attachment of a type not modelled here (sticker, contact, location...), its
+    fields kept as extras."""
+
     type: str
 
 
-_ATTACHMENT_TYPES = (
-    "image",
-    "video",
-    "audio",
-    "file",
-    "sticker",
-    "contact",
-    "inline_keyboard",
-    "share",
-    "location",
-)
+_ATTACHMENT_TYPES = ("image", "video", "file", "inline_keyboard")
 
 Attachment = Annotated[
     Annotated[PhotoAttachment, Tag("image")]
     | Annotated[VideoAttachment, Tag("video")]
-    | Annotated[AudioAttachment, Tag("audio")]
     | Annotated[FileAttachment, Tag("file")]
-    | Annotated[StickerAttachment, Tag("sticker")]
-    | Annotated[ContactAttachment, Tag("contact")]
     | Annotated[InlineKeyboardAttachment, Tag("inline_keyboard")]
-    | Annotated[ShareAttachment, Tag("share")]
-    | Annotated[LocationAttachment, Tag("location")]
     | Annotated[UnknownAttachment, Tag("unknown")],
     Discriminator(_tag_by_type(_ATTACHMENT_TYPES)),
 ]
@@ -270,46 +205,9 @@ class FileAttachmentRequest(RequestModel):
     payload: UploadedInfo
 
 
-class StickerAttachmentRequestPayload(RequestModel):
-    code: str
-
-
-class StickerAttachmentRequest(RequestModel):
-    type: Literal["sticker"] = "sticker"
-    payload: StickerAttachmentRequestPayload
-
-
-class ContactAttachmentRequestPayload(RequestModel):
-    name: str | None
-    contact_id: int | None = None
-    vcf_info: str | None = None
-    vcf_phone: str | None = None
-
-
-class ContactAttachmentRequest(RequestModel):
-    type: Literal["contact"] = "contact"
-    payload: ContactAttachmentRequestPayload
-
-
 class InlineKeyboardAttachmentRequest(RequestModel):
     type: Literal["inline_keyboard"] = "inline_keyboard"
     payload: Keyboard
-
-
-class LocationAttachmentRequest(RequestModel):
-    type: Literal["location"] = "location"
-    latitude: float
-    longitude: float
-
-
-class ShareAttachmentRequestPayload(RequestModel):
-    url: str | None = Field(default=None, min_length=1)
-    token: str | None = None
-
-
-class ShareAttachmentRequest(RequestModel):
-    type: Literal["share"] = "share"
-    payload: ShareAttachmentRequestPayload
 
 
 AttachmentRequest = Annotated[
@@ -317,11 +215,7 @@ AttachmentRequest = Annotated[
     | VideoAttachmentRequest
     | AudioAttachmentRequest
     | FileAttachmentRequest
-    | StickerAttachmentRequest
-    | ContactAttachmentRequest
-    | InlineKeyboardAttachmentRequest
-    | LocationAttachmentRequest
-    | ShareAttachmentRequest,
+    | InlineKeyboardAttachmentRequest,
     Field(discriminator="type"),
 ]
 

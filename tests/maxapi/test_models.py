@@ -88,6 +88,58 @@ def test_unknown_attachment_type_does_not_break_the_message():
     assert isinstance(update.message.body.attachments[0], UnknownAttachment)
 
 
+# Attachments MAX sends that this code does not model, shaped as the official schema has them.
+UNMODELLED_ATTACHMENTS = [
+    {"type": "audio", "payload": {"url": "https://a/1.ogg", "token": "t"}, "transcription": "x"},
+    {"type": "sticker", "payload": {"url": "https://s/1.webp", "code": "c0de"}, "width": 512},
+    {
+        "type": "contact",
+        "payload": {"vcf_info": "BEGIN:VCARD", "max_info": {"user_id": 7, "first_name": "Ян"}},
+    },
+    {"type": "share", "payload": {"url": "https://ya.ru"}, "title": "Яндекс", "image_url": None},
+    {"type": "location", "latitude": 55.75, "longitude": 37.62},
+]
+
+
+@pytest.mark.parametrize("raw", UNMODELLED_ATTACHMENTS, ids=lambda a: a["type"])
+def test_unmodelled_attachment_parses_as_unknown_with_its_fields(raw):
+    message = samples.message_created()
+    message["message"]["body"]["attachments"] = [raw]
+    update = parse_update(message)
+    assert isinstance(update, MessageCreatedUpdate)
+    [attachment] = update.message.body.attachments or []
+    assert isinstance(attachment, UnknownAttachment)
+    assert attachment.type == raw["type"]
+    assert attachment.model_extra == {k: v for k, v in raw.items() if k != "type"}
+    # The inbox keeps an update as its dump and parses it again later: nothing is lost.
+    dumped = update.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    assert dumped["message"]["body"]["attachments"] == [raw]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"type": "request_contact", "text": "Контакт"},
+        {"type": "request_geo_location", "text": "Где я", "quick": True},
+        {"type": "message", "text": "Готово"},
+        {"type": "clipboard", "text": "Код", "payload": "XK-42"},
+    ],
+    ids=lambda b: b["type"],
+)
+def test_unmodelled_button_parses_as_unknown_with_its_fields(raw):
+    message = samples.message_callback()
+    message["message"]["body"]["attachments"][0]["payload"]["buttons"].append([raw])
+    update = parse_update(message)
+    assert isinstance(update, MessageCallbackUpdate)
+    assert update.message is not None
+    keyboard = (update.message.body.attachments or [])[0]
+    assert isinstance(keyboard, InlineKeyboardAttachment)
+    button = keyboard.payload.buttons[-1][0]
+    assert isinstance(button, UnknownButton)
+    assert (button.type, button.text) == (raw["type"], raw["text"])
+    assert button.model_extra == {k: v for k, v in raw.items() if k not in ("type", "text")}
+
+
 def test_bot_started_carries_deep_link_payload():
     update = parse_update(samples.bot_started())
     assert isinstance(update, BotStartedUpdate)

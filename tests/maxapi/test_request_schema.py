@@ -7,28 +7,30 @@ import pytest
 from maxremind.maxapi.models import (
     CallbackAnswer,
     FileAttachmentRequest,
-    MessageButton,
+    InlineKeyboardAttachment,
+    InlineKeyboardAttachmentRequest,
+    MessageCallbackUpdate,
     NewMessageBody,
     NewMessageLink,
     OpenAppButton,
     PhotoAttachmentRequest,
     PhotoAttachmentRequestPayload,
     PhotoToken,
-    RequestContactButton,
     SubscriptionRequestBody,
     UploadedInfo,
     callback_button,
     inline_keyboard,
     link_button,
+    parse_update,
 )
 
+from . import samples
 from .schema_check import assert_valid, schema_errors
 
 KEYBOARD = inline_keyboard(
     [callback_button("Приду", "rsvp:42:yes"), callback_button("Не приду", "rsvp:42:no")],
     [link_button("Открыть", "https://example.com/e/42")],
     [OpenAppButton(text="Приложение", web_app="maxremind_bot", payload="event-42")],
-    [RequestContactButton(text="Поделиться контактом"), MessageButton(text="Готово")],
 )
 
 MESSAGE_BODIES = {
@@ -63,6 +65,35 @@ MESSAGE_BODIES = {
 @pytest.mark.parametrize("name", list(MESSAGE_BODIES))
 def test_new_message_body_matches_official_schema(name):
     assert_valid("NewMessageBody", MESSAGE_BODIES[name].to_request())
+
+
+# Buttons MAX has but this code does not model, as MAX sends them (with a field of its own).
+UNMODELLED_BUTTONS = [
+    {"type": "request_contact", "text": "Поделиться контактом", "intent": "default"},
+    {"type": "request_geo_location", "text": "Где я", "quick": True, "intent": "default"},
+    {"type": "message", "text": "Готово"},
+    {"type": "clipboard", "text": "Скопировать код", "payload": "XK-42"},
+]
+
+
+def test_a_parsed_keyboard_with_unmodelled_buttons_can_be_sent_again():
+    raw = samples.message_callback()
+    keyboard = raw["message"]["body"]["attachments"][0]["payload"]
+    keyboard["buttons"] = [keyboard["buttons"][0], *([b] for b in UNMODELLED_BUTTONS)]
+    update = parse_update(raw)
+    assert isinstance(update, MessageCallbackUpdate)
+    assert update.message is not None
+    parsed = (update.message.body.attachments or [])[0]
+    assert isinstance(parsed, InlineKeyboardAttachment)
+
+    again = NewMessageBody(attachments=[InlineKeyboardAttachmentRequest(payload=parsed.payload)])
+    body = again.to_request()
+    assert_valid("NewMessageBody", body)
+    sent = body["attachments"][0]["payload"]["buttons"]
+    # Each goes back with the fields the schema gives its type; what MAX added is dropped,
+    # as it is from a modelled button.
+    assert sent[1:] == [[{k: v for k, v in b.items() if k != "intent"}] for b in UNMODELLED_BUTTONS]
+    assert "intent" not in sent[0][0]
 
 
 def test_required_nullable_fields_are_sent_as_null_and_others_omitted():
