@@ -66,7 +66,6 @@ from maxremind.services.calendar import CalendarService
 from maxremind.services.calendar_import import CalendarImport, Telling, UploadDone
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
-from maxremind.services.insights import InsightsService
 from maxremind.services.oneliner import TypedEvents
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
@@ -75,6 +74,7 @@ from maxremind.storage import DatabaseUnusable, Storage, open_storage
 from maxremind.storage.sqlite import sqlite_path
 
 if TYPE_CHECKING:
+    from maxremind.services.insights import InsightsService
     from maxremind.services.instance import InstanceService
     from maxremind.services.overview import OverviewService
 
@@ -211,6 +211,11 @@ def build_services(
             backups_dir=settings.backups_path if settings else None,
         )
 
+    def insights() -> InsightsService:
+        from maxremind.services.insights import InsightsService
+
+        return InsightsService(storage, poke=poke)
+
     events = EventService(storage, engine.planner, poke=poke)
     people = TeamService(storage, events, tell=outbox_teller(storage, client))
     return AppServices(
@@ -230,9 +235,9 @@ def build_services(
             refresh_minutes=settings.calendar_refresh_minutes if settings else 60,
             tell=_tell_through_outbox(storage, client),
         ),
-        insights=InsightsService(storage, poke=poke),
         make_overview=overview,
         make_instance=instance,
+        make_insights=insights,
     )
 
 
@@ -468,7 +473,7 @@ async def serve(
             dialog_timeout=timedelta(minutes=settings.dialog_timeout_minutes),
             calendar_import=services.calendar_import,
             calendar=services.calendar,
-            insights=services.insights,
+            make_insights=lambda: services.insights,
         )
         router = Router(bot_context)
         register_all(router)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from maxremind.domain.models import Language, Role, Team, User
 from maxremind.domain.signing import CallbackSigner
@@ -25,11 +26,13 @@ from maxremind.services.calendar import CalendarService
 from maxremind.services.calendar_import import CalendarImport
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
-from maxremind.services.insights import InsightsService
 from maxremind.services.oneliner import TypedEvents
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
 from maxremind.state.base import StateStore
+
+if TYPE_CHECKING:
+    from maxremind.services.insights import InsightsService
 
 MAX_TEXT = 4000
 DIALOG_KEY = "dialog:{user_id}"
@@ -80,7 +83,13 @@ class Services:
     dialog_timeout: timedelta
     calendar_import: CalendarImport | None = None  # .ics files sent to the bot
     calendar: CalendarService | None = None  # /calendar: the personal feed
-    insights: InsightsService | None = None  # /stats, /digest, the who-came checklist
+    # /stats, /digest, the who-came checklist: built with the first of them (the insights
+    # code loads then, see handlers/insights.py), so ``insights`` is a property.
+    make_insights: Callable[[], InsightsService] | None = None
+
+    @cached_property
+    def insights(self) -> InsightsService | None:
+        return self.make_insights() if self.make_insights is not None else None
 
 
 @dataclass

@@ -7,10 +7,10 @@ and the checklist redrawn after each press), so both draw the same message.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from maxremind.core import texts_insights  # noqa: F401 - registers the texts
-from maxremind.core.insights import Checklist, Computed, MemberInsight
 from maxremind.domain.models import Language
 from maxremind.domain.signing import CallbackSigner
 from maxremind.domain.timefmt import MONTHS_EN, MONTHS_RU_GENITIVE, format_when, zone_label
@@ -18,6 +18,9 @@ from maxremind.domain.timewords import plural_ru
 from maxremind.i18n import t
 from maxremind.maxapi.attachments import callback_button, inline_keyboard
 from maxremind.maxapi.models import Button, NewMessageBody
+
+if TYPE_CHECKING:  # the numbers' shapes; core.insights itself loads with the first use
+    from maxremind.core.insights import Checklist, Computed, MemberInsight
 
 MAX_TEXT = 4000
 # A checklist shows at most this many people as buttons (two a row, within MAX's rows).

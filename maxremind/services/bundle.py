@@ -15,12 +15,12 @@ from maxremind.services.calendar import CalendarService
 from maxremind.services.calendar_import import CalendarImport
 from maxremind.services.chats import ChatService
 from maxremind.services.events import EventService
-from maxremind.services.insights import InsightsService
 from maxremind.services.oneliner import TypedEvents
 from maxremind.services.teams import TeamService
 from maxremind.services.users import UserService
 
 if TYPE_CHECKING:
+    from maxremind.services.insights import InsightsService
     from maxremind.services.instance import InstanceService
     from maxremind.services.overview import OverviewService
 
@@ -39,12 +39,12 @@ class AppServices:
     access: AccessService
     calendar: CalendarService
     calendar_import: CalendarImport
-    insights: InsightsService
-    # Only the web pages and the API read these two; they are built (and their modules
-    # imported) on first use, so an instance nobody has opened a page of yet does not
-    # carry them (issue 12: idle memory before the first page view).
+    # Built (and their modules imported) on first use: only the web pages and the API
+    # read the first two, and insights wait for a /stats, a page or a digest, so an
+    # instance nobody has asked yet does not carry them (issue 12: idle memory).
     make_overview: Callable[[], OverviewService] = field(repr=False)
     make_instance: Callable[[], InstanceService] = field(repr=False)
+    make_insights: Callable[[], InsightsService] = field(repr=False)
 
     @cached_property
     def overview(self) -> OverviewService:
@@ -53,3 +53,7 @@ class AppServices:
     @cached_property
     def instance(self) -> InstanceService:
         return self.make_instance()
+
+    @cached_property
+    def insights(self) -> InsightsService:
+        return self.make_insights()

@@ -1,0 +1,46 @@
+"""What an idle instance does not load: the web pages' services and the insights code come
+with their first use, not with start-up (issue 12: idle RSS before the first page view;
+docs/benchmarks.md, "Idle memory").  The bot still registers /stats and /digest."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+LOADED_ON_USE = (
+    "maxremind.http.web.visit",
+    "maxremind.services.overview",
+    "maxremind.services.instance",
+    "maxremind.services.insights",
+    "maxremind.core.insights",
+    "maxremind.engine.insights",
+    "maxremind.bot.handlers.insights_views",
+)
+
+
+def loaded_after(code: str) -> list[str]:
+    # A fresh interpreter: this test process has long imported everything.
+    probe = f"{code}; print(json.dumps([m for m in {list(LOADED_ON_USE)!r} if m in sys.modules]))"
+    out = subprocess.run(
+        [sys.executable, "-c", "import json, sys; " + probe],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return list(json.loads(out))
+
+
+def test_starting_the_app_loads_neither_the_pages_services_nor_insights() -> None:
+    assert loaded_after("import maxremind.app, maxremind.cli") == []
+
+
+def test_the_bot_registers_the_insights_commands_without_loading_them() -> None:
+    code = (
+        "from maxremind.bot.handlers import register_all; "
+        "from maxremind.bot.router import Router; from maxremind.domain.models import Language; "
+        "r = Router(None); register_all(r); "
+        'assert "/stats" in r.commands and "/digest" in r.commands; '
+        'assert "/stats" in r.help_text(Language.EN)'
+    )
+    assert loaded_after(code) == []
