@@ -134,8 +134,12 @@ def process_tree(pid: int) -> list[int]:
 
 def proc_status(pid: int) -> dict[str, int]:
     wanted = {"VmRSS", "RssAnon", "RssFile", "Threads"}
-    found = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    found: dict[str, int] = {}
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:  # it exited between the listing and now
+        return found
+    for line in text.splitlines():
         key, _, rest = line.partition(":")
         if key in wanted:
             found[key] = int(rest.split()[0])
@@ -161,8 +165,9 @@ class Sample:
 
 def sample(pid: int) -> Sample:
     tree = process_tree(pid)
-    states = {p: proc_status(p) for p in tree}
-    main = max(tree, key=lambda p: states[p]["VmRSS"])
+    # A child that is exiting (a zombie) has no VmRSS line: it holds no memory, leave it out.
+    states = {p: state for p in tree if "VmRSS" in (state := proc_status(p))}
+    main = max(states, key=lambda p: states[p]["VmRSS"])
     own = states[main]
     return Sample(
         rss=own["VmRSS"],
@@ -170,7 +175,7 @@ def sample(pid: int) -> Sample:
         file=own["RssFile"],
         threads=own["Threads"],
         tree_rss=sum(s["VmRSS"] for s in states.values()),
-        tree_pss=sum(pss_kib(p) for p in tree),
+        tree_pss=sum(pss_kib(p) for p in states),
     )
 
 
