@@ -7,12 +7,11 @@ reader's language and time zone, reusing rows (and rendered texts) within a batc
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from maxremind.core.audience import resolve_audience
@@ -32,6 +31,7 @@ from maxremind.domain.models import (
     User,
 )
 from maxremind.domain.signing import CallbackSigner
+from maxremind.engine.insights import InsightsMessages
 from maxremind.engine.render import (
     Reader,
     cancelled_text,
@@ -44,9 +44,6 @@ from maxremind.engine.render import (
 from maxremind.engine.texts_timing import timing_note
 from maxremind.maxapi.models import NewMessageBody
 from maxremind.storage import NotFound, Storage
-
-if TYPE_CHECKING:
-    from maxremind.engine.insights import InsightsMessages
 
 
 @dataclass
@@ -133,14 +130,8 @@ class Composer:
         self.storage = storage
         self.signer = signer
         self.default_timezone = default_timezone
-
-    @functools.cached_property
-    def insights(self) -> InsightsMessages:
-        """The weekly digest and the who-came checklist (engine/insights.py), imported with
-        the first of them to go out: most hours of most instances send neither."""
-        from maxremind.engine.insights import InsightsMessages
-
-        return InsightsMessages(self.storage, self.signer, self.default_timezone)
+        # The weekly digest and the who-came checklist (engine/insights.py).
+        self.insights = InsightsMessages(storage, signer, default_timezone)
 
     async def reader(self, delivery: Delivery, event: Event | None, cache: BatchCache) -> Reader:
         team = await cache.team(self.storage, event.team_id) if event is not None else None

@@ -28,7 +28,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from maxremind.core.audience import member_clock
-from maxremind.core.insights import load, load_checklist
 from maxremind.core.insights_render import checklist_body, digest_text, last_week
 from maxremind.domain.models import (
     Delivery,
@@ -204,6 +203,10 @@ class InsightsMessages:
         team = await self.storage.get_team(team_id)
         tz = ZoneInfo(team.timezone)
         first, last = date.fromisoformat(payload["from"]), date.fromisoformat(payload["to"])
+        # The numbers (core.insights) load with the first digest or checklist drawn: the
+        # engine plans them every round, but draws one a week at most per organizer.
+        from maxremind.core.insights import load
+
         computed = await load(
             self.storage, team_id, tz, _midnight(first, tz), _midnight(last + timedelta(1), tz)
         )
@@ -215,6 +218,8 @@ class InsightsMessages:
     async def _checklist(
         self, delivery: Delivery, user: User | None, payload: dict[str, int], now: datetime
     ) -> NewMessageBody | None:
+        from maxremind.core.insights import load_checklist  # as in _digest
+
         checklist = await load_checklist(self.storage, int(payload["occurrence_id"]))
         if not checklist.rows:
             return None

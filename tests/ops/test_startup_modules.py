@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 LOADED_ON_USE = (
     "maxremind.http.web.visit",
@@ -14,14 +15,13 @@ LOADED_ON_USE = (
     "maxremind.services.instance",
     "maxremind.services.insights",
     "maxremind.core.insights",
-    "maxremind.engine.insights",
     "maxremind.bot.handlers.insights_views",
 )
 
 
 def loaded_after(code: str) -> list[str]:
     # A fresh interpreter: this test process has long imported everything.
-    probe = f"{code}; print(json.dumps([m for m in {list(LOADED_ON_USE)!r} if m in sys.modules]))"
+    probe = f"{code}\nprint(json.dumps([m for m in {list(LOADED_ON_USE)!r} if m in sys.modules]))"
     out = subprocess.run(
         [sys.executable, "-c", "import json, sys; " + probe],
         capture_output=True,
@@ -42,5 +42,22 @@ def test_the_bot_registers_the_insights_commands_without_loading_them() -> None:
         "r = Router(None); register_all(r); "
         'assert "/stats" in r.commands and "/digest" in r.commands; '
         'assert "/stats" in r.help_text(Language.EN)'
+    )
+    assert loaded_after(code) == []
+
+
+def test_the_engine_plans_digests_without_loading_the_numbers(tmp_path: Path) -> None:
+    # The engine looks for due digests and checklists every round; core.insights (what
+    # computes them) comes only when one is drawn.
+    code = (
+        "import asyncio; from datetime import UTC, datetime; "
+        "from maxremind.domain.signing import CallbackSigner; "
+        "from maxremind.engine.insights import InsightsMessages; "
+        "from maxremind.storage import open_storage\n"
+        "async def main():\n"
+        f"    async with open_storage('sqlite:///{tmp_path}/db.sqlite') as storage:\n"
+        "        plans = InsightsMessages(storage, CallbackSigner(b'k' * 32), 'Europe/Moscow')\n"
+        "        assert await plans.plan(datetime.now(UTC)) == 0\n"
+        "asyncio.run(main())"
     )
     assert loaded_after(code) == []
