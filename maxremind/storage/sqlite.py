@@ -14,6 +14,12 @@ makes a reader drop its cache.
 Every statement is a trip to the connection's own thread and back (aiosqlite), so
 reads and transaction control make one trip each: a cursor is opened, read and
 closed on that thread, not in three trips from the event loop.
+
+A connection keeps the pages it read (up to 2 MiB each by default) until its next read
+needs the room; an idle process would keep them for good.  So every ``SHRINK_EVERY``
+seconds the storage hands back the page cache of each connection nobody used since the
+previous look (:meth:`SqliteStorage.release_idle_memory`), and a busy connection keeps
+its cache.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Any, cast
 
 import aiosqlite
 
+from maxremind import heap
 from maxremind.storage.errors import (
     AlreadyExists,
     DatabaseUnusable,
@@ -58,6 +65,7 @@ __all__ = [
     "BUSY_TIMEOUT_MS",
     "GROW_AFTER",
     "READERS",
+    "SHRINK_EVERY",
     "SQLITE_MAGIC",
     "InvalidValue",
     "SqliteStorage",
@@ -78,6 +86,11 @@ READERS = 2
 # opens another: the short reads of start-up (the polling marker, due calendar refreshes)
 # share one reader, and an idle bot keeps a thread and a page cache fewer.
 GROW_AFTER = 0.05
+# How often the storage looks for connections nobody used since its previous look, to
+# hand their page caches back: so a connection is shrunk 5-10 s after its last use, within
+# the quiet a process is measured after (bench/memory.py waits 12 s); a look that finds
+# nothing to do costs no trip to a connection's thread.
+SHRINK_EVERY = 5.0
 
 
 def translate(exc: sqlite3.Error | OverflowError) -> StorageError:
@@ -188,11 +201,25 @@ class SqliteStorage(
     dialect = "sqlite"
 
     def __init__(
-        self, path: Path | str, *, readers: int = READERS, grow_after: float = GROW_AFTER
+        self,
+        path: Path | str,
+        *,
+        readers: int = READERS,
+        grow_after: float = GROW_AFTER,
+        shrink_every: float | None = SHRINK_EVERY,
     ) -> None:
         super().__init__()
         self.path = Path(path)
         self._grow_after = grow_after
+        # None: no task shrinks idle connections (an in-memory database's pages are its
+        # data, not a cache).
+        self._shrink_every = shrink_every if str(path) != ":memory:" else None
+        self._shrinker: asyncio.Task[None] | None = None
+        # Connections used since the previous look for idle ones, and connections whose
+        # cache was handed back and that nobody used since (nothing to hand back).
+        self._used: set[aiosqlite.Connection] = set()
+        self._shrunk: set[aiosqlite.Connection] = set()
+        self.shrinks = 0  # connections shrunk so far
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._reader_count = readers if str(path) != ":memory:" else 0
@@ -224,10 +251,16 @@ class SqliteStorage(
             # What opening read and wrote (every migration's pages on a fresh file) sits
             # in the writer's page cache; the engine rereads the little it needs.
             await self._db.execute("PRAGMA shrink_memory")
+            self._used.clear()
+            self._shrunk.add(self._db)
             # Readers come last (until then reads go to the writer), each when a read
             # first needs it.
             if self._reader_count:
                 self._idle = asyncio.Queue()
+            if self._shrink_every is not None:
+                self._shrinker = asyncio.create_task(
+                    self._shrink_idle(self._shrink_every), name="sqlite-shrink"
+                )
         except sqlite3.Error as exc:
             await self.close()
             raise translate(exc) from exc
@@ -248,6 +281,12 @@ class SqliteStorage(
         return db
 
     async def close(self) -> None:
+        shrinker, self._shrinker = self._shrinker, None
+        if shrinker is not None:
+            # First, so no shrink is under way while the connections close (a reader it
+            # took aside goes back to the idle queue as the task ends).
+            shrinker.cancel()
+            await asyncio.wait([shrinker])
         idle, self._idle = self._idle, None
         if idle is not None:
             idle.put_nowait(_Signal.CLOSED)
@@ -258,16 +297,34 @@ class SqliteStorage(
         if self._db is not None:
             db, self._db = self._db, None
             await db.close()
+        self._used.clear()
+        self._shrunk.clear()
 
     def _conn(self) -> aiosqlite.Connection:
         if self._db is None:
             raise StorageError("storage is not open")
         return self._db
 
+    def _touch(self, db: aiosqlite.Connection) -> None:
+        """``db`` is in use: it keeps its page cache at the next look for idle ones."""
+        self._used.add(db)
+        self._shrunk.discard(db)
+
     @asynccontextmanager
-    async def _begin(self) -> AsyncIterator[Conn]:
+    async def _writer(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The writer, held: every use of it goes through this lock, so one holder at a
+        time, and nothing is shrunk while a unit of work (or anything else) holds it."""
         async with self._lock:
             db = self._conn()
+            self._touch(db)
+            try:
+                yield db
+            finally:
+                self._touch(db)
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[Conn]:
+        async with self._writer() as db:
             conn = _SqliteConn(db)
             try:
                 await conn.command("BEGIN IMMEDIATE")
@@ -292,14 +349,16 @@ class SqliteStorage(
             # Asked for (writer_reads), or while opening (migrations read the schema
             # version) or in memory: the writer reads, under the lock so it never sees
             # another task's open write.
-            async with self._lock, self._reading(self._conn(), snapshot=snapshot) as conn:
+            async with self._writer() as db, self._reading(db, snapshot=snapshot) as conn:
                 yield conn
             return
         db = await self._take_reader(idle)
+        self._touch(db)
         try:
             async with self._reading(db, snapshot=snapshot) as conn:
                 yield conn
         finally:
+            self._touch(db)
             idle.put_nowait(db)
 
     async def _take_reader(
@@ -370,6 +429,70 @@ class SqliteStorage(
             await asyncio.shield(self._settle(db))
             raise
 
+    # --- idle connections hand their page cache back ----------------------------------
+
+    async def _shrink_idle(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if await self.release_idle_memory():
+                    # What was just freed goes back to the system now, not at the heap
+                    # trimmer's next tick (a no-op where the C library is not glibc).
+                    heap.release_free_memory()
+            except Exception:
+                log.exception("could not release idle SQLite connections' memory")
+
+    async def release_idle_memory(self) -> int:
+        """Hand back the page cache (``PRAGMA shrink_memory``, on the connection's own
+        thread) of every connection nobody used since the previous call and that is not
+        shrunk already; returns how many were shrunk.  A connection in use, or with a
+        transaction open, is left alone; the writer is shrunk holding its lock, so no unit
+        of work starts meanwhile, and a reader is taken out of the idle queue, so no read
+        gets it meanwhile.  Errors are logged, never raised."""
+        writer, idle = self._db, self._idle
+        quiet = {
+            db
+            for db in [writer, *self._readers]
+            if db is not None and db not in self._used and db not in self._shrunk
+        }
+        self._used.clear()  # from here on, a use marks the connection again
+        shrunk = 0
+        if writer is not None and writer in quiet and not self._lock.locked():
+            async with self._lock:  # at once, or after those already waiting for it
+                if self._db is writer and writer not in self._used:
+                    shrunk += await self._shrink(writer)
+        if idle is None:
+            return shrunk
+        aside: list[aiosqlite.Connection] = []
+        back: list[aiosqlite.Connection | _Signal] = []
+        while not idle.empty():  # the idle readers, and any signal, in their order
+            item = idle.get_nowait()
+            if isinstance(item, aiosqlite.Connection) and item in quiet:
+                aside.append(item)
+            else:
+                back.append(item)
+        for item in back:
+            idle.put_nowait(item)
+        try:
+            for db in aside:
+                shrunk += await self._shrink(db)
+        finally:
+            for db in aside:
+                idle.put_nowait(db)
+        return shrunk
+
+    async def _shrink(self, db: aiosqlite.Connection) -> int:
+        if db.in_transaction:
+            return 0  # not ours to touch (nothing leaves one open on an idle connection)
+        try:
+            await db.execute_fetchall("PRAGMA shrink_memory")
+        except Exception:
+            log.warning("could not shrink an idle SQLite connection", exc_info=True)
+            return 0
+        self._shrunk.add(db)
+        self.shrinks += 1
+        return 1
+
     async def ping(self) -> None:
         await self._one("SELECT 1")
 
@@ -405,8 +528,8 @@ class SqliteStorage(
         return migrations[current:]
 
     async def migrate(self) -> list[int]:
-        db = self._conn()
-        async with self._lock:
+        self._conn()  # raises StorageError when not open
+        async with self._writer() as db:
             await db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
@@ -414,7 +537,7 @@ class SqliteStorage(
         applied: list[int] = []
         for migration in await self.pending_migrations():
             log.info("applying migration %04d_%s", migration.version, migration.name)
-            async with self._lock:
+            async with self._writer() as db:
                 # executescript commits first and runs statements one by one, so the
                 # whole migration goes inside one explicit transaction.
                 script = (
