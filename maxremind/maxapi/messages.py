@@ -1,4 +1,12 @@
-"""Messages, chats and callbacks, as MAX sends them, and the bodies we send."""
+"""Messages, chats and callbacks, as MAX sends them, and the bodies we send.
+
+Parts of a message or chat the product never reads - a message's markup, the message it
+forwards or answers (``link``), its stats, a chat's icon and pinned message - are kept as
+the plain JSON MAX sent rather than as models: each model class costs ~25-30 KiB resident,
+and a typed ``link`` or ``pinned_message`` would build the message and attachment shapes
+again inside every model that embeds a Message (issue 12). Replies and forwards are never
+sent, so a new message's ``link`` is always null.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,6 @@ from .users import Int64, RequestModel, ResponseModel, User, UserWithPhoto
 MAX_TEXT_LENGTH = 4000
 
 TextFormat = Literal["markdown", "html"]
-MessageLinkType = Literal["forward", "reply"]
 
 # The official ChatType enum lists only "chat"; real values also include "dialog" and
 # "channel", and more may come, so chat types stay plain strings.
@@ -21,20 +28,10 @@ CHAT_TYPE_CHAT = "chat"
 CHAT_TYPE_CHANNEL = "channel"
 
 
-class Image(ResponseModel):
-    url: str
-
-
 class Recipient(ResponseModel):
     chat_id: Int64 | None = None
     chat_type: str | None = None
     user_id: Int64 | None = None
-
-
-class MarkupElement(ResponseModel):
-    type: str
-    from_: Int64 = Field(alias="from")
-    length: Int64
 
 
 class MessageBody(ResponseModel):
@@ -42,27 +39,16 @@ class MessageBody(ResponseModel):
     seq: Int64 | None = None
     text: str | None = None
     attachments: list[Attachment] | None = None
-    markup: list[MarkupElement] | None = None
-
-
-class LinkedMessage(ResponseModel):
-    type: str
-    sender: User | None = None
-    chat_id: Int64 | None = None
-    message: MessageBody
-
-
-class MessageStat(ResponseModel):
-    views: Int64 = 0
+    markup: list[dict[str, Any]] | None = None
 
 
 class Message(ResponseModel):
     sender: User | None = None
     recipient: Recipient
     timestamp: Int64
-    link: LinkedMessage | None = None
+    link: dict[str, Any] | None = None
     body: MessageBody
-    stat: MessageStat | None = None
+    stat: dict[str, Any] | None = None
     url: str | None = None
 
     @property
@@ -75,7 +61,7 @@ class Chat(ResponseModel):
     type: str
     status: str = "active"
     title: str | None = None
-    icon: Image | None = None
+    icon: dict[str, Any] | None = None
     last_event_time: Int64 | None = None
     participants_count: Int64 | None = None
     owner_id: Int64 | None = None
@@ -85,7 +71,7 @@ class Chat(ResponseModel):
     description: str | None = None
     dialog_with_user: UserWithPhoto | None = None
     messages_count: Int64 | None = None
-    pinned_message: Message | None = None
+    pinned_message: dict[str, Any] | None = None
 
 
 class SendMessageResult(ResponseModel):
@@ -99,17 +85,13 @@ class Callback(ResponseModel):
     user: User
 
 
-class NewMessageLink(RequestModel):
-    type: MessageLinkType
-    mid: str = Field(min_length=1)
-
-
 class NewMessageBody(RequestModel):
     """A message to send (POST /messages) or the new content of one (PUT /messages)."""
 
     text: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
     attachments: list[AttachmentRequest] | None = None
-    link: NewMessageLink | None = None
+    # The schema's NewMessageLink (reply to / forward a message): the product sends neither.
+    link: None = None
     notify: bool | None = None
     format: TextFormat | None = None
 

@@ -41,7 +41,7 @@ def test_message_created_keeps_unknown_fields_at_every_level():
     assert update.message.body.text == "/start"
     assert update.message.recipient.chat_type == "dialog"
     assert update.message.body.markup is not None
-    assert update.message.body.markup[0].from_ == 0
+    assert update.message.body.markup[0] == {"type": "strong", "from": 0, "length": 3}
     assert update.ids() == {"message_id": "mid.0000000000abcdef", "chat_id": 555, "user_id": 101}
 
 
@@ -138,6 +138,28 @@ def test_unmodelled_button_parses_as_unknown_with_its_fields(raw):
     assert isinstance(button, UnknownButton)
     assert (button.type, button.text) == (raw["type"], raw["text"])
     assert button.model_extra == {k: v for k, v in raw.items() if k not in ("type", "text")}
+
+
+def test_unread_parts_of_messages_and_chats_are_kept_as_sent():
+    forwarded = {
+        "type": "forward",
+        "sender": samples.user(7),
+        "chat_id": -5,
+        "message": {"mid": "mid.1", "text": "hi", "attachments": [UNMODELLED_ATTACHMENTS[1]]},
+    }
+    raw = samples.message_created()
+    raw["message"].update(link=forwarded, stat={"views": 3})
+    update = parse_update(raw)
+    assert isinstance(update, MessageCreatedUpdate)
+    assert update.message.link == forwarded
+    assert update.message.stat == {"views": 3}
+    dumped = update.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    assert dumped["message"]["link"] == forwarded
+
+    pinned = samples.message(text="pinned")
+    chat = Chat.model_validate(samples.chat(icon={"url": "https://i/1.png"}, pinned_message=pinned))
+    assert chat.icon == {"url": "https://i/1.png"}
+    assert chat.pinned_message == pinned
 
 
 def test_bot_started_carries_deep_link_payload():

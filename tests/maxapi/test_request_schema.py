@@ -11,7 +11,6 @@ from maxremind.maxapi.models import (
     InlineKeyboardAttachmentRequest,
     MessageCallbackUpdate,
     NewMessageBody,
-    NewMessageLink,
     OpenAppButton,
     PhotoAttachmentRequest,
     PhotoAttachmentRequestPayload,
@@ -39,7 +38,6 @@ MESSAGE_BODIES = {
     "everything": NewMessageBody(
         text="**Завтра** в 10:00",
         attachments=[KEYBOARD],
-        link=NewMessageLink(type="reply", mid="mid.123"),
         notify=False,
         format="markdown",
     ),
