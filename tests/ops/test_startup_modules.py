@@ -1,6 +1,7 @@
-"""What an idle instance does not load: the web pages' services and the insights code come
-with their first use, not with start-up (issue 12: idle RSS before the first page view;
-docs/benchmarks.md, "Idle memory").  The bot still registers /stats and /digest."""
+"""What an idle instance does not load: the web pages' services, the insights code and the
+/event dialog come with their first use, not with start-up (issue 12: idle RSS before the
+first page view; docs/benchmarks.md, "Idle memory").  The bot still registers their
+commands."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ LOADED_ON_USE = (
     "maxremind.services.insights",
     "maxremind.core.insights",
     "maxremind.bot.handlers.insights_views",
+    "maxremind.bot.handlers.events_dialog",
 )
 
 
@@ -35,12 +37,12 @@ def test_starting_the_app_loads_neither_the_pages_services_nor_insights() -> Non
     assert loaded_after("import maxremind.app, maxremind.cli") == []
 
 
-def test_the_bot_registers_the_insights_commands_without_loading_them() -> None:
+def test_the_bot_registers_commands_without_loading_their_views() -> None:
     code = (
         "from maxremind.bot.handlers import register_all; "
         "from maxremind.bot.router import Router; from maxremind.domain.models import Language; "
         "r = Router(None); register_all(r); "
-        'assert "/stats" in r.commands and "/digest" in r.commands; '
+        'assert {"/stats", "/digest", "/event"} <= set(r.commands); '
         'assert "/stats" in r.help_text(Language.EN)'
     )
     assert loaded_after(code) == []

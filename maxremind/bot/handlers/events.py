@@ -4,22 +4,46 @@
 from __future__ import annotations
 
 from maxremind.bot import texts_events  # noqa: F401 - registers this feature's texts
+from maxremind.bot.context import Ctx
 from maxremind.bot.handlers import (
     audience_pick,
     events_chat,
-    events_dialog,
     events_list,
     reminders,
 )
 from maxremind.bot.router import Router
 from maxremind.domain.models import Role
 
+EVENT_DIALOG = "event"  # the /event dialog's name in the dialog state (events_dialog.py)
+
+
+# The /event dialog (events_dialog.py, the largest handler module) is imported with its
+# first use: an idle instance does not carry it (issue 12, idle memory).
+
+
+async def event_start(ctx: Ctx) -> None:
+    from maxremind.bot.handlers import events_dialog
+
+    await events_dialog.start(ctx)
+
+
+async def event_text(ctx: Ctx) -> None:
+    from maxremind.bot.handlers import events_dialog
+
+    await events_dialog.on_text(ctx)
+
+
+async def event_button(ctx: Ctx) -> None:
+    from maxremind.bot.handlers import events_dialog
+
+    await events_dialog.on_button(ctx)
+
 
 def register(router: Router) -> None:
     """Register this feature's commands, actions and dialogs."""
-    router.command("/event", events_dialog.start, help_key="help_event", team_role=Role.ORGANIZER)
-    router.dialog(events_dialog.DIALOG, events_dialog.on_text)
-    router.action("ev", events_dialog.on_button)
+    router.command("/event", event_start, help_key="help_event", team_role=Role.ORGANIZER)
+    router.dialog(EVENT_DIALOG, event_text)
+    router.action("ev", event_button)
 
     # In a group chat: the linked team's events addressed to everyone there.
     router.command(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from maxremind.bot.context import Ctx
 from maxremind.bot.handlers import audience_pick
+from maxremind.bot.handlers.events import EVENT_DIALOG
 from maxremind.bot.handlers.events_render import (
     event_card,
     instant,
@@ -81,7 +82,7 @@ SKIP_WORDS = frozenset({"-", "—", "пропустить", "пропуск", "s
 MAX_CHOICES = 20
 YES_WORDS = frozenset({"да", "yes", "y", "д", "ага", "нужно", "нужен"})
 NO_WORDS = frozenset({"нет", "no", "n", "н", "не", "не нужно", "без"})
-DIALOG = "event"
+DIALOG = EVENT_DIALOG
 
 
 # --- the draft ------------------------------------------------------------------------------

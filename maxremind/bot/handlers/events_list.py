@@ -5,7 +5,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from maxremind.bot.context import Ctx
-from maxremind.bot.handlers.events_dialog import open_editor
 from maxremind.bot.handlers.events_render import (
     ANSWER_MARK,
     event_card,
@@ -191,6 +190,8 @@ async def edit(ctx: Ctx) -> None:
     if event is None or event.kind is not EventKind.EVENT:
         await stale(ctx)
         return
+    from maxremind.bot.handlers.events_dialog import open_editor  # loads with its first use
+
     await open_editor(ctx, event)
 
 
