@@ -2,16 +2,16 @@
 (``AttachmentRequest``), plus helpers to build an inline keyboard.
 
 Only the shapes the product sends or reads are typed: callback, link and open_app buttons;
-received image, video, file and inline_keyboard attachments; sent image, video, audio and
-file attachments (what ``MaxClient.upload_file`` returns) and inline keyboards. Each typed
+received file and inline_keyboard attachments; sent image, video, audio and file
+attachments (what ``MaxClient.upload_file`` returns) and inline keyboards. Each typed
 model class costs ~25-30 KiB resident, again inside every model that embeds the union, for
 the life of the process (issue 12).
 
 Unions are discriminated on ``type``. Every other received button or attachment - MAX's
-request_contact, request_geo_location, message and clipboard buttons, audio, sticker,
-contact, share and location attachments, and whatever type MAX adds later - parses into
-``UnknownButton`` / ``UnknownAttachment`` with all its fields kept as extras, rather than
-failing the whole message.
+request_contact, request_geo_location, message and clipboard buttons, image, video, audio,
+sticker, contact, share and location attachments, and whatever type MAX adds later -
+parses into ``UnknownButton`` / ``UnknownAttachment`` with all its fields kept as extras,
+rather than failing the whole message.
 """
 
 from __future__ import annotations
@@ -109,28 +109,9 @@ class Keyboard(SharedModel):
 # --- received attachments --------------------------------------------------------------------
 
 
-class PhotoAttachmentPayload(ResponseModel):
-    photo_id: int | None = None
-    token: str | None = None
-    url: str | None = None
-
-
 class MediaAttachmentPayload(ResponseModel):
     url: str | None = None
     token: str | None = None
-
-
-class PhotoAttachment(ResponseModel):
-    type: Literal["image"] = "image"
-    payload: PhotoAttachmentPayload
-
-
-class VideoAttachment(ResponseModel):
-    type: Literal["video"] = "video"
-    payload: MediaAttachmentPayload
-    width: int | None = None
-    height: int | None = None
-    duration: int | None = None
 
 
 class FileAttachment(ResponseModel):
@@ -146,18 +127,16 @@ class InlineKeyboardAttachment(ResponseModel):
 
 
 class UnknownAttachment(ResponseModel):
-    """An attachment of a type not modelled here (sticker, contact, location...), its
+    """An attachment of a type not modelled here (image, video, sticker, location...), its
     fields kept as extras."""
 
     type: str
 
 
-_ATTACHMENT_TYPES = ("image", "video", "file", "inline_keyboard")
+_ATTACHMENT_TYPES = ("file", "inline_keyboard")
 
 Attachment = Annotated[
-    Annotated[PhotoAttachment, Tag("image")]
-    | Annotated[VideoAttachment, Tag("video")]
-    | Annotated[FileAttachment, Tag("file")]
+    Annotated[FileAttachment, Tag("file")]
     | Annotated[InlineKeyboardAttachment, Tag("inline_keyboard")]
     | Annotated[UnknownAttachment, Tag("unknown")],
     Discriminator(_tag_by_type(_ATTACHMENT_TYPES)),

@@ -90,6 +90,8 @@ def test_unknown_attachment_type_does_not_break_the_message():
 
 # Attachments MAX sends that this code does not model, shaped as the official schema has them.
 UNMODELLED_ATTACHMENTS = [
+    {"type": "image", "payload": {"photo_id": 1, "token": "t", "url": "https://i/1.jpg"}},
+    {"type": "video", "payload": {"url": "https://v/1", "token": "t"}, "width": 640},
     {"type": "audio", "payload": {"url": "https://a/1.ogg", "token": "t"}, "transcription": "x"},
     {"type": "sticker", "payload": {"url": "https://s/1.webp", "code": "c0de"}, "width": 512},
     {
@@ -145,7 +147,7 @@ def test_unread_parts_of_messages_and_chats_are_kept_as_sent():
         "type": "forward",
         "sender": samples.user(7),
         "chat_id": -5,
-        "message": {"mid": "mid.1", "text": "hi", "attachments": [UNMODELLED_ATTACHMENTS[1]]},
+        "message": {"mid": "mid.1", "text": "hi", "attachments": [UNMODELLED_ATTACHMENTS[3]]},
     }
     raw = samples.message_created()
     raw["message"].update(link=forwarded, stat={"views": 3})
