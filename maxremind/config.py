@@ -13,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -573,6 +572,8 @@ def _apply(values: dict[str, Any], name: str, raw: Any, source: str) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a config file: most installs configure by environment
+
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)

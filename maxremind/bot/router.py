@@ -23,7 +23,6 @@ abandoned); the router itself never passes bad input from MAX on unchecked.
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -252,6 +251,8 @@ class Router:
             await self.services.client.answer_callback(ctx.callback_id, notification="✓")
 
     def _unknown_command(self, command: str, lang: Language) -> str:
+        import difflib  # with the first mistyped command, not at start-up (idle memory)
+
         known = [*self.commands, *self.aliases]
         close = difflib.get_close_matches(command, known, n=1, cutoff=0.5)
         if close:

@@ -25,9 +25,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Generator
 from typing import Any, ClassVar
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -59,7 +57,7 @@ class _EmbeddedServer(uvicorn.Server):
 
 class _Guard(asyncio.Protocol):
     """The request deadline and the connection limit, for either of uvicorn's HTTP/1.1
-    protocols (:class:`GuardedHttpToolsProtocol`, :class:`GuardedH11Protocol`).
+    protocols (:class:`GuardedHttpToolsProtocol`, :func:`guarded_h11`).
 
     Subclassed per server by :func:`guarded_protocol`, which sets the two class
     attributes: uvicorn builds protocols itself and passes only its own config.
@@ -126,13 +124,6 @@ class _Guard(asyncio.Protocol):
         self.transport.close()
 
 
-class GuardedH11Protocol(_Guard, H11Protocol):
-    """uvicorn's pure-Python h11 protocol, guarded (used when httptools is missing)."""
-
-    def _request_pending(self) -> bool:
-        return self.conn.their_state not in (h11.DONE, h11.MUST_CLOSE)
-
-
 if HttpToolsProtocol is not None:
 
     class GuardedHttpToolsProtocol(_Guard, HttpToolsProtocol):
@@ -158,11 +149,25 @@ if HttpToolsProtocol is not None:
             return self._pending
 
 
+def guarded_h11() -> type[_Guard]:
+    """uvicorn's pure-Python h11 protocol, guarded: used when httptools is missing, and
+    imported only then (uvicorn's h11 protocol module is 0.4 MiB an instance serving
+    with httptools never needs)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class GuardedH11Protocol(_Guard, H11Protocol):
+        def _request_pending(self) -> bool:
+            return self.conn.their_state not in (h11.DONE, h11.MUST_CLOSE)
+
+    return GuardedH11Protocol
+
+
 def guarded_protocol(request_timeout: float, max_connections: int) -> type[_Guard]:
     """A guarded protocol class with these limits, for ``uvicorn.Config(http=)``: the
     httptools one when httptools is installed, else the h11 one."""
     base: type[_Guard] = (
-        GuardedHttpToolsProtocol if HttpToolsProtocol is not None else GuardedH11Protocol
+        GuardedHttpToolsProtocol if HttpToolsProtocol is not None else guarded_h11()
     )
     return type(
         base.__name__,

@@ -10,7 +10,6 @@ are written to the audit log.
 
 from __future__ import annotations
 
-import difflib
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -177,6 +176,8 @@ def close_members(members: Sequence[Member], token: str, limit: int = 3) -> list
             spellings.setdefault(word, member)
         if member.username:
             spellings.setdefault(normalize(member.username), member)
+    import difflib  # with the first misspelt name, not at start-up (idle memory, issue 12)
+
     found: list[Member] = []
     for spelling in difflib.get_close_matches(key, list(spellings), n=limit * 3, cutoff=0.5):
         member = spellings[spelling]

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from maxremind.http import server
 from maxremind.http.server import (
     ACCEPT_ERROR,
     AcceptErrorFilter,
@@ -66,8 +67,14 @@ async def _exchange(sock: Socket, request: bytes = GET) -> bytes:
     return head + await asyncio.wait_for(reader.readexactly(length), 5)
 
 
-@pytest.fixture
-async def url() -> AsyncIterator[str]:
+@pytest.fixture(params=["httptools", "h11"])
+async def url(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[str]:
+    """The server with uvicorn's httptools protocol (installed with the product) and with
+    its pure-Python h11 one (what serves where httptools cannot be installed)."""
+    if request.param == "h11":
+        monkeypatch.setattr(server, "HttpToolsProtocol", None)
     async with serve_app(APP, request_timeout=0.5, keep_alive_timeout=1) as base:
         yield base
 

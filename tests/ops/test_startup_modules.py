@@ -18,6 +18,9 @@ LOADED_ON_USE = (
     "maxremind.core.insights",
     "maxremind.bot.handlers.insights_views",
     "maxremind.bot.handlers.events_dialog",
+    "uvicorn.protocols.http.h11_impl",  # httptools serves
+    "tomllib",  # only with a config file
+    "difflib",  # "did you mean", with the first typo
 )
 
 
