@@ -8,11 +8,16 @@ default executor), and keeps what is freed inside its heaps for reuse.  So what
 start-up (migrations, imports), the first page view (Jinja compiling templates) or a
 burst of work freed stays resident, a megabyte or more per arena.
 
-:func:`limit_arenas` caps the arenas at two (as ``MALLOC_ARENA_MAX=2`` would, which is
-read too early to be set from Python), and :func:`trimming` hands free pages back to the
-system every ten seconds (``malloc_trim``: about 0.1 ms on this heap, a few ms after a
-burst).  Idle RSS of ``run`` (``python bench/memory.py``, docs/benchmarks.md): after
-start-up 60.0 → 58.8 MiB, after a few pages 72.3 → 67.4 MiB.
+:func:`limit_arenas` keeps every thread in the one main arena (as ``MALLOC_ARENA_MAX=1``
+would, which is read too early to be set from Python), and :func:`trimming` hands free
+pages back to the system every ten seconds (``malloc_trim``: about 0.1 ms on this heap, a
+few ms after a burst).  Idle RSS of ``run`` (``python bench/memory.py``,
+docs/benchmarks.md): two arenas and the trimming took start-up from 60.0 to 58.8 MiB
+when they came; one arena instead of two takes another 0.4 MiB off after start-up and
+0.6 MiB after a few bot updates (57.0 → 56.6, 57.8 → 57.2 MiB).  Sharing one arena
+costs nothing measurable: under load (bench/web.py's pages during a fan-out,
+bench/engine.py's CPU per delivery) one and two arenas measured the same within noise
+(docs/benchmarks.md, "Idle memory, fourth round").
 
 glibc only; elsewhere (musl, macOS) both do nothing.  ``MALLOC_ARENA_MAX`` in the
 environment wins over :func:`limit_arenas`.
@@ -29,7 +34,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-ARENAS = 2
+ARENAS = 1
 TRIM_INTERVAL = 10.0
 _M_ARENA_MAX = -8  # mallopt parameter, from glibc's <malloc.h>
 

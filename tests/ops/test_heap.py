@@ -1,4 +1,4 @@
-"""The serving process's C heap: two malloc arenas, free memory handed back (glibc)."""
+"""The serving process's C heap: one malloc arena, free memory handed back (glibc)."""
 
 from __future__ import annotations
 
@@ -50,9 +50,9 @@ def _arenas(env: dict[str, str]) -> tuple[str, int]:
 
 
 @glibc
-def test_threads_share_two_arenas_unless_the_operator_says_otherwise() -> None:
+def test_threads_share_one_arena_unless_the_operator_says_otherwise() -> None:
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
-    assert _arenas(env) == ("True", 2)
+    assert _arenas(env) == ("True", 1)
     # MALLOC_ARENA_MAX set by whoever starts the process wins.
     took, arenas = _arenas({**env, "MALLOC_ARENA_MAX": "8"})
     assert took == "False" and arenas == 5  # the main thread's and one per thread
