@@ -36,7 +36,7 @@ from starlette.responses import Response
 
 from maxremind.domain.models import DeliveryStatus
 from maxremind.maxapi.errors import MaxApiError
-from maxremind.maxapi.updates import UnknownUpdate, UpdateBase
+from maxremind.maxapi.updates import KNOWN_UPDATE_TYPES
 from maxremind.storage import Storage
 
 if TYPE_CHECKING:
@@ -226,18 +226,6 @@ def build_metrics(*, process: bool = True) -> Metrics:
     return Metrics(registry, deliveries, queue_depth, lateness, api_errors, updates)
 
 
-def _known_update_types() -> frozenset[str]:
-    # Each update model names its type as the default of its ``update_type`` Literal;
-    # reading them from the models keeps this list from drifting behind a new one.
-    kinds = (
-        cls.model_fields["update_type"].default
-        for cls in UpdateBase.__subclasses__()
-        if cls is not UnknownUpdate
-    )
-    return frozenset(kind for kind in kinds if isinstance(kind, str))
-
-
-KNOWN_UPDATE_TYPES = _known_update_types()
 OTHER_UPDATE = "other"
 
 
